@@ -1,0 +1,307 @@
+//! The only place that writes code. Beside the user's function (left as written, less
+//! the parameter attributes) it adds a module of the same name holding a hidden
+//! arguments struct (serde + schemars through `::arcade_tdk::__private`), the tool's
+//! spec (built once) and its `Tool` impl; `name::tool()` is the handle to register.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::args::{ExtraValue, ToolArgs};
+use super::signature::{Analyzed, Arg, ContextArg, DefaultValue, Return};
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn pascal(snake: &str) -> syn::Ident {
+    let s: String = snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect();
+    format_ident!("{}", s)
+}
+
+pub(crate) fn expand(
+    func: &syn::ItemFn,
+    args: &ToolArgs,
+    analyzed: &Analyzed,
+    description: &str,
+) -> TokenStream {
+    let p = quote!(::arcade_tdk::__private);
+    let fn_ident = &func.sig.ident;
+    let vis = &func.vis;
+    let fn_name = fn_ident.to_string();
+    let raw_name = args
+        .name
+        .as_ref()
+        .map_or(fn_name.clone(), |n| n.value.clone());
+
+    let mut fields = Vec::new();
+    let mut defaults = Vec::new();
+    let mut asserts = Vec::new();
+    let mut params = Vec::new();
+    let mut call_args = Vec::new();
+    for arg in &analyzed.args {
+        match arg {
+            Arg::Context(kind) => call_args.push(match kind {
+                ContextArg::ByValue => quote!(__context),
+                ContextArg::ByRef => quote!(&__context),
+                ContextArg::ByMut => quote!(&mut __context),
+            }),
+            Arg::Input(input) => {
+                let ident = &input.ident;
+                let ty = &input.ty;
+                let wire = &input.wire_name;
+                let desc = &input.description;
+                let inferrable = input.inferrable;
+                let serde_default = match &input.default {
+                    Some(DefaultValue::Trait) => quote!(#[serde(default)]),
+                    Some(DefaultValue::Expr(expr)) => {
+                        let f = format_ident!("__default_{}", ident);
+                        let f_str = f.to_string();
+                        // A string literal default works for `String` parameters too.
+                        let value = match &**expr {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(_),
+                                ..
+                            }) => {
+                                quote!(::core::convert::From::from(#expr))
+                            }
+                            _ => quote!(#expr),
+                        };
+                        defaults.push(quote_spanned! {expr.span()=>
+                            #[allow(non_snake_case)]
+                            fn #f() -> #ty { #value }
+                        });
+                        quote!(#[serde(default = #f_str)])
+                    }
+                    None if input.is_option => quote!(#[serde(default)]),
+                    None => quote!(),
+                };
+                fields.push(quote! {
+                    #[serde(rename = #wire)]
+                    #serde_default
+                    #ident: #ty,
+                });
+                asserts.push(quote_spanned! {ty.span()=>
+                    const _: () = #p::assert_param::<#ty>();
+                });
+                params.push(quote! {
+                    #p::ParamAttrs { name: #wire, description: #desc, inferrable: #inferrable },
+                });
+                call_args.push(quote!(__args.#ident));
+            }
+        }
+    }
+
+    let awaited = if analyzed.is_async {
+        quote!(.await)
+    } else {
+        quote!()
+    };
+    let (out_ty, finish) = match &analyzed.ret {
+        Return::Unit => (
+            quote!(()),
+            quote! {
+                #[allow(clippy::let_unit_value)]
+                let __out: () = __out;
+                #p::ToolOutputType::into_tool_value(__out)
+            },
+        ),
+        Return::Value(ty) => (
+            quote!(#ty),
+            quote!(#p::ToolOutputType::into_tool_value(__out)),
+        ),
+        Return::Result(ty) => (
+            quote_spanned!(ty.span()=> <#ty as #p::ToolResult>::Ok),
+            quote! {
+                let __out = #p::ToolResult::into_tool_result(__out)?;
+                #p::ToolOutputType::into_tool_value(__out)
+            },
+        ),
+    };
+
+    let auth = match &args.auth {
+        Some(a) => {
+            let provider_id = opt_str(a.value.provider_id.as_deref());
+            let id = opt_str(a.value.id.as_deref());
+            let scopes = match &a.value.scopes {
+                Some(s) => quote!(::core::option::Option::Some(&[#(#s),*])),
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(::core::option::Option::Some(#p::ToolAuthorization::oauth2(#provider_id, #id, #scopes)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+
+    let metadata = metadata_tokens(args, &p);
+    let secrets: Vec<&String> = args.secrets.iter().map(|s| &s.value).collect();
+    let metadata_keys: Vec<&String> = args.metadata_keys.iter().map(|s| &s.value).collect();
+    let output_desc = opt_str(args.output.as_deref());
+    let deprecated = opt_str(args.deprecated.as_deref());
+    let mod_doc = format!(
+        "The tool made by `#[tool]` from [`{fn_name}`]. Register it with `Toolkit::tool({fn_name}::tool())`."
+    );
+
+    quote! {
+        #[doc = #mod_doc]
+        #vis mod #fn_ident {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[derive(#p::serde::Deserialize, #p::schemars::JsonSchema)]
+            #[serde(crate = "::arcade_tdk::__private::serde", deny_unknown_fields)]
+            #[schemars(crate = "::arcade_tdk::__private::schemars")]
+            #[allow(non_camel_case_types, dead_code)]
+            struct __Args {
+                #(#fields)*
+            }
+
+            #(#defaults)*
+            #(#asserts)*
+
+            struct __Tool;
+
+            impl #p::Tool for __Tool {
+                fn spec(&self) -> &#p::ToolSpec {
+                    static SPEC: #p::SpecCell = #p::SpecCell::new();
+                    SPEC.get_or_init(|| {
+                        #p::ToolSpec::build::<__Args, #out_ty>(
+                            &#p::ToolAttrs {
+                                name: #raw_name,
+                                fn_name: #fn_name,
+                                description: #description,
+                                params: &[#(#params)*],
+                                output_description: #output_desc,
+                                secrets: &[#(#secrets),*],
+                                metadata_keys: &[#(#metadata_keys),*],
+                                deprecated: #deprecated,
+                            },
+                            #auth,
+                            #metadata,
+                        )
+                    })
+                }
+
+                #[allow(unused_variables, unused_mut)]
+                fn call(
+                    &self,
+                    mut __context: #p::ToolContext,
+                    __arguments: #p::serde_json::Map<::std::string::String, #p::serde_json::Value>,
+                ) -> #p::ToolFuture {
+                    let __args: __Args = match #p::decode_args(self.spec(), __arguments) {
+                        ::core::result::Result::Ok(a) => a,
+                        ::core::result::Result::Err(e) => {
+                            return #p::boxed(async move { ::core::result::Result::Err(e) });
+                        }
+                    };
+                    #p::boxed(async move {
+                        let __out = super::#fn_ident(#(#call_args),*)#awaited;
+                        #finish
+                    })
+                }
+            }
+
+            /// The tool, to register in a `Toolkit` or call directly.
+            pub fn tool() -> &'static dyn #p::Tool {
+                &__Tool
+            }
+        }
+    }
+}
+
+fn metadata_tokens(args: &ToolArgs, p: &TokenStream) -> TokenStream {
+    let classification = if args.service_domains.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        let domains = args.service_domains.iter().map(|d| {
+            let v = pascal(&d.value);
+            quote!(#p::ServiceDomain::#v)
+        });
+        quote!(::core::option::Option::Some(#p::Classification {
+            service_domains: ::core::option::Option::Some(::std::vec![#(#domains),*]),
+        }))
+    };
+    let behavior = if args.has_behavior() {
+        let ops = args.operations.iter().map(|o| {
+            let v = pascal(&o.value);
+            quote!(#p::Operation::#v)
+        });
+        let flag = |f: &Option<super::args::Spanned<bool>>| match f {
+            Some(s) => {
+                let v = s.value;
+                quote!(::core::option::Option::Some(#v))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (ro, de, id, ow) = (
+            flag(&args.read_only),
+            flag(&args.destructive),
+            flag(&args.idempotent),
+            flag(&args.open_world),
+        );
+        quote!(::core::option::Option::Some(#p::Behavior {
+            operations: ::std::vec![#(#ops),*],
+            read_only: #ro,
+            destructive: #de,
+            idempotent: #id,
+            open_world: #ow,
+        }))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let extras = if args.extras.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        let inserts = args.extras.iter().map(|(k, v)| {
+            let v = match v {
+                ExtraValue::Str(s) => quote!(#p::serde_json::Value::from(#s)),
+                ExtraValue::Int(i) => quote!(#p::serde_json::Value::from(#i)),
+                ExtraValue::Float(f) => quote!(#p::serde_json::Value::from(#f)),
+                ExtraValue::Bool(b) => quote!(#p::serde_json::Value::from(#b)),
+            };
+            quote!(__m.insert(::std::string::String::from(#k), #v);)
+        });
+        quote!({
+            let mut __m = #p::serde_json::Map::new();
+            #(#inserts)*
+            ::core::option::Option::Some(__m)
+        })
+    };
+    if args.service_domains.is_empty() && !args.has_behavior() && args.extras.is_empty() {
+        return quote!(::core::option::Option::None);
+    }
+    quote!(::core::option::Option::Some(#p::ToolMetadata {
+        classification: #classification,
+        behavior: #behavior,
+        extras: #extras,
+    }))
+}
+
+/// On error: the user's function as written (so the IDE keeps working), the errors,
+/// and a stub module so that `name::tool()` at registration sites does not cascade.
+pub(crate) fn expand_error(func: &syn::ItemFn, error: syn::Error) -> TokenStream {
+    let p = quote!(::arcade_tdk::__private);
+    let fn_ident = &func.sig.ident;
+    let vis = &func.vis;
+    let errors = error.to_compile_error();
+    quote! {
+        #func
+        #errors
+        #vis mod #fn_ident {
+            #[allow(dead_code)]
+            pub fn tool() -> &'static dyn #p::Tool {
+                ::core::unimplemented!()
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The tool function's signature: which parameter is the context, which are inputs
+//! (type, description, wire name, default, inferrable), and what it returns.
+
+use syn::{Expr, FnArg, Ident, LitStr, Pat, ReturnType, Type};
+
+use super::ctxt::Ctxt;
+use super::doc::doc_text;
+
+/// How the context is taken.
+#[derive(Clone, Copy)]
+pub(crate) enum ContextArg {
+    ByValue,
+    ByRef,
+    ByMut,
+}
+
+/// A default for an input.
+pub(crate) enum DefaultValue {
+    /// `#[arg(default)]`: `Default::default()`.
+    Trait,
+    /// `#[arg(default = expr)]`.
+    Expr(Box<Expr>),
+}
+
+/// One input parameter.
+pub(crate) struct Input {
+    pub ident: Ident,
+    pub ty: Type,
+    pub wire_name: String,
+    pub description: String,
+    pub default: Option<DefaultValue>,
+    pub inferrable: bool,
+    pub is_option: bool,
+}
+
+/// One parameter of the function, in order.
+pub(crate) enum Arg {
+    Context(ContextArg),
+    Input(Input),
+}
+
+/// What the function returns.
+pub(crate) enum Return {
+    /// Nothing (`()`).
+    Unit,
+    /// A plain value.
+    Value(Type),
+    /// `Result<T, E>` (any type whose last segment is `Result`).
+    Result(Type),
+}
+
+pub(crate) struct Analyzed {
+    pub args: Vec<Arg>,
+    pub ret: Return,
+    pub is_async: bool,
+}
+
+fn last_segment_is(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().is_some_and(|s| s.ident == name)
+        }
+        Type::Group(g) => last_segment_is(&g.elem, name),
+        Type::Paren(p) => last_segment_is(&p.elem, name),
+        _ => false,
+    }
+}
+
+fn context_kind(ty: &Type) -> Option<ContextArg> {
+    match ty {
+        Type::Reference(r) if last_segment_is(&r.elem, "ToolContext") => {
+            Some(if r.mutability.is_some() {
+                ContextArg::ByMut
+            } else {
+                ContextArg::ByRef
+            })
+        }
+        _ if last_segment_is(ty, "ToolContext") => Some(ContextArg::ByValue),
+        _ => None,
+    }
+}
+
+/// Why a parameter type cannot be decoded from JSON, if it cannot (judged by syntax;
+/// the trait check at the type's span catches the rest).
+fn unsupported(ty: &Type) -> Option<&'static str> {
+    match ty {
+        Type::Reference(_) => Some(
+            "references cannot be tool parameters; take an owned type (`String` rather than `&str`)",
+        ),
+        Type::ImplTrait(_) => Some("`impl Trait` cannot be a tool parameter; name a concrete type"),
+        Type::TraitObject(_) => {
+            Some("trait objects cannot be tool parameters; name a concrete type")
+        }
+        Type::FnPtr(_) => Some("function pointers cannot be tool parameters"),
+        Type::Ptr(_) => Some("raw pointers cannot be tool parameters"),
+        Type::Never(_) => Some("`!` cannot be a tool parameter"),
+        Type::Infer(_) => Some("a tool parameter needs an explicit type"),
+        Type::Slice(_) => Some("unsized slices cannot be tool parameters; use `Vec<T>`"),
+        Type::Tuple(t) if !t.elems.is_empty() => Some(
+            "tuples cannot be tool parameters (Arcade cannot describe them); use a struct deriving `Deserialize` and `JsonSchema`",
+        ),
+        Type::Tuple(_) => Some("`()` cannot be a tool parameter"),
+        Type::Macro(_) => Some("a macro cannot stand for a tool parameter's type"),
+        _ => None,
+    }
+}
+
+pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
+    let sig = &mut func.sig;
+    if !sig.generics.params.is_empty() {
+        cx.error(
+            &sig.generics,
+            "a `#[tool]` function cannot be generic: the catalog needs concrete types",
+        );
+    }
+    if let Some(w) = &sig.generics.where_clause {
+        cx.error(w, "a `#[tool]` function cannot have a where clause");
+    }
+    if let Some(v) = &sig.variadic {
+        cx.error(v, "a `#[tool]` function cannot be variadic");
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error(abi, "a `#[tool]` function cannot have an `extern` ABI");
+    }
+
+    let mut args = Vec::new();
+    let mut context_seen = false;
+    for input in sig.inputs.iter_mut() {
+        let pat_type = match input {
+            FnArg::Receiver(r) => {
+                cx.error(
+                    &*r,
+                    "a `#[tool]` function cannot take `self`: write a free function",
+                );
+                continue;
+            }
+            FnArg::Typed(p) => p,
+        };
+        let attrs = std::mem::take(&mut pat_type.attrs);
+        let ident = match &*pat_type.pat {
+            Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+            other => {
+                cx.error(other, "a tool parameter must be a plain name (patterns cannot be described to a model)");
+                continue;
+            }
+        };
+        let ty = (*pat_type.ty).clone();
+
+        if let Some(kind) = context_kind(&ty) {
+            if context_seen {
+                cx.error(
+                    &pat_type.ty,
+                    "a `#[tool]` function takes at most one `ToolContext` parameter",
+                );
+            }
+            context_seen = true;
+            if let Some(a) = attrs.iter().find(|a| !a.path().is_ident("doc")) {
+                cx.error(a, "the `ToolContext` parameter takes no attributes");
+            }
+            args.push(Arg::Context(kind));
+            continue;
+        }
+        if let Some(why) = unsupported(&ty) {
+            cx.error(&ty, why);
+        }
+
+        let mut description = doc_text(&attrs);
+        let mut wire_name = None;
+        let mut default = None;
+        let mut inferrable = true;
+        for attr in &attrs {
+            if attr.path().is_ident("doc") {
+                continue;
+            }
+            if !attr.path().is_ident("arg") {
+                cx.error(attr, "unsupported attribute on a tool parameter; expected `///` doc comments or `#[arg(...)]`");
+                continue;
+            }
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                match key.as_str() {
+                    "name" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        let v = lit.value();
+                        let valid = v.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                            && v.chars().all(|c| c.is_alphanumeric() || c == '_');
+                        if !valid {
+                            return Err(syn::Error::new(lit.span(), "a parameter's wire name must be an identifier"));
+                        }
+                        wire_name = Some(v);
+                    }
+                    "desc" | "description" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        if lit.value().trim().is_empty() {
+                            return Err(syn::Error::new(lit.span(), "the description is empty"));
+                        }
+                        description = Some(lit.value().trim().to_owned());
+                    }
+                    "default" => {
+                        default = Some(if meta.input.peek(syn::Token![=]) {
+                            DefaultValue::Expr(Box::new(meta.value()?.parse()?))
+                        } else {
+                            DefaultValue::Trait
+                        });
+                    }
+                    "inferrable" => {
+                        inferrable = if meta.input.peek(syn::Token![=]) {
+                            meta.value()?.parse::<syn::LitBool>()?.value
+                        } else {
+                            true
+                        };
+                    }
+                    _ => {
+                        return Err(meta.error(
+                            "unknown `#[arg]` key; expected `name`, `desc`, `default` or `inferrable`",
+                        ));
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = result {
+                cx.push(e);
+            }
+        }
+        let is_option = last_segment_is(&ty, "Option");
+        if is_option && default.is_some() {
+            cx.error(
+                &ty,
+                "an `Option` parameter is optional already; `#[arg(default)]` is for other types",
+            );
+        }
+        let description = match description {
+            Some(d) => d,
+            None => {
+                cx.error(
+                    &ident,
+                    format!(
+                        "parameter `{ident}` is missing a description; add a doc comment (`/// ...`) above it or `#[arg(desc = \"...\")]`"
+                    ),
+                );
+                String::new()
+            }
+        };
+        let name = ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        args.push(Arg::Input(Input {
+            wire_name: wire_name.unwrap_or(name),
+            ident,
+            ty,
+            description,
+            default,
+            inferrable,
+            is_option,
+        }));
+    }
+
+    let ret = match &sig.output {
+        ReturnType::Default => Return::Unit,
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Tuple(t) if t.elems.is_empty() => Return::Unit,
+            Type::ImplTrait(_) => {
+                cx.error(ty, "a `#[tool]` function cannot return `impl Trait`; name the type (an `async fn` may return it)");
+                Return::Unit
+            }
+            t if last_segment_is(t, "Result") => Return::Result((**ty).clone()),
+            _ => Return::Value((**ty).clone()),
+        },
+    };
+
+    Analyzed {
+        args,
+        ret,
+        is_async: sig.asyncness.is_some(),
+    }
+}

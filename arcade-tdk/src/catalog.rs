@@ -1,0 +1,261 @@
+//! [`Catalog`]: the tools a server offers, with their definitions built once, looked up
+//! case-insensitively by `Toolkit.Tool` or `Toolkit_Tool`.
+//!
+//! ```
+//! use arcade_tdk::{tool, Catalog, Toolkit};
+//!
+//! /// Echo the input text.
+//! #[tool]
+//! fn echo(
+//!     /// Text to echo back
+//!     text: String,
+//! ) -> String {
+//!     text
+//! }
+//!
+//! let catalog = Catalog::unfiltered(Toolkit::new("SampleKit").tool(echo::tool())).unwrap();
+//! assert!(catalog.get("samplekit.echo").is_some());
+//! assert!(catalog.get("SampleKit_Echo").is_some());
+//! assert_eq!(catalog.entries()[0].definition().fully_qualified_name, "SampleKit.Echo");
+//! ```
+
+use std::fmt;
+
+use crate::definition::{ToolDefinition, ToolInput, ToolkitDefinition};
+use crate::tool::Tool;
+use crate::toolkit::Toolkit;
+
+/// One tool in a catalog, with its definition.
+#[derive(Debug)]
+pub struct CatalogEntry {
+    tool: &'static dyn Tool,
+    fqn: String,
+    mcp_name: String,
+    definition: ToolDefinition,
+}
+
+impl CatalogEntry {
+    /// The tool.
+    pub fn tool(&self) -> &'static dyn Tool {
+        self.tool
+    }
+    /// `Toolkit.Tool`.
+    pub fn fully_qualified_name(&self) -> &str {
+        &self.fqn
+    }
+    /// `Toolkit_Tool`, the name MCP clients and LLM providers see.
+    pub fn mcp_name(&self) -> &str {
+        &self.mcp_name
+    }
+    /// Arcade's definition.
+    pub fn definition(&self) -> &ToolDefinition {
+        &self.definition
+    }
+    /// The toolkit's name.
+    pub fn toolkit_name(&self) -> &str {
+        &self.definition.toolkit.name
+    }
+}
+
+/// Why a catalog could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogError {
+    /// Two tools share a fully-qualified name (compared case-insensitively).
+    DuplicateTool(String),
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DuplicateTool(name) => write!(
+                f,
+                "tool {name} is registered twice (names are compared case-insensitively)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// Which tools to leave out.
+#[derive(Clone, Debug, Default)]
+pub struct ToolFilter {
+    /// `Toolkit.Tool` names never offered (`ARCADE_DISABLED_TOOLS`).
+    pub disabled_tools: Vec<String>,
+    /// Toolkits never offered (`ARCADE_DISABLED_TOOLKITS`).
+    pub disabled_toolkits: Vec<String>,
+    /// When set, only these tools (by name or fully-qualified name).
+    pub only: Option<Vec<String>>,
+    /// Tools to leave out (by name or fully-qualified name).
+    pub exclude: Vec<String>,
+    /// Only tools whose metadata marks them read-only.
+    pub read_only: bool,
+}
+
+impl ToolFilter {
+    /// The filter from `ARCADE_DISABLED_TOOLS` and `ARCADE_DISABLED_TOOLKITS`
+    /// (comma-separated, case-insensitive), as Arcade reads them.
+    pub fn from_env() -> Self {
+        let list = |var: &str| -> Vec<String> {
+            std::env::var(var)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        Self {
+            disabled_tools: list("ARCADE_DISABLED_TOOLS"),
+            disabled_toolkits: list("ARCADE_DISABLED_TOOLKITS"),
+            ..Self::default()
+        }
+    }
+
+    fn names_match(pattern: &str, entry: &CatalogEntry) -> bool {
+        pattern.eq_ignore_ascii_case(&entry.fqn)
+            || pattern.eq_ignore_ascii_case(&entry.mcp_name)
+            || pattern.eq_ignore_ascii_case(&entry.definition.name)
+    }
+
+    /// Whether the entry passes the filter.
+    pub fn allows(&self, entry: &CatalogEntry) -> bool {
+        if self
+            .disabled_toolkits
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(entry.toolkit_name()))
+        {
+            return false;
+        }
+        if self
+            .disabled_tools
+            .iter()
+            .chain(&self.exclude)
+            .any(|t| Self::names_match(t, entry))
+        {
+            return false;
+        }
+        if let Some(only) = &self.only
+            && !only.iter().any(|t| Self::names_match(t, entry))
+        {
+            return false;
+        }
+        !self.read_only || entry.tool.spec().is_read_only()
+    }
+}
+
+/// The tools a server offers, sorted by fully-qualified name.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    entries: Vec<CatalogEntry>,
+}
+
+impl Catalog {
+    /// A catalog of `toolkit`, less what `ARCADE_DISABLED_TOOLS` and
+    /// `ARCADE_DISABLED_TOOLKITS` disable.
+    pub fn new(toolkit: Toolkit) -> Result<Self, CatalogError> {
+        Self::filtered([toolkit], &ToolFilter::from_env())
+    }
+
+    /// A catalog of `toolkit`, ignoring the environment.
+    pub fn unfiltered(toolkit: Toolkit) -> Result<Self, CatalogError> {
+        Self::filtered([toolkit], &ToolFilter::default())
+    }
+
+    /// A catalog of several toolkits, less what `filter` leaves out.
+    pub fn filtered(
+        toolkits: impl IntoIterator<Item = Toolkit>,
+        filter: &ToolFilter,
+    ) -> Result<Self, CatalogError> {
+        let mut entries: Vec<CatalogEntry> = Vec::new();
+        for toolkit in toolkits {
+            let toolkit_def = ToolkitDefinition {
+                name: toolkit.name().to_owned(),
+                description: toolkit.get_description().map(str::to_owned),
+                version: toolkit.get_version().map(str::to_owned),
+            };
+            for &tool in toolkit.tools() {
+                let entry = Self::entry(tool, &toolkit_def);
+                if entries
+                    .iter()
+                    .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
+                {
+                    return Err(CatalogError::DuplicateTool(entry.fqn));
+                }
+                entries.push(entry);
+            }
+        }
+        entries.retain(|e| filter.allows(e));
+        entries.sort_by(|a, b| a.fqn.cmp(&b.fqn));
+        Ok(Self { entries })
+    }
+
+    fn entry(tool: &'static dyn Tool, toolkit: &ToolkitDefinition) -> CatalogEntry {
+        let spec = tool.spec();
+        let fqn = format!("{}.{}", toolkit.name, spec.name());
+        let mcp_name = fqn.replace('.', "_");
+        let definition = ToolDefinition {
+            name: spec.name().to_owned(),
+            fully_qualified_name: fqn.clone(),
+            description: spec.description().to_owned(),
+            toolkit: toolkit.clone(),
+            input: ToolInput {
+                parameters: spec.parameters().to_vec(),
+            },
+            output: spec.output().clone(),
+            requirements: spec.requirements().clone(),
+            deprecation_message: spec.deprecation_message().map(str::to_owned),
+            metadata: spec.metadata().cloned(),
+            meta: None,
+        };
+        CatalogEntry {
+            tool,
+            fqn,
+            mcp_name,
+            definition,
+        }
+    }
+
+    /// Narrows the catalog to what `filter` allows.
+    pub fn retain(&mut self, filter: &ToolFilter) {
+        self.entries.retain(|e| filter.allows(e));
+    }
+
+    /// The entries, sorted by fully-qualified name.
+    pub fn entries(&self) -> &[CatalogEntry] {
+        &self.entries
+    }
+
+    /// The number of tools.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no tools.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Finds a tool by `Toolkit.Tool` or `Toolkit_Tool`, case-insensitively. Does not
+    /// allocate.
+    pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.fqn.eq_ignore_ascii_case(name) || e.mcp_name.eq_ignore_ascii_case(name))
+    }
+
+    /// Finds a tool by toolkit and tool name (the worker protocol's form),
+    /// case-insensitively; a given `version` must match the toolkit's.
+    pub fn get_parts(
+        &self,
+        toolkit: &str,
+        name: &str,
+        version: Option<&str>,
+    ) -> Option<&CatalogEntry> {
+        self.entries.iter().find(|e| {
+            e.toolkit_name().eq_ignore_ascii_case(toolkit)
+                && e.definition.name.eq_ignore_ascii_case(name)
+                && version.is_none_or(|v| e.definition.toolkit.version.as_deref() == Some(v))
+        })
+    }
+}

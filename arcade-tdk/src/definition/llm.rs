@@ -1,0 +1,86 @@
+//! Tool formats of LLM providers: OpenAI function tools in strict mode and Anthropic
+//! tools, named `Toolkit_Tool` as Arcade's converters name them.
+
+use serde_json::{Value, json};
+
+use crate::catalog::CatalogEntry;
+
+/// OpenAI's strict function tool: every property listed in `required`, optional ones
+/// nullable, `additionalProperties: false` on every object with known properties.
+pub fn openai(entry: &CatalogEntry) -> Value {
+    let spec = entry.tool().spec();
+    let mut parameters = spec.input_schema().clone();
+    strictify(&mut parameters);
+    json!({
+        "type": "function",
+        "function": {
+            "name": entry.mcp_name(),
+            "description": spec.description(),
+            "parameters": parameters,
+            "strict": true,
+        }
+    })
+}
+
+/// Anthropic's tool: the portable input schema as `input_schema`.
+pub fn anthropic(entry: &CatalogEntry) -> Value {
+    let spec = entry.tool().spec();
+    json!({
+        "name": entry.mcp_name(),
+        "description": spec.description(),
+        "input_schema": spec.input_schema(),
+    })
+}
+
+fn strictify(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(items) = obj.get_mut("items") {
+        strictify(items);
+    }
+    if !obj.get("properties").is_some_and(Value::is_object) {
+        return;
+    }
+    let required: Vec<String> = obj
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut all = Vec::new();
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for (name, prop) in props.iter_mut() {
+            strictify(prop);
+            if !required.contains(name) {
+                add_null(prop);
+            }
+            all.push(Value::String(name.clone()));
+        }
+    }
+    obj.insert("required".into(), Value::Array(all));
+    obj.insert("additionalProperties".into(), Value::Bool(false));
+}
+
+fn add_null(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    match obj.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = std::mem::take(t);
+            obj.insert("type".into(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) if !types.contains(&json!("null")) => types.push(json!("null")),
+        _ => {}
+    }
+    if let Some(Value::Array(values)) = obj.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
+}

@@ -1,0 +1,96 @@
+//! # arcade-tdk
+//!
+//! Build LLM tools that need OAuth, in Rust, the way Arcade's Python `arcade-tdk` builds
+//! them: write an ordinary function, put `#[tool]` on it, and get its definition, its
+//! JSON schemas and a callable wrapper. Serve a toolkit over MCP (stdio and Streamable
+//! HTTP) or Arcade's worker protocol from one command line.
+//!
+//! ```
+//! use arcade_tdk::{tool, Catalog, ToolContext, ToolError, Toolkit};
+//!
+//! /// Retrieve information about the authenticated user from PagerDuty.
+//! #[tool(requires_auth = OAuth2(provider_id = "arcade-pagerduty", scopes = ["read"]))]
+//! async fn get_current_user(context: ToolContext) -> Result<serde_json::Value, ToolError> {
+//!     let token = context.authorization.token()?; // injected by whoever calls the tool
+//!     // call https://api.pagerduty.com/users/me with `Authorization: Bearer {token}`
+//!     Ok(serde_json::json!({"token_length": token.len()}))
+//! }
+//!
+//! let catalog = Catalog::unfiltered(Toolkit::new("MyPagerDuty").tool(get_current_user::tool())).unwrap();
+//! let definition = catalog.get("MyPagerDuty.GetCurrentUser").unwrap().definition();
+//! assert_eq!(
+//!     definition.requirements.authorization.as_ref().unwrap().provider_id.as_deref(),
+//!     Some("arcade-pagerduty")
+//! );
+//! ```
+//!
+//! The path of one call: a protocol adapter ([`serve`]) decodes the request and finds
+//! the tool in the [`Catalog`]; the [`executor`] validates the arguments, runs the tool
+//! with its [`ToolContext`] and turns the result or [`ToolError`] into Arcade's
+//! `ToolCallOutput`; the adapter encodes that for its protocol.
+
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[allow(unused_extern_crates)]
+extern crate self as arcade_tdk;
+
+pub mod auth;
+pub mod catalog;
+mod content;
+pub mod context;
+pub mod definition;
+pub mod error;
+pub mod executor;
+#[cfg(feature = "reqwest")]
+pub mod http;
+pub mod metadata;
+pub mod names;
+mod schema;
+pub mod tool;
+mod toolkit;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(any(feature = "mcp", feature = "worker"))]
+pub mod serve;
+
+pub use arcade_tdk_macros::tool;
+pub use catalog::{Catalog, CatalogEntry, CatalogError, ToolFilter};
+pub use content::{Content, EmbeddedResource, ToolContent};
+pub use context::{Authorization, LogLevel, TokenKind, ToolContext};
+pub use definition::ToolDefinition;
+pub use error::{ErrorKind, NetworkFailure, ToolError};
+pub use schema::FieldError;
+pub use tool::{Tool, ToolSpec, ToolValue};
+pub use toolkit::Toolkit;
+
+/// What generated code uses. Not public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+
+    pub use crate::auth::ToolAuthorization;
+    pub use crate::context::ToolContext;
+    pub use crate::error::ToolError;
+    pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
+    pub use crate::tool::{
+        ParamAttrs, Tool, ToolAttrs, ToolFuture, ToolOutputType, ToolParam, ToolResult, ToolSpec,
+        ToolValue, decode_args,
+    };
+
+    /// A `OnceLock`, for the spec each generated tool builds once.
+    pub type SpecCell = std::sync::OnceLock<ToolSpec>;
+
+    /// Boxes a tool's future.
+    pub fn boxed<F>(fut: F) -> ToolFuture
+    where
+        F: core::future::Future<Output = Result<ToolValue, ToolError>> + Send + 'static,
+    {
+        Box::pin(fut)
+    }
+
+    /// Asserts at compile time that a parameter type can be decoded and described.
+    pub const fn assert_param<T: ToolParam>() {}
+}

@@ -1,0 +1,1 @@
+//! Servers: MCP and the Arcade worker protocol.

@@ -1,0 +1,121 @@
+//! [`Toolkit`]: a named, versioned set of tools, registered explicitly.
+//!
+//! ```
+//! use arcade_tdk::{tool, Toolkit};
+//!
+//! /// Echo the input text.
+//! #[tool]
+//! fn echo(
+//!     /// Text to echo back
+//!     text: String,
+//! ) -> String {
+//!     text
+//! }
+//!
+//! let toolkit = Toolkit::new("sample_kit")
+//!     .description("Sample kit")
+//!     .version("1.0.0")
+//!     .tool(echo::tool());
+//! assert_eq!(toolkit.name(), "SampleKit");
+//! assert_eq!(toolkit.tools().len(), 1);
+//! ```
+
+use crate::names;
+use crate::tool::Tool;
+
+/// A named, versioned set of tools.
+#[derive(Clone, Debug)]
+pub struct Toolkit {
+    name: String,
+    description: Option<String>,
+    version: Option<String>,
+    tools: Vec<&'static dyn Tool>,
+}
+
+impl Toolkit {
+    /// A toolkit named `name`, normalized as Arcade does (`sample_kit` → `SampleKit`).
+    pub fn new(name: impl AsRef<str>) -> Self {
+        Self {
+            name: names::normalize_toolkit_name(name.as_ref()),
+            description: None,
+            version: None,
+            tools: Vec::new(),
+        }
+    }
+
+    /// A toolkit named, versioned and described from a crate's Cargo metadata; the
+    /// [`toolkit!`](crate::toolkit!) macro calls it with the calling crate's values.
+    pub fn from_package(package: &str, version: &str, description: &str) -> Self {
+        Self {
+            name: names::toolkit_name_from_package(package),
+            description: (!description.is_empty()).then(|| description.to_owned()),
+            version: (!version.is_empty()).then(|| version.to_owned()),
+            tools: Vec::new(),
+        }
+    }
+
+    /// Renames the toolkit (the name is used as given).
+    pub fn name_as(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Adds a tool: `toolkit.tool(my_tool::tool())`.
+    pub fn tool(mut self, tool: &'static dyn Tool) -> Self {
+        self.tools.push(tool);
+        self
+    }
+
+    /// Adds several tools.
+    pub fn tools_from(mut self, tools: impl IntoIterator<Item = &'static dyn Tool>) -> Self {
+        self.tools.extend(tools);
+        self
+    }
+
+    /// The toolkit's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its description.
+    pub fn get_description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Its version.
+    pub fn get_version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// Its tools, in registration order.
+    pub fn tools(&self) -> &[&'static dyn Tool] {
+        &self.tools
+    }
+}
+
+/// A [`Toolkit`] named, versioned and described from the calling crate's Cargo
+/// metadata (`CARGO_PKG_NAME`, `CARGO_PKG_VERSION`, `CARGO_PKG_DESCRIPTION`).
+///
+/// ```
+/// let toolkit = arcade_tdk::toolkit!();
+/// assert_eq!(toolkit.get_version(), Some(env!("CARGO_PKG_VERSION")));
+/// ```
+#[macro_export]
+macro_rules! toolkit {
+    () => {
+        $crate::Toolkit::from_package(
+            ::core::env!("CARGO_PKG_NAME"),
+            ::core::env!("CARGO_PKG_VERSION"),
+            ::core::env!("CARGO_PKG_DESCRIPTION"),
+        )
+    };
+}
