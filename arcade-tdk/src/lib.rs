@@ -46,6 +46,7 @@ pub mod http;
 pub mod metadata;
 pub mod names;
 mod schema;
+pub mod token;
 pub mod tool;
 mod toolkit;
 

@@ -1,0 +1,98 @@
+//! Where a tool's OAuth token comes from when a toolkit is served locally (over MCP or
+//! the `call` command): a [`TokenChain`] of [`TokenSource`]s tried in the order the
+//! operator configures. In the worker protocol the Arcade Engine sends the token with
+//! each call instead.
+//!
+//! ```
+//! use arcade_tdk::auth::ToolAuthorization;
+//! use arcade_tdk::token::{EnvTokenSource, TokenChain};
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let env = EnvTokenSource::from_vars([("PAGERDUTY_API_KEY", "u+abc")]);
+//! let chain = TokenChain::new(vec![Box::new(env)]);
+//! let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, Some(&["read"]));
+//! let auth = chain.resolve(&requirement, "user@example.com").await.unwrap();
+//! assert_eq!(auth.header_value().unwrap(), "Token token=u+abc");
+//! # });
+//! ```
+
+mod env;
+
+pub use env::EnvTokenSource;
+
+use futures_util::future::BoxFuture;
+
+use crate::auth::ToolAuthorization;
+use crate::context::Authorization;
+use crate::error::ToolError;
+
+/// One place a token may come from.
+pub trait TokenSource: Send + Sync {
+    /// A short name for messages and logs (`"env"`, `"arcade"`, `"oauth"`).
+    fn name(&self) -> &'static str;
+
+    /// A token for `requirement` on behalf of `user_id`.
+    ///
+    /// `Ok(None)`: this source has none, try the next. `Err`: stop here and report it
+    /// (for example an authorization the user must complete at a URL).
+    fn token<'a>(
+        &'a self,
+        requirement: &'a ToolAuthorization,
+        user_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Authorization>, ToolError>>;
+}
+
+/// Token sources tried in order.
+#[derive(Default)]
+pub struct TokenChain {
+    sources: Vec<Box<dyn TokenSource>>,
+}
+
+impl TokenChain {
+    /// A chain of `sources`, tried in order.
+    pub fn new(sources: Vec<Box<dyn TokenSource>>) -> Self {
+        Self { sources }
+    }
+
+    /// Adds a source at the end.
+    pub fn push(&mut self, source: Box<dyn TokenSource>) {
+        self.sources.push(source);
+    }
+
+    /// The names of the sources, in order.
+    pub fn source_names(&self) -> Vec<&'static str> {
+        self.sources.iter().map(|s| s.name()).collect()
+    }
+
+    /// The first token a source has, or an error telling the user how to provide one.
+    pub async fn resolve(
+        &self,
+        requirement: &ToolAuthorization,
+        user_id: &str,
+    ) -> Result<Authorization, ToolError> {
+        for source in &self.sources {
+            if let Some(auth) = source.token(requirement, user_id).await? {
+                return Ok(auth);
+            }
+        }
+        let provider = requirement.provider_name();
+        let var = env::var_prefix(provider);
+        Err(ToolError::requirements_not_met(
+            format!(
+                "This tool needs authorization with {provider}, and no token source has a token for it."
+            ),
+            format!(
+                "Tell the user to provide a token: set {var}_ACCESS_TOKEN (an OAuth access token) or \
+                 {var}_API_KEY (an API key), run `auth login`, or set ARCADE_API_KEY to authorize through Arcade."
+            ),
+        ))
+    }
+}
+
+impl std::fmt::Debug for TokenChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TokenChain")
+            .field(&self.source_names())
+            .finish()
+    }
+}
