@@ -158,7 +158,7 @@ impl ToolSpec {
 
         let (output, output_schema) = output_of::<O>(attrs.output_description);
         ToolSpec {
-            name: attrs.name.to_owned(),
+            name: crate::names::snake_to_pascal_case(attrs.name),
             fn_name: attrs.fn_name,
             description: attrs.description.to_owned(),
             parameters,

@@ -42,6 +42,10 @@ fn generator() -> SchemaGenerator {
 /// The portable schema of `T`, for a tool's input (`required` always explicit).
 pub(crate) fn input_schema_for<T: JsonSchema>() -> Value {
     let mut schema = generator().into_root_schema_for::<T>().to_value();
+    // A tool without parameters still gets `properties: {}` (some clients need it).
+    if let Some(obj) = schema.as_object_mut() {
+        obj.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    }
     normalize(&mut schema, true);
     strip_root_annotations(&mut schema);
     schema
@@ -114,10 +118,13 @@ pub(crate) fn normalize(schema: &mut Value, explicit_required: bool) {
             items.remove("description");
         }
     }
-    if let Some(ap) = obj.get_mut("additionalProperties")
-        && ap.is_object()
-    {
-        normalize(ap, explicit_required);
+    match obj.get_mut("additionalProperties") {
+        Some(ap @ Value::Object(_)) => normalize(ap, explicit_required),
+        // `true` is the default; some clients mis-handle it.
+        Some(Value::Bool(true)) => {
+            obj.remove("additionalProperties");
+        }
+        _ => {}
     }
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for (_, prop) in props.iter_mut() {
@@ -125,11 +132,13 @@ pub(crate) fn normalize(schema: &mut Value, explicit_required: bool) {
         }
         // A known shape: unknown keys are rejected, and `required` is explicit.
         obj.insert("additionalProperties".into(), Value::Bool(false));
-        let required = obj
+        // Sorted, as Arcade sorts `required_keys` (the root's order is set by the tool).
+        let mut required: Vec<Value> = obj
             .get("required")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
+        required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
         if explicit_required || !required.is_empty() {
             obj.insert("required".into(), Value::Array(required));
         } else {

@@ -1,0 +1,7 @@
+use arcade_tdk::tool;
+
+/// Named twice.
+#[tool(name = "A", name = "B")]
+fn twice() {}
+
+fn main() {}

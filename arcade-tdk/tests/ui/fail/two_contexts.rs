@@ -1,0 +1,7 @@
+use arcade_tdk::{tool, ToolContext};
+
+/// Two contexts.
+#[tool]
+fn twice(a: ToolContext, b: &ToolContext) {}
+
+fn main() {}
