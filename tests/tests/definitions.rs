@@ -10,7 +10,9 @@ use arcade_tdk::{Catalog, ToolFilter};
 use serde_json::{Value, json};
 
 fn fixture(path: &str) -> Value {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/arcade-wire").join(path);
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/arcade-wire")
+        .join(path);
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     serde_json::from_str(&text).expect("fixture is JSON")
 }
@@ -97,26 +99,44 @@ fn schemas_are_portable_and_valid_2020_12() {
             llm::anthropic(entry)["input_schema"].clone(),
         ];
         if let Some(output) = tool.get("outputSchema") {
-            assert!(meta.validate(output).is_ok(), "{name}: output schema is not valid 2020-12");
+            assert!(
+                meta.validate(output).is_ok(),
+                "{name}: output schema is not valid 2020-12"
+            );
         }
         for schema in &inputs {
             if let Err(e) = meta.validate(schema) {
                 panic!("{name}: schema is not valid JSON Schema 2020-12: {e}\n{schema}");
             }
             walk(schema, &mut |obj| {
-                assert!(!obj.contains_key("$ref") && !obj.contains_key("$defs"), "{name}: $ref/$defs");
+                assert!(
+                    !obj.contains_key("$ref") && !obj.contains_key("$defs"),
+                    "{name}: $ref/$defs"
+                );
                 if let Some(f) = obj.get("format").and_then(Value::as_str) {
-                    assert!(!f.starts_with("int") && !f.starts_with("uint") && f != "double" && f != "float",
-                        "{name}: non-standard format {f}");
+                    assert!(
+                        !f.starts_with("int")
+                            && !f.starts_with("uint")
+                            && f != "double"
+                            && f != "float",
+                        "{name}: non-standard format {f}"
+                    );
                 }
                 if obj.contains_key("properties") {
-                    assert_eq!(obj.get("additionalProperties"), Some(&json!(false)), "{name}: open object {obj:?}");
+                    assert_eq!(
+                        obj.get("additionalProperties"),
+                        Some(&json!(false)),
+                        "{name}: open object {obj:?}"
+                    );
                 }
             });
         }
         let input = &tool["inputSchema"];
         assert_eq!(input["type"], "object", "{name}");
-        assert!(input["required"].is_array(), "{name}: root `required` must be explicit");
+        assert!(
+            input["required"].is_array(),
+            "{name}: root `required` must be explicit"
+        );
     }
 }
 
@@ -126,12 +146,21 @@ fn openai_strict_lists_every_property_as_required() {
     let tag_items = llm::openai(catalog.get("SampleKit.TagItems").unwrap());
     let params = &tag_items["function"]["parameters"];
     assert_eq!(tag_items["function"]["strict"], true);
-    assert_eq!(params["required"], json!(["tags", "ids", "priority", "note", "wire_ref", "priorities"]));
-    assert_eq!(params["properties"]["note"]["type"], json!(["string", "null"]));
+    assert_eq!(
+        params["required"],
+        json!(["tags", "ids", "priority", "note", "wire_ref", "priorities"])
+    );
+    assert_eq!(
+        params["properties"]["note"]["type"],
+        json!(["string", "null"])
+    );
     assert_eq!(params["properties"]["tags"]["type"], json!("array"));
     let anthropic = llm::anthropic(catalog.get("SampleKit.TagItems").unwrap());
     assert_eq!(anthropic["name"], "SampleKit_TagItems");
-    assert_eq!(anthropic["input_schema"]["required"], json!(["tags", "ids", "priority"]));
+    assert_eq!(
+        anthropic["input_schema"]["required"],
+        json!(["tags", "ids", "priority"])
+    );
 }
 
 /// Arguments a schema accepts also deserialize, and the tool runs on them.
@@ -142,12 +171,18 @@ async fn accepted_sample_arguments_decode_and_run() {
         ("SampleKit.Echo", json!({"text": "hi"})),
         ("SampleKit.AddNumbers", json!({"a": 2})),
         ("SampleKit.GetFlags", json!({})),
-        ("SampleKit.TagItems", json!({"tags": ["a"], "ids": [1, 2], "priority": "high", "note": "n",
-                                      "wire_ref": "r", "priorities": ["low", "urgent"]})),
-        ("SampleKit.CreateTicket", json!({"ticket": {"title": "t", "labels": []},
+        (
+            "SampleKit.TagItems",
+            json!({"tags": ["a"], "ids": [1, 2], "priority": "high", "note": "n",
+                                      "wire_ref": "r", "priorities": ["low", "urgent"]}),
+        ),
+        (
+            "SampleKit.CreateTicket",
+            json!({"ticket": {"title": "t", "labels": []},
                                           "assignee": {"user_id": "u", "email": null},
                                           "extra": {"any": [1, {"x": null}]},
-                                          "tickets": [{"title": "u", "body": "b", "labels": ["l"]}]})),
+                                          "tickets": [{"title": "u", "body": "b", "labels": ["l"]}]}),
+        ),
     ];
     for (name, args) in samples {
         let entry = catalog.get(name).unwrap();

@@ -125,6 +125,10 @@ impl ToolArgs {
         let parser = syn::meta::parser(|meta| {
             if let Err(e) = args.parse_one(&meta, cx) {
                 cx.push(e);
+                // Skip the rest of this key's value so that one mistake is one error.
+                while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                    meta.input.parse::<proc_macro2::TokenTree>()?;
+                }
             }
             Ok(())
         });

@@ -294,6 +294,10 @@ pub(crate) fn expand_error(func: &syn::ItemFn, error: syn::Error) -> TokenStream
     let fn_ident = &func.sig.ident;
     let vis = &func.vis;
     let errors = error.to_compile_error();
+    let in_impl = matches!(func.sig.inputs.first(), Some(syn::FnArg::Receiver(_)));
+    if in_impl {
+        return quote!(#func #errors);
+    }
     quote! {
         #func
         #errors

@@ -44,7 +44,8 @@ pub(crate) fn input_schema_for<T: JsonSchema>() -> Value {
     let mut schema = generator().into_root_schema_for::<T>().to_value();
     // A tool without parameters still gets `properties: {}` (some clients need it).
     if let Some(obj) = schema.as_object_mut() {
-        obj.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+        obj.entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     normalize(&mut schema, true);
     strip_root_annotations(&mut schema);
