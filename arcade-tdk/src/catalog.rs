@@ -96,9 +96,22 @@ impl ToolFilter {
     /// The filter from `ARCADE_DISABLED_TOOLS` and `ARCADE_DISABLED_TOOLKITS`
     /// (comma-separated, case-insensitive), as Arcade reads them.
     pub fn from_env() -> Self {
-        let list = |var: &str| -> Vec<String> {
-            std::env::var(var)
-                .unwrap_or_default()
+        Self::from_lists(
+            &std::env::var("ARCADE_DISABLED_TOOLS").unwrap_or_default(),
+            &std::env::var("ARCADE_DISABLED_TOOLKITS").unwrap_or_default(),
+        )
+    }
+
+    /// The filter from the values of `ARCADE_DISABLED_TOOLS` and
+    /// `ARCADE_DISABLED_TOOLKITS`.
+    ///
+    /// ```
+    /// let filter = arcade_tdk::ToolFilter::from_lists("SampleKit.Echo, SampleKit.Fail", "");
+    /// assert_eq!(filter.disabled_tools, ["SampleKit.Echo", "SampleKit.Fail"]);
+    /// ```
+    pub fn from_lists(disabled_tools: &str, disabled_toolkits: &str) -> Self {
+        let list = |value: &str| -> Vec<String> {
+            value
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
@@ -106,8 +119,8 @@ impl ToolFilter {
                 .collect()
         };
         Self {
-            disabled_tools: list("ARCADE_DISABLED_TOOLS"),
-            disabled_toolkits: list("ARCADE_DISABLED_TOOLKITS"),
+            disabled_tools: list(disabled_tools),
+            disabled_toolkits: list(disabled_toolkits),
             ..Self::default()
         }
     }

@@ -1,0 +1,112 @@
+//! Toolkits and the catalog: names, lookup, duplicates and filters.
+
+use arcade_examples::sample_kit;
+use arcade_tdk::{Catalog, CatalogError, ToolFilter, Toolkit};
+
+fn names(catalog: &Catalog) -> Vec<&str> {
+    catalog
+        .entries()
+        .iter()
+        .map(|e| e.fully_qualified_name())
+        .collect()
+}
+
+#[test]
+fn lookup_is_case_insensitive_by_dotted_or_underscored_name() {
+    let catalog = Catalog::unfiltered(sample_kit::toolkit()).unwrap();
+    for name in [
+        "SampleKit.Echo",
+        "samplekit.echo",
+        "SampleKit_Echo",
+        "SAMPLEKIT_ECHO",
+    ] {
+        assert_eq!(
+            catalog.get(name).unwrap().fully_qualified_name(),
+            "SampleKit.Echo",
+            "{name}"
+        );
+    }
+    assert!(catalog.get("SampleKit.Nope").is_none());
+    assert!(
+        catalog.get("Echo").is_none(),
+        "a bare tool name is ambiguous across toolkits"
+    );
+    let by_parts = catalog.get_parts("samplekit", "echo", None).unwrap();
+    assert_eq!(by_parts.mcp_name(), "SampleKit_Echo");
+    assert!(
+        catalog
+            .get_parts("SampleKit", "Echo", Some("1.0.0"))
+            .is_some()
+    );
+    assert!(
+        catalog
+            .get_parts("SampleKit", "Echo", Some("2.0.0"))
+            .is_none()
+    );
+}
+
+#[test]
+fn entries_are_sorted_and_named_as_python_names_them() {
+    let catalog = Catalog::unfiltered(sample_kit::toolkit()).unwrap();
+    let names = names(&catalog);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"SampleKit.ListIncidentsOauth2"));
+    assert!(names.contains(&"SampleKit.Oauth2ById"));
+}
+
+#[test]
+fn a_tool_registered_twice_is_a_clear_error() {
+    let toolkit = Toolkit::new("Dup")
+        .tool(sample_kit::echo::tool())
+        .tool(sample_kit::echo::tool());
+    let err = Catalog::unfiltered(toolkit).unwrap_err();
+    assert_eq!(err, CatalogError::DuplicateTool("Dup.Echo".into()));
+    assert!(err.to_string().contains("Dup.Echo is registered twice"));
+}
+
+#[test]
+fn disabled_tools_and_toolkits_are_left_out() {
+    let filter = ToolFilter::from_lists("samplekit.echo, SampleKit.Fail", "");
+    let catalog = Catalog::filtered([sample_kit::toolkit()], &filter).unwrap();
+    assert_eq!(catalog.len(), 10);
+    assert!(catalog.get("SampleKit.Echo").is_none() && catalog.get("SampleKit.Fail").is_none());
+
+    let filter = ToolFilter::from_lists("", "SAMPLEKIT");
+    let other = Toolkit::new("Other").tool(sample_kit::echo::tool());
+    let catalog = Catalog::filtered([sample_kit::toolkit(), other], &filter).unwrap();
+    assert_eq!(names(&catalog), vec!["Other.Echo"]);
+}
+
+#[test]
+fn only_exclude_and_read_only_filters() {
+    let only = ToolFilter {
+        only: Some(vec!["SampleKit_Echo".into(), "AddNumbers".into()]),
+        ..Default::default()
+    };
+    let catalog = Catalog::filtered([sample_kit::toolkit()], &only).unwrap();
+    assert_eq!(
+        names(&catalog),
+        vec!["SampleKit.AddNumbers", "SampleKit.Echo"]
+    );
+
+    let read_only = ToolFilter {
+        read_only: true,
+        ..Default::default()
+    };
+    let catalog = Catalog::filtered([sample_kit::toolkit()], &read_only).unwrap();
+    assert_eq!(names(&catalog), vec!["SampleKit.GetFlags"]);
+}
+
+#[test]
+fn toolkit_names_follow_pythons_rules() {
+    assert_eq!(Toolkit::new("sample_kit").name(), "SampleKit");
+    assert_eq!(Toolkit::new("my kit").name(), "MyKit");
+    assert_eq!(
+        Toolkit::from_package("arcade-pagerduty", "0.3.0", "").name(),
+        "Pagerduty"
+    );
+    let named = Toolkit::new("x").name_as("PagerDuty");
+    assert_eq!(named.name(), "PagerDuty");
+}
