@@ -188,7 +188,11 @@ pub enum NetworkFailure {
 /// assert!(check_limit(500).is_err());
 /// ```
 #[derive(Clone, PartialEq)]
-pub struct ToolError {
+pub struct ToolError(Box<Repr>);
+
+/// The fields of a [`ToolError`], boxed so that a `Result<T, ToolError>` stays small.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Repr {
     pub(crate) class: ErrorClass,
     kind: ErrorKind,
     message: String,
@@ -203,7 +207,7 @@ pub struct ToolError {
 
 impl ToolError {
     fn new(class: ErrorClass, kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Repr {
             class,
             kind,
             message: message.into(),
@@ -214,14 +218,14 @@ impl ToolError {
             status_code: None,
             extra: None,
             stacktrace: None,
-        }
+        }))
     }
 
     /// The call may succeed if retried, perhaps with other arguments
     /// (Python's `RetryableToolError`, `TOOL_RUNTIME_RETRY`).
     pub fn retry(message: impl Into<String>) -> Self {
         let mut e = Self::new(ErrorClass::Retryable, ErrorKind::ToolRuntimeRetry, message);
-        e.can_retry = true;
+        e.0.can_retry = true;
         e
     }
 
@@ -242,7 +246,7 @@ impl ToolError {
     /// The tool failed and a retry will not help (Python's `FatalToolError`, status 500).
     pub fn fatal(message: impl Into<String>) -> Self {
         let mut e = Self::new(ErrorClass::Fatal, ErrorKind::ToolRuntimeFatal, message);
-        e.status_code = Some(500);
+        e.0.status_code = Some(500);
         e
     }
 
@@ -259,8 +263,8 @@ impl ToolError {
             ErrorKind::for_upstream_status(status_code),
             message,
         );
-        e.status_code = Some(status_code);
-        e.can_retry = status_code >= 500 || status_code == 429;
+        e.0.status_code = Some(status_code);
+        e.0.can_retry = status_code >= 500 || status_code == 429;
         e
     }
 
@@ -272,9 +276,9 @@ impl ToolError {
             ErrorKind::UpstreamRuntimeRateLimit,
             message,
         );
-        e.status_code = Some(429);
-        e.can_retry = true;
-        e.retry_after_ms = Some(retry_after_ms);
+        e.0.status_code = Some(429);
+        e.0.can_retry = true;
+        e.0.retry_after_ms = Some(retry_after_ms);
         e
     }
 
@@ -286,7 +290,7 @@ impl ToolError {
             NetworkFailure::Other => ErrorKind::NetworkTransportRuntimeUnmapped,
         };
         let mut e = Self::new(ErrorClass::NetworkTransport, kind, message);
-        e.can_retry = true;
+        e.0.can_retry = true;
         e
     }
 
@@ -297,7 +301,7 @@ impl ToolError {
             ErrorKind::ToolRuntimeBadInputValue,
             message,
         );
-        e.status_code = Some(400);
+        e.0.status_code = Some(400);
         e
     }
 
@@ -308,7 +312,7 @@ impl ToolError {
             ErrorKind::ToolRuntimeBadOutputValue,
             message,
         );
-        e.status_code = Some(500);
+        e.0.status_code = Some(500);
         e
     }
 
@@ -329,31 +333,32 @@ impl ToolError {
     /// Adds details for the developer (logs, the worker protocol); hidden from MCP
     /// clients unless the operator opts in.
     pub fn with_developer_message(mut self, message: impl Into<String>) -> Self {
-        self.developer_message = Some(message.into());
+        self.0.developer_message = Some(message.into());
         self
     }
 
     /// Adds text for the model: what to do next.
     pub fn with_additional_prompt_content(mut self, content: impl Into<String>) -> Self {
-        self.additional_prompt_content = Some(content.into());
+        self.0.additional_prompt_content = Some(content.into());
         self
     }
 
     /// Says when a retry may succeed.
     pub fn with_retry_after_ms(mut self, retry_after_ms: u64) -> Self {
-        self.retry_after_ms = Some(retry_after_ms);
+        self.0.retry_after_ms = Some(retry_after_ms);
         self
     }
 
     /// Sets the HTTP-like status code reported with the error.
     pub fn with_status_code(mut self, status_code: u16) -> Self {
-        self.status_code = Some(status_code);
+        self.0.status_code = Some(status_code);
         self
     }
 
     /// Adds a JSON field to the error's `extra` object.
     pub fn with_extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.extra
+        self.0
+            .extra
             .get_or_insert_with(Map::new)
             .insert(key.into(), value.into());
         self
@@ -361,65 +366,73 @@ impl ToolError {
 
     /// Overrides whether the caller may retry.
     pub fn with_can_retry(mut self, can_retry: bool) -> Self {
-        self.can_retry = can_retry;
+        self.0.can_retry = can_retry;
         self
     }
 
     /// What went wrong, as Arcade's kind.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The message for the model and the user.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// Details for the developer.
     pub fn developer_message(&self) -> Option<&str> {
-        self.developer_message.as_deref()
+        self.0.developer_message.as_deref()
     }
     /// Whether retrying may succeed.
     pub fn can_retry(&self) -> bool {
-        self.can_retry
+        self.0.can_retry
     }
     /// Text for the model: what to do next.
     pub fn additional_prompt_content(&self) -> Option<&str> {
-        self.additional_prompt_content.as_deref()
+        self.0.additional_prompt_content.as_deref()
     }
     /// When a retry may succeed, in milliseconds.
     pub fn retry_after_ms(&self) -> Option<u64> {
-        self.retry_after_ms
+        self.0.retry_after_ms
     }
     /// The HTTP-like status code.
     pub fn status_code(&self) -> Option<u16> {
-        self.status_code
+        self.0.status_code
     }
     /// Extra JSON fields.
     pub fn extra(&self) -> Option<&Map<String, Value>> {
-        self.extra.as_ref()
+        self.0.extra.as_ref()
     }
+    /// Where the failure came from, when known.
+    pub(crate) fn stacktrace(&self) -> Option<&str> {
+        self.0.stacktrace.as_deref()
+    }
+
     /// Python's class name for this error, used in the wire message prefix.
     pub fn class_name(&self) -> &'static str {
-        self.class.python_name()
+        self.0.class.python_name()
     }
 }
 
 impl fmt::Display for ToolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        write!(f, "{}: {}", self.0.kind, self.0.message)
     }
 }
 
 impl fmt::Debug for ToolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ToolError")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("developer_message", &self.developer_message)
-            .field("can_retry", &self.can_retry)
-            .field("additional_prompt_content", &self.additional_prompt_content)
-            .field("retry_after_ms", &self.retry_after_ms)
-            .field("status_code", &self.status_code)
-            .field("extra", &self.extra)
+            .field("kind", &self.0.kind)
+            .field("message", &self.0.message)
+            .field("developer_message", &self.0.developer_message)
+            .field("can_retry", &self.0.can_retry)
+            .field(
+                "additional_prompt_content",
+                &self.0.additional_prompt_content,
+            )
+            .field("retry_after_ms", &self.0.retry_after_ms)
+            .field("status_code", &self.0.status_code)
+            .field("extra", &self.0.extra)
             .finish()
     }
 }

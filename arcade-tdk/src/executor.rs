@@ -110,7 +110,7 @@ impl ToolCallError {
             can_retry: error.can_retry(),
             additional_prompt_content: error.additional_prompt_content().map(str::to_owned),
             retry_after_ms: error.retry_after_ms(),
-            stacktrace: error.stacktrace.clone(),
+            stacktrace: error.stacktrace().map(str::to_owned),
             status_code: error.status_code(),
             extra: error.extra().cloned(),
         }

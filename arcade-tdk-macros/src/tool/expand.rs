@@ -53,9 +53,9 @@ pub(crate) fn expand(
     for arg in &analyzed.args {
         match arg {
             Arg::Context(kind) => call_args.push(match kind {
-                ContextArg::ByValue => quote!(__context),
-                ContextArg::ByRef => quote!(&__context),
-                ContextArg::ByMut => quote!(&mut __context),
+                ContextArg::Owned => quote!(__context),
+                ContextArg::Shared => quote!(&__context),
+                ContextArg::Exclusive => quote!(&mut __context),
             }),
             Arg::Input(input) => {
                 let ident = &input.ident;

@@ -9,9 +9,9 @@ use super::doc::doc_text;
 /// How the context is taken.
 #[derive(Clone, Copy)]
 pub(crate) enum ContextArg {
-    ByValue,
-    ByRef,
-    ByMut,
+    Owned,
+    Shared,
+    Exclusive,
 }
 
 /// A default for an input.
@@ -36,7 +36,7 @@ pub(crate) struct Input {
 /// One parameter of the function, in order.
 pub(crate) enum Arg {
     Context(ContextArg),
-    Input(Input),
+    Input(Box<Input>),
 }
 
 /// What the function returns.
@@ -70,12 +70,12 @@ fn context_kind(ty: &Type) -> Option<ContextArg> {
     match ty {
         Type::Reference(r) if last_segment_is(&r.elem, "ToolContext") => {
             Some(if r.mutability.is_some() {
-                ContextArg::ByMut
+                ContextArg::Exclusive
             } else {
-                ContextArg::ByRef
+                ContextArg::Shared
             })
         }
-        _ if last_segment_is(ty, "ToolContext") => Some(ContextArg::ByValue),
+        _ if last_segment_is(ty, "ToolContext") => Some(ContextArg::Owned),
         _ => None,
     }
 }
@@ -243,7 +243,7 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
         };
         let name = ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-        args.push(Arg::Input(Input {
+        args.push(Arg::Input(Box::new(Input {
             wire_name: wire_name.unwrap_or(name),
             ident,
             ty,
@@ -251,7 +251,7 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
             default,
             inferrable,
             is_option,
-        }));
+        })));
     }
 
     let ret = match &sig.output {

@@ -194,10 +194,8 @@ fn fold_nullable_any_of(obj: &mut Map<String, Value>) {
                 let t = std::mem::take(t);
                 inner.insert("type".into(), json!([t, "null"]));
             }
-            Some(Value::Array(types)) => {
-                if !types.contains(&json!("null")) {
-                    types.push(json!("null"));
-                }
+            Some(Value::Array(types)) if !types.contains(&json!("null")) => {
+                types.push(json!("null"));
             }
             _ => {}
         }

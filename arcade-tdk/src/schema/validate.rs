@@ -27,7 +27,7 @@ pub(crate) fn validate_arguments(schema: &Value, args: &mut Map<String, Value>) 
     let mut errors = Vec::new();
     let properties = schema.get("properties").and_then(Value::as_object);
     let required = required_of(schema);
-    args.retain(|k, v| !(v.is_null() && !required.contains(&k.as_str())));
+    args.retain(|k, v| !v.is_null() || required.contains(&k.as_str()));
     check_object(
         schema,
         properties,
