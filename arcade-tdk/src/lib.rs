@@ -36,6 +36,8 @@ extern crate self as arcade_tdk;
 
 pub mod auth;
 pub mod catalog;
+#[cfg(feature = "client")]
+pub mod client;
 mod content;
 pub mod context;
 pub mod definition;

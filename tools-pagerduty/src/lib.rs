@@ -1,1 +1,96 @@
-//! PagerDuty tools.
+//! # tools-pagerduty
+//!
+//! PagerDuty tools for LLMs, built on [`arcade_tdk`]: the 14 read tools of Arcade's
+//! PagerDuty toolkit (same names and parameters) plus incident response (acknowledge,
+//! resolve, reassign, snooze, update, create, notes, alerts, timeline), on-call
+//! (`WhoIsOnCall`) and the Events API (`SendEvent`, `SendChangeEvent`).
+//!
+//! - [`toolkit`]: every tool; [`read_only_toolkit`]: only the read tools (or filter
+//!   at serve time with the TDK's `ToolFilter { read_only: true, .. }`).
+//! - [`client`]: the PagerDuty client the tools use (regions, pagination, retries,
+//!   error mapping, the `From` header).
+//! - `sandbox` (feature `sandbox`): a stateful fake PagerDuty for tests and demos.
+//!
+//! Credentials: reads need `PagerDuty(scopes = ["read"])`, writes `["write"]`. An OAuth
+//! token is sent as `Bearer`, an API key (`TokenKind::ApiKey`) as `Token token=`.
+//! Writes send `From: <email>` of the token's user, or `PAGERDUTY_FROM_EMAIL` for
+//! account-level API keys. `PAGERDUTY_REGION=eu` or `PAGERDUTY_BASE_URL` select the
+//! API host.
+
+pub mod client;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+pub mod tools;
+
+use arcade_tdk::{Tool, Toolkit};
+
+use tools::{
+    escalation, events, incidents, maintenance, oncall, priorities, schedules, services, teams,
+    users,
+};
+
+/// The toolkit's description, for the model.
+pub const DESCRIPTION: &str = "Use this server when you need to interact with PagerDuty to enable users to manage incidents, schedules, on-calls, services, teams, and escalation policies.";
+
+/// Every tool, in a stable order.
+pub fn all_tools() -> Vec<&'static dyn Tool> {
+    vec![
+        // Arcade parity (read).
+        incidents::list_incidents::tool(),
+        incidents::get_incident::tool(),
+        incidents::list_log_entries::tool(),
+        oncall::list_oncalls::tool(),
+        schedules::list_schedules::tool(),
+        services::list_services::tool(),
+        services::get_service::tool(),
+        teams::list_teams::tool(),
+        teams::get_team::tool(),
+        escalation::list_escalation_policies::tool(),
+        escalation::get_escalation_policy::tool(),
+        users::list_users::tool(),
+        users::search_users::tool(),
+        users::whoami::tool(),
+        // More reads.
+        incidents::get_incident_timeline::tool(),
+        incidents::list_incident_notes::tool(),
+        incidents::list_incident_alerts::tool(),
+        incidents::list_incident_change_events::tool(),
+        schedules::get_schedule::tool(),
+        oncall::who_is_on_call::tool(),
+        priorities::list_priorities::tool(),
+        maintenance::list_maintenance_windows::tool(),
+        // Incident response (write).
+        incidents::acknowledge_incidents::tool(),
+        incidents::resolve_incidents::tool(),
+        incidents::reassign_incidents::tool(),
+        incidents::snooze_incident::tool(),
+        incidents::update_incident::tool(),
+        incidents::create_incident::tool(),
+        incidents::add_incident_note::tool(),
+        incidents::create_status_update::tool(),
+        incidents::add_responders::tool(),
+        maintenance::create_maintenance_window::tool(),
+        // On-call changes (write).
+        schedules::create_schedule_override::tool(),
+        // Events API.
+        events::send_event::tool(),
+        events::send_change_event::tool(),
+    ]
+}
+
+fn base() -> Toolkit {
+    Toolkit::new("PagerDuty")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(DESCRIPTION)
+}
+
+/// The `PagerDuty` toolkit with every tool.
+pub fn toolkit() -> Toolkit {
+    base().tools_from(all_tools())
+}
+
+/// The `PagerDuty` toolkit with only the tools marked read-only (safe to offer with a
+/// read-only grant or key).
+pub fn read_only_toolkit() -> Toolkit {
+    base().tools_from(all_tools().into_iter().filter(|t| t.spec().is_read_only()))
+}

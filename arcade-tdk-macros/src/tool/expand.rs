@@ -1,7 +1,8 @@
 //! The only place that writes code. Beside the user's function (left as written, less
-//! the parameter attributes) it adds a module of the same name holding a hidden
-//! arguments struct (serde + schemars through `::arcade_tdk::__private`), the tool's
-//! spec (built once) and its `Tool` impl; `name::tool()` is the handle to register.
+//! the parameter attributes) it adds a struct of the same name whose `tool()` is the
+//! handle to register, and, in an anonymous const, a hidden arguments struct (serde +
+//! schemars through `::arcade_tdk::__private`), the tool's spec (built once) and its
+//! `Tool` impl.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -148,16 +149,22 @@ pub(crate) fn expand(
     let metadata_keys: Vec<&String> = args.metadata_keys.iter().map(|s| &s.value).collect();
     let output_desc = opt_str(args.output.as_deref());
     let deprecated = opt_str(args.deprecated.as_deref());
-    let mod_doc = format!(
-        "The tool made by `#[tool]` from [`{fn_name}`]. Register it with `Toolkit::tool({fn_name}::tool())`."
+    let handle_doc = format!(
+        "The tool made by `#[tool]` from [`{fn_name}()`](fn@{fn_name}). Register it with `Toolkit::tool({fn_name}::tool())`."
     );
 
+    // A braced struct lives in the type namespace only, so it can share the function's
+    // name: `echo(..)` is the function and `echo::tool()` its tool. Everything else is
+    // inside an anonymous const, in the same scope as the function (which may be a
+    // function body), so every type of the signature resolves as the user wrote it.
     quote! {
-        #[doc = #mod_doc]
-        #vis mod #fn_ident {
-            #[allow(unused_imports)]
-            use super::*;
+        #[doc = #handle_doc]
+        #[allow(non_camel_case_types)]
+        #vis struct #fn_ident {
+            _private: (),
+        }
 
+        const _: () = {
             #[derive(#p::serde::Deserialize, #p::schemars::JsonSchema)]
             #[serde(crate = "::arcade_tdk::__private::serde", deny_unknown_fields)]
             #[schemars(crate = "::arcade_tdk::__private::schemars")]
@@ -205,17 +212,20 @@ pub(crate) fn expand(
                         }
                     };
                     #p::boxed(async move {
-                        let __out = super::#fn_ident(#(#call_args),*)#awaited;
+                        let __out = #fn_ident(#(#call_args),*)#awaited;
                         #finish
                     })
                 }
             }
 
-            /// The tool, to register in a `Toolkit` or call directly.
-            pub fn tool() -> &'static dyn #p::Tool {
-                &__Tool
+            impl #fn_ident {
+                /// The tool, to register in a `Toolkit` or call directly.
+                #[allow(dead_code)]
+                pub fn tool() -> &'static dyn #p::Tool {
+                    &__Tool
+                }
             }
-        }
+        };
     }
 }
 
@@ -301,7 +311,11 @@ pub(crate) fn expand_error(func: &syn::ItemFn, error: syn::Error) -> TokenStream
     quote! {
         #func
         #errors
-        #vis mod #fn_ident {
+        #[allow(non_camel_case_types)]
+        #vis struct #fn_ident {
+            _private: (),
+        }
+        impl #fn_ident {
             #[allow(dead_code)]
             pub fn tool() -> &'static dyn #p::Tool {
                 ::core::unimplemented!()

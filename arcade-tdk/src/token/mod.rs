@@ -16,9 +16,17 @@
 //! # });
 //! ```
 
+#[cfg(feature = "client")]
+mod engine;
 mod env;
+#[cfg(feature = "oauth")]
+pub mod oauth;
 
+#[cfg(feature = "client")]
+pub use engine::ArcadeTokenSource;
 pub use env::EnvTokenSource;
+#[cfg(feature = "oauth")]
+pub use oauth::{OAuthProvider, OAuthTokenSource};
 
 use futures_util::future::BoxFuture;
 
@@ -40,6 +48,12 @@ pub trait TokenSource: Send + Sync {
         requirement: &'a ToolAuthorization,
         user_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<Authorization>, ToolError>>;
+
+    /// Forgets any token this source cached for `requirement` and `user_id`, because
+    /// the upstream API rejected it (401). Sources that cache nothing ignore it.
+    fn invalidate(&self, requirement: &ToolAuthorization, user_id: &str) {
+        let _ = (requirement, user_id);
+    }
 }
 
 /// Token sources tried in order.
@@ -54,6 +68,33 @@ impl TokenChain {
         Self { sources }
     }
 
+    /// The chain a locally served toolkit uses, from the environment, in this order:
+    ///
+    /// 1. [`EnvTokenSource`]: `{PROVIDER}_ACCESS_TOKEN` / `{PROVIDER}_API_KEY`;
+    /// 2. with the `oauth` feature, an `OAuthTokenSource` for each app configured with
+    ///    `{PROVIDER}_OAUTH_CLIENT_ID` (see `OAuthProvider::from_lookup`), using the
+    ///    cache `auth login` wrote;
+    /// 3. with the `client` feature and `ARCADE_API_KEY` set, an `ArcadeTokenSource`
+    ///    (`ARCADE_BASE_URL` optional).
+    ///
+    /// ```
+    /// let chain = arcade_tdk::token::TokenChain::from_env();
+    /// assert_eq!(chain.source_names()[0], "env");
+    /// ```
+    pub fn from_env() -> Self {
+        #[allow(unused_mut)]
+        let mut chain = Self::new(vec![Box::new(EnvTokenSource::from_env())]);
+        #[cfg(feature = "oauth")]
+        for provider in oauth::providers_from_env() {
+            chain.push(Box::new(OAuthTokenSource::new(provider)));
+        }
+        #[cfg(feature = "client")]
+        if let Ok(source) = ArcadeTokenSource::from_env() {
+            chain.push(Box::new(source));
+        }
+        chain
+    }
+
     /// Adds a source at the end.
     pub fn push(&mut self, source: Box<dyn TokenSource>) {
         self.sources.push(source);
@@ -62,6 +103,22 @@ impl TokenChain {
     /// The names of the sources, in order.
     pub fn source_names(&self) -> Vec<&'static str> {
         self.sources.iter().map(|s| s.name()).collect()
+    }
+
+    /// Tells every source that the token it gave for `requirement` and `user_id` was
+    /// rejected upstream, so that the next [`resolve`](Self::resolve) fetches a new one.
+    /// Call it when a tool fails with `UPSTREAM_RUNTIME_AUTH_ERROR`.
+    ///
+    /// ```
+    /// # use arcade_tdk::{auth::ToolAuthorization, token::TokenChain};
+    /// let chain = TokenChain::default();
+    /// let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, None);
+    /// chain.invalidate(&requirement, "user@example.com");
+    /// ```
+    pub fn invalidate(&self, requirement: &ToolAuthorization, user_id: &str) {
+        for source in &self.sources {
+            source.invalidate(requirement, user_id);
+        }
     }
 
     /// The first token a source has, or an error telling the user how to provide one.

@@ -1,0 +1,566 @@
+//! The hand-written `rmcp` `ServerHandler` over a [`Catalog`]. Every `rmcp` type stays
+//! in this file and `http.rs`.
+
+// Logging (notifications/message, logging/setLevel) is deprecated by the 2026-07-28
+// revision (SEP-2577) but still part of 2025-06-18 and 2025-11-25, which we serve.
+#![allow(deprecated)]
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, MetaObject,
+    PaginatedRequestParams, ProgressNotificationParam, ProgressToken, ProtocolVersion,
+    ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use rmcp::{ErrorData, ServerHandler, ServiceExt};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+
+use super::McpOptions;
+use crate::catalog::{Catalog, CatalogEntry};
+use crate::context::{ContextSink, LogLevel};
+use crate::definition;
+use crate::error::ToolError;
+use crate::executor::{self, ToolCallError};
+use crate::serve::local::LocalEnvironment;
+use crate::tool::ToolValue;
+
+/// The protocol versions we serve: the two handshake revisions with structured tool
+/// output, and the stateless 2026-07-28 revision.
+const SUPPORTED_VERSIONS: &[ProtocolVersion] = &[
+    ProtocolVersion::V_2025_06_18,
+    ProtocolVersion::V_2025_11_25,
+    ProtocolVersion::V_2026_07_28,
+];
+
+/// What every connection (and every HTTP session) shares.
+struct Shared {
+    catalog: Arc<Catalog>,
+    options: McpOptions,
+    environment: Arc<LocalEnvironment>,
+    tools: Vec<Tool>,
+    info: ServerConfig,
+    /// Whether tools that need secrets or a token may run (not over unauthenticated
+    /// HTTP, unless the operator allows it).
+    credentialed_tools: bool,
+}
+
+/// One MCP server: the shared catalog plus this connection's log level.
+#[derive(Clone)]
+pub(crate) struct McpServer {
+    shared: Arc<Shared>,
+    /// The minimum level set by `logging/setLevel` (an index into [`LEVELS`]).
+    log_level: Arc<AtomicU8>,
+}
+
+const LEVELS: [LogLevel; 8] = [
+    LogLevel::Debug,
+    LogLevel::Info,
+    LogLevel::Notice,
+    LogLevel::Warning,
+    LogLevel::Error,
+    LogLevel::Critical,
+    LogLevel::Alert,
+    LogLevel::Emergency,
+];
+
+/// Before `logging/setLevel`, messages at info and above are sent.
+const DEFAULT_LOG_LEVEL: u8 = 1;
+
+fn level_index(level: LogLevel) -> u8 {
+    LEVELS.iter().position(|l| *l == level).unwrap_or(0) as u8
+}
+
+fn from_rmcp_level(level: LoggingLevel) -> LogLevel {
+    match level {
+        LoggingLevel::Debug => LogLevel::Debug,
+        LoggingLevel::Info => LogLevel::Info,
+        LoggingLevel::Notice => LogLevel::Notice,
+        LoggingLevel::Warning => LogLevel::Warning,
+        LoggingLevel::Error => LogLevel::Error,
+        LoggingLevel::Critical => LogLevel::Critical,
+        LoggingLevel::Alert => LogLevel::Alert,
+        LoggingLevel::Emergency => LogLevel::Emergency,
+    }
+}
+
+fn to_rmcp_level(level: LogLevel) -> LoggingLevel {
+    match level {
+        LogLevel::Debug => LoggingLevel::Debug,
+        LogLevel::Info => LoggingLevel::Info,
+        LogLevel::Notice => LoggingLevel::Notice,
+        LogLevel::Warning => LoggingLevel::Warning,
+        LogLevel::Error => LoggingLevel::Error,
+        LogLevel::Critical => LoggingLevel::Critical,
+        LogLevel::Alert => LoggingLevel::Alert,
+        LogLevel::Emergency => LoggingLevel::Emergency,
+    }
+}
+
+impl McpServer {
+    /// A server; `credentialed_tools: false` refuses tools that need secrets or a token.
+    pub(crate) fn new(
+        catalog: Arc<Catalog>,
+        options: McpOptions,
+        credentialed_tools: bool,
+    ) -> Self {
+        let environment = options
+            .environment
+            .clone()
+            .unwrap_or_else(|| Arc::new(LocalEnvironment::from_env()));
+        let tools = catalog
+            .entries()
+            .iter()
+            .filter_map(|entry| {
+                serde_json::from_value::<Tool>(definition::mcp::tool(entry))
+                    .inspect_err(|err| {
+                        tracing::error!(tool = entry.mcp_name(), %err, "tool left out of tools/list");
+                    })
+                    .ok()
+            })
+            .collect();
+        let mut implementation = Implementation::new(&options.name, &options.version);
+        implementation.title = options.title.clone();
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_logging()
+            .build();
+        let mut info = ServerConfig::new(capabilities)
+            .with_server_info(implementation)
+            .with_protocol_version(ProtocolVersion::V_2025_11_25);
+        info.instructions = options.instructions.clone();
+        Self {
+            shared: Arc::new(Shared {
+                catalog,
+                options,
+                environment,
+                tools,
+                info,
+                credentialed_tools,
+            }),
+            log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
+        }
+    }
+
+    /// A server for a new connection (HTTP session): same catalog, fresh log level.
+    pub(crate) fn fork(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
+        }
+    }
+
+    /// Logs (to stderr, through `tracing`) the tools whose declared secrets are missing.
+    pub(crate) fn warn_missing_secrets(&self) {
+        for entry in self.shared.catalog.entries() {
+            let missing = self.shared.environment.missing_secrets(entry);
+            if !missing.is_empty() {
+                tracing::warn!(
+                    tool = entry.mcp_name(),
+                    missing = ?missing,
+                    "tool will fail until its secrets are set (environment or .env)"
+                );
+            }
+        }
+    }
+
+    /// Logs the tools refused because they need credentials (HTTP without them).
+    pub(crate) fn warn_refused_over_http(&self) {
+        let refused: Vec<&str> = self
+            .shared
+            .catalog
+            .entries()
+            .iter()
+            .filter(|e| needs_credentials(e))
+            .map(|e| e.mcp_name())
+            .collect();
+        if !refused.is_empty() {
+            tracing::warn!(
+                tools = ?refused,
+                "tools that need secrets or a token are refused over HTTP unless credentialed tools are allowed"
+            );
+        }
+    }
+
+    /// Serves one connection until it closes.
+    pub(crate) async fn run<T, E, A>(self, transport: T) -> std::io::Result<()>
+    where
+        T: rmcp::transport::IntoTransport<RoleServer, E, A>,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        use rmcp::service::ServerInitializeError;
+        let running = match self.serve(transport).await {
+            Ok(running) => running,
+            Err(ServerInitializeError::ConnectionClosed(_) | ServerInitializeError::Cancelled) => {
+                return Ok(());
+            }
+            Err(err) => return Err(std::io::Error::other(err)),
+        };
+        running.waiting().await.map_err(std::io::Error::other)?;
+        Ok(())
+    }
+
+    async fn call(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let shared = &self.shared;
+        let Some(entry) = shared.catalog.get(&request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!("Unknown tool: {}", request.name),
+                None,
+            ));
+        };
+        if !shared.credentialed_tools && needs_credentials(entry) {
+            return Ok(requirements_result(&unsupported_transport(entry)));
+        }
+        // Resolving a token may take a while (an OAuth source); a cancellation stops it.
+        let resolved = tokio::select! {
+            biased;
+            () = context.ct.cancelled() => return Err(cancelled()),
+            resolved = shared.environment.context_for(entry) => resolved,
+        };
+        let mut tool_context = match resolved {
+            Ok(c) => c,
+            Err(err) => return Ok(requirements_result(&err)),
+        };
+
+        // The sink queues notifications; this task sends them, in order, before the
+        // response, while it polls the tool.
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let min_level = self.min_log_level(&context);
+        let mut sensitive: Vec<SecretString> = tool_context
+            .secret_values()
+            .filter(|v| v.len() >= 4)
+            .map(SecretString::from)
+            .collect();
+        if let Ok(token) = tool_context.authorization.token() {
+            sensitive.push(SecretString::from(token));
+        }
+        tool_context.set_sink(Arc::new(CallSink {
+            tx,
+            sensitive,
+            logger: entry.mcp_name().to_owned(),
+            min_level,
+            progress_token: context.meta.get_progress_token(),
+            last_progress: Mutex::new(None),
+        }));
+
+        let args = request.arguments.unwrap_or_default();
+        let execution = executor::execute(entry, args, tool_context);
+        tokio::pin!(execution);
+        let execution = loop {
+            tokio::select! {
+                biased;
+                () = context.ct.cancelled() => {
+                    tracing::debug!(tool = entry.mcp_name(), "tool call cancelled");
+                    return Err(cancelled());
+                }
+                Some(note) = rx.recv() => note.send(&context).await,
+                execution = &mut execution => break execution,
+            }
+        };
+        while let Ok(note) = rx.try_recv() {
+            note.send(&context).await;
+        }
+        for log in &execution.logs {
+            tracing::warn!(tool = entry.mcp_name(), "{}", log.message);
+        }
+        Ok(match execution.outcome {
+            Ok(value) => success_result(value),
+            Err(error) => error_result(&error, &shared.options),
+        })
+    }
+
+    /// The minimum level to send for this request: the request's own
+    /// `io.modelcontextprotocol/logLevel`, else (before 2026-07-28) the session's level;
+    /// `None` sends nothing.
+    fn min_log_level(&self, context: &RequestContext<RoleServer>) -> Option<LogLevel> {
+        if let Some(level) = context.meta.log_level() {
+            return Some(from_rmcp_level(level));
+        }
+        let modern = context
+            .protocol_version()
+            .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
+        (!modern).then(|| LEVELS[usize::from(self.log_level.load(Ordering::Relaxed)).min(7)])
+    }
+}
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        self.shared.info.clone()
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(SUPPORTED_VERSIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.shared.tools.clone()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let entry = self.shared.catalog.get(name)?;
+        self.shared
+            .tools
+            .iter()
+            .find(|t| t.name == entry.mcp_name())
+            .cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        self.call(request, context).await.map(Into::into)
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let level = level_index(from_rmcp_level(request.level));
+        self.log_level.store(level, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A notification a tool produced, waiting to be sent.
+enum Note {
+    Log(LoggingMessageNotificationParam),
+    Progress(ProgressNotificationParam),
+}
+
+impl Note {
+    async fn send(self, context: &RequestContext<RoleServer>) {
+        let result = match self {
+            Note::Log(param) => context.peer.notify_logging_message(param).await,
+            Note::Progress(param) => context.peer.notify_progress(param).await,
+        };
+        if let Err(err) = result {
+            tracing::debug!(%err, "could not send a notification");
+        }
+    }
+}
+
+/// The sink of one call: queues log messages at or above the level in force and
+/// progress reports when the client asked for them.
+struct CallSink {
+    tx: mpsc::UnboundedSender<Note>,
+    /// The call's secret values and token, scrubbed from what the tool logs.
+    sensitive: Vec<SecretString>,
+    logger: String,
+    min_level: Option<LogLevel>,
+    progress_token: Option<ProgressToken>,
+    last_progress: Mutex<Option<f64>>,
+}
+
+impl ContextSink for CallSink {
+    fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {
+        if self.min_level.is_none_or(|min| level < min) {
+            return;
+        }
+        let mut payload = Map::new();
+        payload.insert("msg".into(), Value::String(message.to_owned()));
+        if let Some(extra) = data {
+            payload.insert("extra".into(), extra.clone());
+        }
+        let mut payload = Value::Object(payload);
+        if !self.sensitive.is_empty() {
+            scrub(&mut payload, &self.sensitive);
+        }
+        let param = LoggingMessageNotificationParam::new(to_rmcp_level(level), payload)
+            .with_logger(self.logger.clone());
+        let _ = self.tx.send(Note::Log(param));
+    }
+
+    fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(token) = &self.progress_token else {
+            return;
+        };
+        // Progress must increase with every notification.
+        {
+            let mut last = self.last_progress.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|l| progress <= l) || !progress.is_finite() {
+                return;
+            }
+            *last = Some(progress);
+        }
+        let mut param = ProgressNotificationParam::new(token.clone(), progress);
+        param.total = total;
+        param.message = message.map(str::to_owned);
+        let _ = self.tx.send(Note::Progress(param));
+    }
+}
+
+/// The answer to a cancelled request (rmcp never sends it: the client gave up).
+fn cancelled() -> ErrorData {
+    ErrorData::internal_error("request cancelled", None)
+}
+
+fn needs_credentials(entry: &CatalogEntry) -> bool {
+    let requirements = entry.tool().spec().requirements();
+    requirements.authorization.is_some() || requirements.secret_keys().next().is_some()
+}
+
+/// Why a tool that needs credentials does not run over unauthenticated HTTP (as in
+/// Arcade's Python server): anyone who can reach the port would use the developer's
+/// secrets and tokens.
+fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
+    let tool = entry.mcp_name();
+    let requirements = entry.tool().spec().requirements();
+    let what = match (
+        requirements.authorization.is_some(),
+        requirements.secret_keys().next().is_some(),
+    ) {
+        (true, true) => "authorization and secrets",
+        (true, false) => "authorization",
+        _ => "secrets",
+    };
+    let var = super::ALLOW_CREDENTIALED_TOOLS_ENV;
+    ToolError::requirements_not_met(
+        format!(
+            "Unsupported transport: tool '{tool}' requires {what}, which this server does not provide \
+             over unauthenticated HTTP.\n\n  To fix, either:\n  1. Serve the toolkit over stdio, or\n  \
+             2. On a trusted machine, allow such tools over HTTP:  export {var}=1\n\n  \
+             Then restart the server."
+        ),
+        format!(
+            "The MCP server cannot execute the '{tool}' tool over its HTTP transport because the tool \
+             requires {what} and the HTTP transport does not authenticate users. Tell the user to serve \
+             the toolkit over stdio, or (on a trusted machine) to set {var}=1 and restart the server."
+        ),
+    )
+}
+
+/// Replaces every secret value in the strings of `value` with `[redacted]`.
+fn scrub(value: &mut Value, sensitive: &[SecretString]) {
+    match value {
+        Value::String(s) => {
+            for secret in sensitive {
+                let secret = secret.expose_secret();
+                if s.contains(secret) {
+                    *s = s.replace(secret, "[redacted]");
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, sensitive)),
+        Value::Object(map) => map.values_mut().for_each(|v| scrub(v, sensitive)),
+        _ => {}
+    }
+}
+
+/// A success: the value as text and `structuredContent` (an object as is, anything else
+/// as `{"result": value}`), or MCP content blocks as they are.
+fn success_result(value: ToolValue) -> CallToolResult {
+    match value {
+        ToolValue::Json(value) => {
+            let value = match value {
+                Value::Null => Value::String(String::new()),
+                v => v,
+            };
+            let text = match &value {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            let structured = match value {
+                Value::Object(_) => value,
+                v => json!({ "result": v }),
+            };
+            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+            result.structured_content = Some(structured);
+            result
+        }
+        ToolValue::Content(content) => CallToolResult::success(
+            content
+                .blocks()
+                .iter()
+                .filter_map(|block| {
+                    serde_json::to_value(block)
+                        .and_then(serde_json::from_value::<ContentBlock>)
+                        .inspect_err(|err| tracing::error!(%err, "unrepresentable content block"))
+                        .ok()
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A tool error: `isError` with the message (and what the model should do next) as text
+/// and Arcade's error fields in `_meta.arcade`.
+fn error_result(error: &ToolCallError, options: &McpOptions) -> CallToolResult {
+    let mut text = error.message.clone();
+    if let Some(more) = &error.additional_prompt_content {
+        text.push_str("\n\n");
+        text.push_str(more);
+    }
+    if options.expose_developer_messages
+        && let Some(dev) = &error.developer_message
+    {
+        text.push_str("\n\nDeveloper message: ");
+        text.push_str(dev);
+    }
+    if options.expose_stacktraces
+        && let Some(trace) = &error.stacktrace
+    {
+        text.push_str("\n\nStacktrace: ");
+        text.push_str(trace);
+    }
+    let mut arcade = Map::new();
+    arcade.insert("errorKind".into(), json!(error.kind.as_str()));
+    arcade.insert("canRetry".into(), json!(error.can_retry));
+    if let Some(v) = &error.additional_prompt_content {
+        arcade.insert("additionalPromptContent".into(), json!(v));
+    }
+    if let Some(v) = error.retry_after_ms {
+        arcade.insert("retryAfterMs".into(), json!(v));
+    }
+    if let Some(v) = error.status_code {
+        arcade.insert("statusCode".into(), json!(v));
+    }
+    if options.expose_developer_messages
+        && let Some(v) = &error.developer_message
+    {
+        arcade.insert("developerMessage".into(), json!(v));
+    }
+    CallToolResult::error(vec![ContentBlock::text(text)]).with_meta(Some(arcade_meta(arcade)))
+}
+
+/// A requirement that failed before the tool ran (missing secret, no token): as Arcade's
+/// Python server, a message for the user and a JSON text with `llm_instructions` (and
+/// `authorization_url` when a token source gave one).
+fn requirements_result(error: &ToolError) -> CallToolResult {
+    let mut instructions = Map::new();
+    if let Some(text) = error.additional_prompt_content() {
+        instructions.insert("llm_instructions".into(), json!(text));
+    }
+    if let Some(url) = error.extra().and_then(|e| e.get("authorization_url")) {
+        instructions.insert("authorization_url".into(), url.clone());
+    }
+    let mut content = vec![ContentBlock::text(error.message())];
+    if !instructions.is_empty() {
+        content.push(ContentBlock::text(Value::Object(instructions).to_string()));
+    }
+    let mut arcade = Map::new();
+    arcade.insert("errorKind".into(), json!(error.kind().as_str()));
+    arcade.insert("canRetry".into(), json!(error.can_retry()));
+    CallToolResult::error(content).with_meta(Some(arcade_meta(arcade)))
+}
+
+fn arcade_meta(arcade: Map<String, Value>) -> MetaObject {
+    let mut meta = JsonObject::new();
+    meta.insert("arcade".into(), Value::Object(arcade));
+    MetaObject(meta)
+}

@@ -1,0 +1,164 @@
+//! MCP servers over stdio and Streamable HTTP, on the official Rust SDK (`rmcp`) as the
+//! protocol and transport layer only: the tools, their schemas, errors and auth come
+//! from the [`Catalog`] and the [`executor`](crate::executor), exactly as every other
+//! adapter sees them. No `rmcp` type appears in this module's public API.
+//!
+//! * `initialize` answers with [`McpOptions::name`] and [`McpOptions::version`] and the
+//!   `tools` and `logging` capabilities; protocol versions 2025-06-18, 2025-11-25 and
+//!   (through `server/discover` and per-request `_meta`) 2026-07-28.
+//! * `tools/list` gives every tool in catalog order, as
+//!   [`definition::mcp::tool`](crate::definition::mcp::tool) builds it.
+//! * `tools/call` accepts `Toolkit_Tool` and `Toolkit.Tool`; an unknown tool is the
+//!   JSON-RPC error -32602 `Unknown tool: X`. A success carries the value as text and
+//!   `structuredContent`; a tool error is an `isError` result with `_meta.arcade`
+//!   (`errorKind`, `canRetry`, ...); a missing secret or token is an `isError` result
+//!   telling the user what to set. Tools can log (`notifications/message`, filtered by
+//!   `logging/setLevel`) and report progress (`notifications/progress`, when the request
+//!   carried a progress token). `notifications/cancelled` drops the tool's future.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use arcade_tdk::serve::mcp::{serve_stdio, McpOptions};
+//! use arcade_tdk::{Catalog, Toolkit};
+//!
+//! # async fn run(toolkit: Toolkit) -> std::io::Result<()> {
+//! let catalog = Arc::new(Catalog::new(toolkit).expect("no duplicate tools"));
+//! serve_stdio(catalog, McpOptions::new("my_toolkit", "1.0.0")).await
+//! # }
+//! ```
+
+mod handler;
+mod http;
+
+use std::sync::Arc;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+pub use http::{
+    ALLOW_CREDENTIALED_TOOLS_ENV, DEFAULT_MAX_BODY_BYTES, HttpOptions, http_router, serve_http,
+    serve_http_listener, shutdown_signal,
+};
+
+use crate::catalog::Catalog;
+use crate::serve::local::LocalEnvironment;
+
+/// The value of `ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES` (and
+/// `..._STACKTRACE_...`) that turns on exposing internals to the agent.
+pub const EXPOSE_INTERNALS_CONSENT: &str = "yes-i-accept-leaking-internals-to-the-agent";
+
+/// How the MCP server presents itself and reports errors.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct McpOptions {
+    /// `serverInfo.name`.
+    pub name: String,
+    /// `serverInfo.version`.
+    pub version: String,
+    /// `serverInfo.title`, when set.
+    pub title: Option<String>,
+    /// `instructions` in the `initialize` result, when set.
+    pub instructions: Option<String>,
+    /// Append the developer message to tool error texts (off by default; see
+    /// [`McpOptions::new`]).
+    pub expose_developer_messages: bool,
+    /// Append the stack trace (a panic's location) to tool error texts.
+    pub expose_stacktraces: bool,
+    /// Where secrets, tokens and the user id come from; `None` reads
+    /// [`LocalEnvironment::from_env`] when the server starts.
+    pub environment: Option<Arc<LocalEnvironment>>,
+}
+
+impl McpOptions {
+    /// Options named `name` at `version`. Developer messages and stack traces are
+    /// exposed only when `ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES`
+    /// (resp. `ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES`) is
+    /// [`EXPOSE_INTERNALS_CONSENT`], as in Arcade's Python server.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        let consent = |var: &str| std::env::var(var).is_ok_and(|v| v == EXPOSE_INTERNALS_CONSENT);
+        Self {
+            name: name.into(),
+            version: version.into(),
+            title: None,
+            instructions: None,
+            expose_developer_messages: consent(
+                "ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES",
+            ),
+            expose_stacktraces: consent("ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES"),
+            environment: None,
+        }
+    }
+
+    /// Options named after the catalog's first toolkit (name and version, `0.1.0` when
+    /// it has none).
+    pub fn for_catalog(catalog: &Catalog) -> Self {
+        let toolkit = catalog.entries().first().map(|e| &e.definition().toolkit);
+        Self::new(
+            toolkit.map_or("arcade-tdk", |t| t.name.as_str()),
+            toolkit
+                .and_then(|t| t.version.as_deref())
+                .unwrap_or("0.1.0"),
+        )
+    }
+
+    /// Sets `serverInfo.title`.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the `instructions`.
+    pub fn with_instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Sets whether developer messages are appended to tool error texts.
+    pub fn with_expose_developer_messages(mut self, expose: bool) -> Self {
+        self.expose_developer_messages = expose;
+        self
+    }
+
+    /// Sets whether stack traces are appended to tool error texts.
+    pub fn with_expose_stacktraces(mut self, expose: bool) -> Self {
+        self.expose_stacktraces = expose;
+        self
+    }
+
+    /// Sets where secrets, tokens and the user id come from.
+    pub fn with_environment(mut self, environment: Arc<LocalEnvironment>) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+}
+
+/// Serves `catalog` over stdio until the client closes stdin.
+///
+/// stdout carries only protocol messages; diagnostics go through `tracing` (which the
+/// command line sends to stderr). When stdin and stdout are pipes (as MCP clients spawn
+/// servers) they are driven as non-blocking pipes on the I/O reactor, otherwise through
+/// tokio's blocking stdio. Works on a current-thread runtime; the runtime needs I/O and
+/// time enabled (`enable_all()`).
+///
+/// Tools that print to stdout would corrupt the protocol stream: tools log through
+/// `context.log()` (sent to the client) or `tracing` (stderr) instead.
+pub async fn serve_stdio(catalog: Arc<Catalog>, options: McpOptions) -> std::io::Result<()> {
+    let (reader, writer) = rmcp::transport::io::stdio_pipes();
+    serve_io(catalog, options, reader, writer).await
+}
+
+/// Serves `catalog` over any byte stream pair (newline-delimited JSON-RPC, as stdio)
+/// until the reader ends. For in-process clients and tests (`tokio::io::duplex`).
+pub async fn serve_io<R, W>(
+    catalog: Arc<Catalog>,
+    options: McpOptions,
+    reader: R,
+    writer: W,
+) -> std::io::Result<()>
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
+    let server = handler::McpServer::new(catalog, options, true);
+    server.warn_missing_secrets();
+    server.run((reader, writer)).await
+}

@@ -1,0 +1,367 @@
+//! The command line in a real child process (this test binary re-executed in "child
+//! mode"), for what depends on the process: environment variables, stdout purity under
+//! `serve stdio`, and the HTTP servers (`worker`, `serve http` with the worker routes).
+//!
+//! The child prints [`MARK`] on stdout and stderr before running the command line, so
+//! the test harness's own output ("running 1 test") can be told apart.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const CHILD_ENV: &str = "ARCADE_TESTS_CLI_CHILD_ARGS";
+const MARK: &str = "<<<cli-child>>>\n";
+const SECRET: &str = "test-worker-secret";
+/// Python's reference token for [`SECRET`] (claims `{"aud":"worker","ver":"1"}`).
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ3b3JrZXIiLCJ2ZXIiOiIxIn0.PM7SosyfqKZeI90ePGECph2nQE5r3OqRajvanwltJPg";
+
+/// Child mode: runs the command line with the arguments in [`CHILD_ENV`] and exits
+/// with its code. A no-op in a normal test run.
+#[test]
+fn cli_child() {
+    let Ok(args) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let args: Vec<String> = serde_json::from_str(&args).unwrap();
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    out.write_all(MARK.as_bytes()).unwrap();
+    out.flush().unwrap();
+    err.write_all(MARK.as_bytes()).unwrap();
+    let code = arcade_tdk::cli::run_with_output(
+        arcade_examples::sample_kit::toolkit(),
+        std::iter::once("sample_kit".to_owned()).chain(args),
+        &mut out,
+        &mut err,
+    );
+    out.flush().unwrap();
+    std::process::exit(i32::from(code));
+}
+
+/// A child process running `args`, with none of the variables that would change its
+/// behaviour but those in `env`. It runs in `fixtures/`, which has no `.env`, and the
+/// search for one stops at this crate's `Cargo.toml` (so a developer's `.env` at the
+/// workspace root is never read).
+fn child(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    assert!(!dir.join(".env").exists() && !dir.parent().unwrap().join(".env").exists());
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["cli_child", "--exact", "--nocapture", "--test-threads=1"])
+        .current_dir(dir)
+        .env(CHILD_ENV, serde_json::to_string(args).unwrap());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ARCADE_") && key != CHILD_ENV
+            || key.starts_with("PAGERDUTY")
+            || key.starts_with("MY_API_KEY")
+            || key == "OTHER_SECRET"
+            || key == "RUST_LOG"
+        {
+            cmd.env_remove(key);
+        }
+    }
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    cmd
+}
+
+struct Finished {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn after_mark(text: &str) -> String {
+    match text.split_once(MARK) {
+        Some((_, rest)) => rest.to_owned(),
+        None => panic!("the child never ran the command line: {text}"),
+    }
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Finished {
+    let output = child(args, env).output().unwrap();
+    Finished {
+        code: output.status.code().unwrap(),
+        stdout: after_mark(&String::from_utf8(output.stdout).unwrap()),
+        stderr: after_mark(&String::from_utf8(output.stderr).unwrap()),
+    }
+}
+
+/// Kills the child when dropped (a failed assertion must not leave servers running).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a server child and waits for its log line `... http://ADDR/<suffix> ...`;
+/// returns the child and `http://ADDR`.
+fn start_server(args: &[&str], env: &[(&str, &str)], suffix: &str) -> (Server, String) {
+    let mut cmd = child(args, env);
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let mut server = Server(cmd.spawn().unwrap());
+    let stderr = server.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let suffix = suffix.to_owned();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if !sent && let Some(start) = line.find("http://") {
+                let url = &line[start..];
+                if let Some(end) = url.find(&suffix) {
+                    let _ = tx.send(url[..end].to_owned());
+                    sent = true;
+                }
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server logged its address");
+    (server, base)
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn call_reads_secrets_and_tokens_from_the_environment() {
+    let run = run(
+        &["call", "SecretOnly"],
+        &[("MY_API_KEY", "sk-123456"), ("RUST_LOG", "debug")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["value"], "3456");
+
+    let run = self::run(
+        &["call", "SampleKit.PagerdutyWhoami"],
+        &[("PAGERDUTY_ACCESS_TOKEN", "pd-token-1")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["value"]["token"], "pd-token-1");
+}
+
+#[test]
+fn call_without_its_secret_is_a_tool_error() {
+    let run = run(&["call", "SecretOnly"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    let message = output["error"]["message"].as_str().unwrap();
+    assert!(message.contains("MY_API_KEY"), "{message}");
+}
+
+#[test]
+fn logs_go_to_stderr_only() {
+    let run = run(
+        &["--log-level", "trace", "tools", "--format", "anthropic"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tools: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(tools.as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn disabled_tools_from_the_environment_apply() {
+    let run = run(
+        &["tools"],
+        &[("ARCADE_DISABLED_TOOLS", "SampleKit.Echo,SampleKit.Fail")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tools: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(tools.as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn worker_needs_its_secret() {
+    let run = run(&["worker", "--port", "0"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("ARCADE_WORKER_SECRET"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn worker_serves_the_protocol() {
+    let (_server, base) = start_server(
+        &["worker", "--port", "0"],
+        &[("ARCADE_WORKER_SECRET", SECRET)],
+        "/worker",
+    );
+    rt().block_on(async {
+        let client = reqwest::Client::new();
+        let health: Value = client
+            .get(format!("{base}/worker/health"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(health, json!({"status": "ok", "tool_count": "12"}));
+        let response = client
+            .post(format!("{base}/worker/tools/invoke"))
+            .bearer_auth(TOKEN)
+            .json(
+                &json!({"tool": {"name": "Echo", "toolkit": "SampleKit"}, "inputs": {"text": "w"}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["output"]["value"], "w");
+    });
+}
+
+#[test]
+fn serve_http_mounts_the_worker_when_its_secret_is_set() {
+    let (_server, base) = start_server(
+        &["serve", "http", "--port", "0"],
+        &[("ARCADE_WORKER_SECRET", SECRET)],
+        "/mcp",
+    );
+    rt().block_on(async {
+        let client = reqwest::Client::new();
+        let health = client
+            .get(format!("{base}/worker/health"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+        let tools = client
+            .get(format!("{base}/worker/tools"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(tools.status(), 200);
+        let initialize = client
+            .post(format!("{base}/mcp"))
+            .header("accept", "application/json, text/event-stream")
+            .json(&json!({
+                "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                           "clientInfo": {"name": "test", "version": "0"}}
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(initialize.status(), 200);
+        let text = initialize.text().await.unwrap();
+        assert!(text.contains("SampleKit"), "{text}");
+    });
+}
+
+#[test]
+fn serve_http_without_the_secret_has_no_worker_routes() {
+    let (_server, base) = start_server(&["serve", "http", "--port", "0"], &[], "/mcp");
+    rt().block_on(async {
+        let health = reqwest::Client::new()
+            .get(format!("{base}/worker/health"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 404);
+    });
+}
+
+#[test]
+fn serve_stdio_keeps_stdout_for_the_protocol() {
+    let mut cmd = child(&["--log-level", "debug", "serve"], &[]);
+    // Debug logs are on (and discarded): none may reach stdout.
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = Server(cmd.spawn().unwrap());
+    let mut stdin = server.0.stdin.take().unwrap();
+    let requests = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+               "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                          "clientInfo": {"name": "test", "version": "0"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    ];
+    // Lines of stdout arrive through a channel, so that a hung child fails the test
+    // (and is killed) instead of hanging it.
+    let stdout = server.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || rx.recv_timeout(Duration::from_secs(60));
+    // The harness's own preamble ("running 1 test", "test cli_child ... "), up to the mark.
+    loop {
+        let line = next().expect("the child printed its mark");
+        if line.ends_with(MARK.trim_end()) {
+            break;
+        }
+    }
+    for request in &requests {
+        writeln!(stdin, "{request}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let mut lines = Vec::new();
+    while lines.len() < 2 {
+        let line = next().expect("a response on stdout");
+        let message: Value = serde_json::from_str(line.trim())
+            .unwrap_or_else(|e| panic!("non-protocol output on stdout ({e}): {line}"));
+        lines.push(message);
+    }
+    // End of input ends the server, with nothing more on stdout.
+    drop(stdin);
+    let mut rest = Vec::new();
+    loop {
+        match next() {
+            Ok(line) => rest.push(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(e) => panic!("the server did not stop at end of input: {e}"),
+        }
+    }
+    assert!(
+        rest.iter().all(|l| l.trim().is_empty()),
+        "unexpected stdout: {rest:?}"
+    );
+    let status = server.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[1]["id"], 2);
+    assert_eq!(lines[1]["result"]["tools"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn a_port_in_use_exits_1() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = run(
+        &["worker", "--port", &port],
+        &[("ARCADE_WORKER_SECRET", SECRET)],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("could not listen"), "{}", run.stderr);
+    let run = self::run(&["serve", "http", "--port", &port], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}

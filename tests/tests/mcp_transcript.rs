@@ -1,0 +1,124 @@
+//! Replays the JSON-RPC transcript of Arcade's Python MCP server (2025-11-25, stdio) and
+//! compares our answers with its answers, field by field.
+//!
+//! Deliberate differences, checked loosely here:
+//! * error texts name the tool (`'Fail'`), not the Python function (`'fail'`), and our
+//!   bad-input text words the problem differently (both name the field);
+//! * JSON text blocks are compact (`{"a":1}`), Python's use `", "`/`": "` separators;
+//! * `SampleKit_PagerdutyWhoami` gets its token from the token sources (here none), so
+//!   its requirement message differs from Python's "Missing Arcade API key";
+//! * `initialize` advertises only `tools` and `logging` (no prompts, resources, tasks).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arcade_examples::sample_kit;
+use arcade_tdk::Catalog;
+use arcade_tdk::serve::local::LocalEnvironment;
+use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+fn transcript() -> Vec<Value> {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/arcade-wire/mcp_stdio_transcript_2025-11-25.json");
+    let text = std::fs::read_to_string(&file).expect("the transcript fixture");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// A text block's value: parsed when it is JSON (spacing differs), else the string.
+fn text_value(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+#[tokio::test]
+async fn python_transcript_replays() {
+    let catalog = Arc::new(Catalog::unfiltered(sample_kit::toolkit()).unwrap());
+    let env = LocalEnvironment::from_vars([("MY_API_KEY", "sk-test-abcd")]);
+    let options = McpOptions::new("sample_kit", "1.0.0")
+        .with_title("sample_kit")
+        .with_environment(Arc::new(env));
+    let (client_io, server_io) = tokio::io::duplex(1 << 16);
+    let (sr, sw) = tokio::io::split(server_io);
+    tokio::spawn(serve_io(catalog, options, sr, sw));
+    let (read, mut write) = tokio::io::split(client_io);
+    let mut lines = BufReader::new(read).lines();
+
+    for exchange in transcript() {
+        let request = &exchange["request"];
+        let expected = &exchange["response"];
+        write
+            .write_all(format!("{request}\n").as_bytes())
+            .await
+            .unwrap();
+        let line = tokio::time::timeout(Duration::from_secs(5), lines.next_line())
+            .await
+            .expect("an answer")
+            .unwrap()
+            .unwrap();
+        let ours: Value = serde_json::from_str(&line).unwrap();
+        let method = request["method"].as_str().unwrap();
+        let name = request["params"]["name"].as_str().unwrap_or(method);
+        assert_eq!(ours["id"], expected["id"], "{name}");
+
+        if method == "initialize" {
+            let (ours, theirs) = (&ours["result"], &expected["result"]);
+            assert_eq!(ours["protocolVersion"], theirs["protocolVersion"]);
+            assert_eq!(ours["serverInfo"], theirs["serverInfo"]);
+            assert_eq!(ours["capabilities"]["logging"], json!({}));
+            assert!(ours["capabilities"]["tools"].is_object());
+            write
+                .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+                .await
+                .unwrap();
+            continue;
+        }
+        if method == "tools/list" {
+            let names = |v: &Value| -> Vec<String> {
+                v["result"]["tools"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["name"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            assert_eq!(names(&ours), names(expected));
+            continue;
+        }
+        if expected.get("error").is_some() {
+            assert_eq!(ours["error"], expected["error"], "{name}");
+            continue;
+        }
+        let (ours, theirs) = (&ours["result"], &expected["result"]);
+        assert_eq!(ours["isError"], theirs["isError"], "{name}: {ours}");
+        if name == "SampleKit_PagerdutyWhoami" {
+            assert_eq!(ours["content"].as_array().unwrap().len(), 2, "{ours}");
+            continue;
+        }
+        assert_eq!(
+            ours["structuredContent"], theirs["structuredContent"],
+            "{name}"
+        );
+        assert_eq!(ours["_meta"], theirs["_meta"], "{name}");
+        let ours_text = ours["content"][0]["text"].as_str().unwrap();
+        let theirs_text = theirs["content"][0]["text"].as_str().unwrap();
+        if theirs["isError"] == true {
+            // Same kind prefix and, after the tool name, the same message (except the
+            // wording of bad input).
+            let prefix = |t: &str| t.split(" during execution").next().unwrap().to_owned();
+            assert_eq!(prefix(ours_text), prefix(theirs_text), "{name}");
+            let body = |t: &str| t.split_once("': ").unwrap().1.to_owned();
+            if name == "SampleKit_AddNumbers" {
+                assert!(
+                    body(ours_text).starts_with("Invalid input: a: "),
+                    "{ours_text}"
+                );
+            } else if !body(theirs_text).contains("ValueError") {
+                assert_eq!(body(ours_text), body(theirs_text), "{name}");
+            }
+        } else {
+            assert_eq!(text_value(ours_text), text_value(theirs_text), "{name}");
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! A stateful fake PagerDuty for tests and demos (feature `sandbox`).
+//!
+//! [`Sandbox::start`] serves PagerDuty's REST API v2 (the operations the tools use)
+//! and the Events API v2 (`POST /v2/enqueue`, `/v2/change/enqueue`) on
+//! `127.0.0.1:<random port>`, seeded with a realistic account (8 users, 3 teams,
+//! 3 schedules, 3 escalation policies, 5 services, 30 incidents with alerts, log
+//! entries and notes). Changes stick: an acknowledged incident is acknowledged in the
+//! next list. Pagination is classic (`limit`/`offset`/`more`/`total`, 10,000 ceiling).
+//!
+//! Faults can be injected ([`Fault`]): 429 with `ratelimit-reset`, 5xx, 401, 403, 402,
+//! 404, slow and malformed responses. Every request is recorded ([`Sandbox::requests`]).
+//!
+//! Credentials: any `Bearer` token or `Token token=` key is accepted. `/users/me` is
+//! Alice (PUSR001) unless the token contains another user's ID (e.g. `tok-PUSR003`); a
+//! credential starting with `acct` is account-level (no user: `/users/me` answers 400); a
+//! credential starting with `ro-` is read-only (writes answer 403). Writes need a
+//! `From` header naming a user's email.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use tools_pagerduty::sandbox::{Fault, Sandbox};
+//! let sandbox = Sandbox::start().await;
+//! sandbox.inject(Fault::RateLimit { times: 1, reset_secs: 0 });
+//! let context = sandbox.context("tok", arcade_tdk::TokenKind::OAuth2);
+//! // call tools with `context`...
+//! # }
+//! ```
+
+mod api;
+mod seed;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arcade_tdk::{TokenKind, ToolContext};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+pub use seed::routing_key;
+
+/// A fault to inject into the next matching requests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// 429 `Rate Limit Exceeded` with `ratelimit-reset: reset_secs`.
+    RateLimit {
+        /// How many requests get it.
+        times: u32,
+        /// The `ratelimit-reset` header (seconds).
+        reset_secs: u64,
+    },
+    /// A server error (`status` 500-599).
+    ServerError {
+        /// How many requests get it.
+        times: u32,
+        /// The status.
+        status: u16,
+    },
+    /// Any status with PagerDuty's error body (401, 402, 403, 404, 400...).
+    Status {
+        /// How many requests get it.
+        times: u32,
+        /// The status.
+        status: u16,
+        /// `error.message`.
+        message: String,
+        /// `error.code`.
+        code: u32,
+    },
+    /// Delay the response, then answer normally.
+    Slow {
+        /// How many requests get it.
+        times: u32,
+        /// The delay.
+        delay_ms: u64,
+    },
+    /// A 200 whose body is not JSON.
+    Malformed {
+        /// How many requests get it.
+        times: u32,
+    },
+}
+
+impl Fault {
+    /// 401 as PagerDuty sends it.
+    pub fn unauthorized() -> Self {
+        Self::Status {
+            times: u32::MAX,
+            status: 401,
+            message: "Authentication failed".into(),
+            code: 2006,
+        }
+    }
+    /// 403 as PagerDuty sends it.
+    pub fn forbidden() -> Self {
+        Self::Status {
+            times: u32::MAX,
+            status: 403,
+            message: "Access Denied".into(),
+            code: 2010,
+        }
+    }
+    /// 404 as PagerDuty sends it.
+    pub fn not_found() -> Self {
+        Self::Status {
+            times: u32::MAX,
+            status: 404,
+            message: "Not Found".into(),
+            code: 2100,
+        }
+    }
+    /// 402 as PagerDuty sends it for a missing ability.
+    pub fn payment_required() -> Self {
+        Self::Status {
+            times: u32::MAX,
+            status: 402,
+            message: "Account does not have the abilities to perform the action: teams".into(),
+            code: 2012,
+        }
+    }
+    fn times(&self) -> u32 {
+        match self {
+            Self::RateLimit { times, .. }
+            | Self::ServerError { times, .. }
+            | Self::Status { times, .. }
+            | Self::Slow { times, .. }
+            | Self::Malformed { times } => *times,
+        }
+    }
+}
+
+/// A request the sandbox received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    /// The method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// The query pairs, in order (`statuses[]` keeps its brackets).
+    pub query: Vec<(String, String)>,
+    /// The headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// The status the sandbox answered (0 while in flight).
+    pub response_status: u16,
+    /// The JSON the sandbox answered, when it was JSON.
+    pub response_body: Option<Value>,
+}
+
+impl RecordedRequest {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+struct FaultRule {
+    fault: Fault,
+    remaining: u32,
+    path_prefix: Option<String>,
+}
+
+/// The account's data.
+#[derive(Default)]
+pub(crate) struct Db {
+    pub(crate) users: Vec<Value>,
+    pub(crate) contact_methods: HashMap<String, Vec<Value>>,
+    pub(crate) notification_rules: HashMap<String, Vec<Value>>,
+    pub(crate) teams: Vec<Value>,
+    pub(crate) members: Vec<(String, String, String)>,
+    pub(crate) schedules: Vec<Value>,
+    pub(crate) policies: Vec<Value>,
+    pub(crate) services: Vec<Value>,
+    pub(crate) priorities: Vec<Value>,
+    pub(crate) oncalls: Vec<Value>,
+    pub(crate) incidents: Vec<Value>,
+    pub(crate) alerts: Vec<Value>,
+    pub(crate) log_entries: Vec<Value>,
+    pub(crate) notes: BTreeMap<String, Vec<Value>>,
+    pub(crate) routing_keys: HashMap<String, String>,
+    pub(crate) bodies: HashMap<String, Value>,
+    pub(crate) overrides: BTreeMap<String, Vec<Value>>,
+    pub(crate) status_updates: Vec<Value>,
+    pub(crate) maintenance_windows: Vec<Value>,
+    pub(crate) responder_requests: Vec<Value>,
+    pub(crate) events: Vec<Value>,
+    pub(crate) change_events: Vec<Value>,
+    pub(crate) next_id: u64,
+}
+
+struct Inner {
+    db: Db,
+    faults: Vec<FaultRule>,
+    requests: Vec<RecordedRequest>,
+}
+
+type Shared = Arc<Mutex<Inner>>;
+
+/// A running fake PagerDuty. Stops when dropped.
+pub struct Sandbox {
+    addr: SocketAddr,
+    inner: Shared,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("addr", &self.addr).finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1:0` in the current Tokio runtime.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("a local address");
+        let inner = Arc::new(Mutex::new(Inner {
+            db: seed::seed(time::OffsetDateTime::now_utc()),
+            faults: Vec::new(),
+            requests: Vec::new(),
+        }));
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(inner.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Self {
+            addr,
+            inner,
+            shutdown: Some(tx),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The REST API base URL (`http://127.0.0.1:<port>`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The Events API base URL (the same server; paths are `/v2/...`).
+    pub fn events_url(&self) -> String {
+        self.base_url()
+    }
+
+    /// A tool context whose calls go to this sandbox, with the given credential.
+    pub fn context(&self, token: &str, kind: TokenKind) -> ToolContext {
+        ToolContext::builder()
+            .token(token, kind)
+            .metadata("PAGERDUTY_BASE_URL", self.base_url())
+            .metadata("PAGERDUTY_EVENTS_URL", self.events_url())
+            .build()
+    }
+
+    /// Injects a fault into the next matching requests (all paths).
+    pub fn inject(&self, fault: Fault) {
+        self.inject_on(None, fault);
+    }
+
+    /// Injects a fault into requests whose path starts with `path_prefix`.
+    pub fn inject_on(&self, path_prefix: Option<&str>, fault: Fault) {
+        let remaining = fault.times();
+        self.lock().faults.push(FaultRule {
+            fault,
+            remaining,
+            path_prefix: path_prefix.map(str::to_owned),
+        });
+    }
+
+    /// Removes all faults.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.lock().requests.clear();
+    }
+
+    /// An incident as the sandbox stores it.
+    pub fn incident(&self, id: &str) -> Option<Value> {
+        self.lock()
+            .db
+            .incidents
+            .iter()
+            .find(|i| i["id"] == id)
+            .cloned()
+    }
+
+    /// The body (`details`) an incident was created with.
+    pub fn incident_body(&self, id: &str) -> Option<Value> {
+        self.lock().db.bodies.get(id).cloned()
+    }
+
+    /// Events received on the Events API.
+    pub fn events(&self) -> Vec<Value> {
+        self.lock().db.events.clone()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn respond(status: u16, headers: &[(&str, String)], body: String) -> Response {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("ratelimit-limit", "960");
+    let defaults = [("ratelimit-remaining", "959"), ("ratelimit-reset", "60")];
+    for (k, v) in defaults {
+        if !headers.iter().any(|(h, _)| *h == k) {
+            builder = builder.header(k, v);
+        }
+    }
+    for (k, v) in headers {
+        builder = builder.header(*k, v.as_str());
+    }
+    builder.body(Body::from(body)).expect("a valid response")
+}
+
+/// PagerDuty's error body.
+pub(crate) fn error_body(message: &str, code: u32, errors: &[&str]) -> Value {
+    json!({"error": {"message": message, "code": code, "errors": errors}})
+}
+
+async fn handle(
+    State(inner): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let query: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            reqwest::Url::parse(&format!("http://x/?{q}"))
+                .map(|u| u.query_pairs().into_owned().collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let json_body: Option<Value> = if body.is_empty() {
+        None
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return respond(
+                    400,
+                    &[],
+                    error_body("Invalid Input Provided", 2001, &["Body is not JSON"]).to_string(),
+                );
+            }
+        }
+    };
+    let recorded = RecordedRequest {
+        method: method.to_string(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        body: json_body.clone(),
+        response_status: 0,
+        response_body: None,
+    };
+    let (fault, index) = {
+        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard.requests.push(recorded.clone());
+        let index = guard.requests.len() - 1;
+        let rule = guard.faults.iter_mut().find(|r| {
+            r.remaining > 0 && r.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        });
+        let fault = rule.map(|r| {
+            r.remaining -= 1;
+            r.fault.clone()
+        });
+        (fault, index)
+    };
+    let finish = |status: u16, headers: &[(&str, String)], body: String| {
+        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = guard.requests.get_mut(index) {
+            r.response_status = status;
+            r.response_body = serde_json::from_str(&body).ok();
+        }
+        respond(status, headers, body)
+    };
+    match fault {
+        Some(Fault::RateLimit { reset_secs, .. }) => {
+            return finish(
+                429,
+                &[
+                    ("ratelimit-reset", reset_secs.to_string()),
+                    ("ratelimit-remaining", "0".into()),
+                ],
+                error_body("Rate Limit Exceeded", 2020, &[]).to_string(),
+            );
+        }
+        Some(Fault::ServerError { status, .. }) => {
+            return finish(
+                status,
+                &[],
+                error_body("Internal Server Error", 2000, &[]).to_string(),
+            );
+        }
+        Some(Fault::Status {
+            status,
+            message,
+            code,
+            ..
+        }) => {
+            return finish(status, &[], error_body(&message, code, &[]).to_string());
+        }
+        Some(Fault::Malformed { .. }) => {
+            return finish(200, &[], "{\"incidents\": [ <html>oops".into());
+        }
+        Some(Fault::Slow { delay_ms, .. }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        }
+        None => {}
+    }
+    let (status, value) = {
+        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
+        api::route(&mut guard.db, &recorded)
+    };
+    finish(status, &[], value.to_string())
+}

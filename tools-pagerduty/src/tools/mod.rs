@@ -1,0 +1,181 @@
+//! The tools, one module per area, and the compact output shapes they share.
+//!
+//! Outputs are built for a model: only the fields that matter, `null`s dropped,
+//! references reduced to `{id, name}`, times as PagerDuty sends them (ISO 8601 with an
+//! explicit zone), and every list carries `more` and `next_offset` so a truncated
+//! answer is never mistaken for a complete one.
+
+pub mod escalation;
+pub mod events;
+pub mod incidents;
+pub mod maintenance;
+pub mod oncall;
+pub mod priorities;
+pub mod schedules;
+pub mod services;
+pub mod teams;
+pub mod users;
+
+use arcade_tdk::ToolError;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{MAX_OFFSET, Page};
+
+/// A reference to another PagerDuty object.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Ref {
+    /// The object's ID.
+    pub id: String,
+    /// Its name (PagerDuty's `summary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Where a page of results sits in the whole list.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Pagination {
+    /// The page size used.
+    pub limit: u32,
+    /// The offset of the first record returned.
+    pub offset: u32,
+    /// Whether more records exist after this page.
+    pub more: bool,
+    /// Pass this as `offset` to get the next page; `null` when there is none.
+    pub next_offset: Option<u32>,
+    /// The total number of matching records, when PagerDuty reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// A warning when more records exist than pagination can reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Pagination {
+    /// The pagination fields of a page.
+    pub fn of<T>(page: &Page<T>) -> Self {
+        Self {
+            limit: page.limit,
+            offset: page.offset,
+            more: page.more,
+            next_offset: page.next_offset(),
+            total: page.total,
+            note: page.hit_ceiling().then(|| {
+                format!(
+                    "More records exist, but PagerDuty's pagination stops at {MAX_OFFSET}; narrow the query (since/until or filters)."
+                )
+            }),
+        }
+    }
+}
+
+/// The default page size of list tools.
+pub const DEFAULT_LIMIT: u32 = 10;
+/// The largest page size list tools accept.
+pub const MAX_LIMIT: u32 = 50;
+
+/// Clamps a model-supplied limit to 1..=`max`.
+pub(crate) fn clamp_limit(limit: i64, max: u32) -> u32 {
+    limit.clamp(1, max as i64) as u32
+}
+
+/// A non-negative offset.
+pub(crate) fn offset(offset: Option<i64>) -> u32 {
+    offset.unwrap_or(0).clamp(0, u32::MAX as i64) as u32
+}
+
+/// A string field.
+pub(crate) fn s(value: &Value, key: &str) -> Option<String> {
+    match value.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A reference field (`{id, summary}` or a full object with `name`).
+pub(crate) fn reference(value: &Value) -> Option<Ref> {
+    let id = s(value, "id")?;
+    let name = s(value, "summary")
+        .or_else(|| s(value, "name"))
+        .or_else(|| s(value, "title"));
+    Some(Ref { id, name })
+}
+
+/// The reference under `key`.
+pub(crate) fn ref_at(value: &Value, key: &str) -> Option<Ref> {
+    value.get(key).and_then(reference)
+}
+
+/// The references in the array under `key` (an `items` callback picks nested ones).
+pub(crate) fn refs_at(value: &Value, key: &str) -> Vec<Ref> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(reference).collect())
+        .unwrap_or_default()
+}
+
+/// Checks that an ID can go into a URL path (letters, digits, `-`, `_`).
+pub(crate) fn path_id(what: &str, id: &str) -> Result<String, ToolError> {
+    let id = id.trim();
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ToolError::bad_input(format!(
+            "`{id}` is not a valid {what} ID: PagerDuty IDs are letters and digits like `PABC123`."
+        ))
+        .with_additional_prompt_content(format!(
+            "Use a List or Search tool to find the {what} ID."
+        )));
+    }
+    Ok(id.to_owned())
+}
+
+/// Validates a list of IDs for a bulk call.
+pub(crate) fn path_ids(what: &str, ids: &[String], max: usize) -> Result<Vec<String>, ToolError> {
+    if ids.is_empty() {
+        return Err(ToolError::bad_input(format!(
+            "Give at least one {what} ID."
+        )));
+    }
+    if ids.len() > max {
+        return Err(ToolError::bad_input(format!(
+            "At most {max} {what}s can be changed in one call; split the list."
+        )));
+    }
+    ids.iter().map(|id| path_id(what, id)).collect()
+}
+
+/// The current time in UTC, to the second (`2026-01-02T03:04:05Z`).
+pub(crate) fn now_utc() -> String {
+    format_utc(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn format_utc(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}
+
+/// Rejects a time that does not look like ISO 8601 with a date, and warns about
+/// naive times (PagerDuty reads them in the account's zone).
+pub(crate) fn check_time(name: &str, value: &Option<String>) -> Result<(), ToolError> {
+    let Some(v) = value else { return Ok(()) };
+    let b = v.as_bytes();
+    let date_ok =
+        b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-';
+    if !date_ok {
+        return Err(ToolError::bad_input(format!(
+            "`{name}` must be an ISO 8601 date-time such as 2026-01-31T00:00:00Z, not `{v}`."
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Priorities (P1, P2, ...), for creating and updating incidents.
+
+use arcade_tdk::{ToolContext, ToolError, tool};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::s;
+use crate::client::{Query, Session};
+
+/// A priority.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Priority {
+    /// The priority ID (for CreateIncident and UpdateIncident).
+    pub id: String,
+    /// The name, e.g. `P1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What it means in this account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The account's priorities.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct PriorityList {
+    /// The priorities, highest first.
+    pub priorities: Vec<Priority>,
+    /// Whether the list was cut short.
+    pub truncated: bool,
+}
+
+/// List the account's incident priorities (P1, P2, ...) with their IDs, for setting an
+/// incident's priority with CreateIncident or UpdateIncident. Accounts without the
+/// priorities feature get an error saying so.
+#[tool(
+    requires_auth = PagerDuty(scopes = ["read"]),
+    read_only,
+    idempotent,
+    open_world,
+    destructive = false,
+    operations = [read],
+    service_domains = [incident_management],
+    output = "The priorities"
+)]
+pub async fn list_priorities(context: ToolContext) -> Result<PriorityList, ToolError> {
+    let session = Session::from_context(&context)?;
+    let all = session
+        .get_all("/priorities", "priorities", &Query::new(), 100)
+        .await?;
+    Ok(PriorityList {
+        priorities: all
+            .items
+            .iter()
+            .map(|v| Priority {
+                id: s(v, "id").unwrap_or_default(),
+                name: s(v, "name").or_else(|| s(v, "summary")),
+                description: s(v, "description"),
+            })
+            .collect(),
+        truncated: all.truncated,
+    })
+}

@@ -1,0 +1,739 @@
+//! Every tool through the full path (JSON arguments in, the tool's JSON out, via
+//! `executor::execute`) against the sandbox.
+
+mod common;
+
+use arcade_tdk::TokenKind;
+use common::{call, call_err, call_with, ids, none};
+use serde_json::json;
+use tools_pagerduty::sandbox::{Sandbox, routing_key};
+
+#[tokio::test]
+async fn toolkit_has_parity_names_and_read_only_subset() {
+    let catalog = common::catalog();
+    for name in [
+        "ListIncidents",
+        "GetIncident",
+        "ListLogEntries",
+        "ListOncalls",
+        "ListSchedules",
+        "ListServices",
+        "GetService",
+        "ListTeams",
+        "GetTeam",
+        "ListEscalationPolicies",
+        "GetEscalationPolicy",
+        "ListUsers",
+        "SearchUsers",
+        "Whoami",
+    ] {
+        let entry = catalog
+            .get(&format!("PagerDuty.{name}"))
+            .unwrap_or_else(|| panic!("missing {name}"));
+        assert!(entry.tool().spec().is_read_only(), "{name} is read-only");
+    }
+    let read_only = arcade_tdk::Catalog::unfiltered(tools_pagerduty::read_only_toolkit()).unwrap();
+    assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
+    assert!(read_only.get("PagerDuty.ListIncidents").is_some());
+    assert_eq!(read_only.len(), 22);
+    assert_eq!(catalog.len(), 35);
+}
+
+#[tokio::test]
+async fn parity_parameters_match_arcade() {
+    let reference: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/arcade-parity-params.json")).unwrap();
+    let catalog = common::catalog();
+    for (name, params) in reference.as_object().unwrap() {
+        let entry = catalog.get(&format!("PagerDuty.{name}")).unwrap();
+        let ours: Vec<(String, bool)> = entry
+            .definition()
+            .input
+            .parameters
+            .iter()
+            .map(|p| (p.name.clone(), p.required))
+            .collect();
+        let theirs: Vec<(String, bool)> = params
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_bool().unwrap()))
+            .collect();
+        assert_eq!(ours, theirs, "{name} parameters");
+    }
+}
+
+#[tokio::test]
+async fn list_incidents_newest_first_with_pagination() {
+    let sb = Sandbox::start().await;
+    let v = call(&sb, "ListIncidents", none()).await;
+    assert_eq!(v["incidents"].as_array().unwrap().len(), 10);
+    assert_eq!(v["incidents"][0]["id"], "PINC030");
+    assert_eq!(v["incidents"][0]["number"], 30);
+    assert_eq!(v["more"], true);
+    assert_eq!(v["next_offset"], 10);
+    assert!(
+        v["incidents"][0]["created_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    // Nulls are dropped.
+    assert!(v["incidents"][0].get("resolved_at").is_none());
+
+    let last = call(&sb, "ListIncidents", json!({"offset": 20, "limit": 10})).await;
+    assert_eq!(last["more"], false);
+    assert!(last.get("next_offset").is_some() && last["next_offset"].is_null());
+    assert_eq!(last["incidents"][9]["id"], "PINC001");
+
+    let triggered = call(
+        &sb,
+        "ListIncidents",
+        json!({"status": "triggered", "limit": 50}),
+    )
+    .await;
+    assert_eq!(ids(&triggered["incidents"]).len(), 6);
+    let svc = call(
+        &sb,
+        "ListIncidents",
+        json!({"service_ids": ["PSVC003"], "urgency": "high", "limit": 50}),
+    )
+    .await;
+    for i in svc["incidents"].as_array().unwrap() {
+        assert_eq!(i["service"]["id"], "PSVC003");
+        assert_eq!(i["urgency"], "high");
+    }
+    let clamped = call(&sb, "ListIncidents", json!({"limit": 500})).await;
+    assert_eq!(clamped["limit"], 50);
+}
+
+#[tokio::test]
+async fn get_incident_and_errors() {
+    let sb = Sandbox::start().await;
+    let v = call(&sb, "GetIncident", json!({"incident_id": "PINC025"})).await;
+    assert_eq!(v["status"], "triggered");
+    assert_eq!(v["alert_counts"]["triggered"], 1);
+    assert!(!v["assignees"].as_array().unwrap().is_empty());
+
+    let ctx = sb.context("tok", TokenKind::OAuth2);
+    let err = call_err(
+        "GetIncident",
+        json!({"incident_id": "PNOPE99"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 404);
+    assert_eq!(err["kind"], "UPSTREAM_RUNTIME_NOT_FOUND");
+    assert!(err["message"].as_str().unwrap().contains("Not Found"));
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("List")
+    );
+
+    let err = call_err("GetIncident", json!({"incident_id": "../users/me"}), ctx).await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+}
+
+#[tokio::test]
+async fn log_entries_and_timeline() {
+    let sb = Sandbox::start().await;
+    let v = call(&sb, "ListLogEntries", json!({"limit": 5})).await;
+    let entries = v["log_entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 5);
+    assert!(entries.iter().all(|e| e["kind"] != "notify"));
+    assert_eq!(v["more"], true);
+    let req = sb.requests().into_iter().last().unwrap();
+    assert!(req.query.contains(&("is_overview".into(), "true".into())));
+    assert!(req.query.contains(&("time_zone".into(), "UTC".into())));
+
+    let t = call(
+        &sb,
+        "GetIncidentTimeline",
+        json!({"incident_id": "PINC001"}),
+    )
+    .await;
+    let kinds: Vec<&str> = t["log_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["resolve", "acknowledge", "notify", "trigger"]);
+    assert_eq!(t["log_entries"][0]["incident"]["id"], "PINC001");
+}
+
+#[tokio::test]
+async fn notes_and_alerts() {
+    let sb = Sandbox::start().await;
+    let notes = call(&sb, "ListIncidentNotes", json!({"incident_id": "PINC002"})).await;
+    assert_eq!(notes["notes"].as_array().unwrap().len(), 1);
+    assert!(notes["notes"][0]["author"]["name"].is_string());
+
+    let alerts = call(&sb, "ListIncidentAlerts", json!({"incident_id": "PINC001"})).await;
+    assert_eq!(alerts["alerts"][0]["status"], "resolved");
+    assert!(alerts["alerts"][0]["details"]["host"].is_string());
+    assert_eq!(alerts["more"], false);
+}
+
+#[tokio::test]
+async fn oncalls() {
+    let sb = Sandbox::start().await;
+    let now = call(&sb, "ListOncalls", none()).await;
+    // Level 1 of each of the 3 policies, plus 2 permanent level-2 users.
+    assert_eq!(now["oncalls"].as_array().unwrap().len(), 5);
+    let team = call(&sb, "ListOncalls", json!({"team_ids": ["PTEAM02"]})).await;
+    let list = team["oncalls"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter()
+            .all(|o| o["escalation_policy"]["id"] == "PEP0002")
+    );
+    // team_ids is not an /oncalls parameter: it was resolved to escalation policies.
+    let reqs = sb.requests();
+    let last = reqs.last().unwrap();
+    assert!(last.query.iter().all(|(k, _)| k != "team_ids[]"));
+    assert!(
+        last.query
+            .contains(&("escalation_policy_ids[]".into(), "PEP0002".into()))
+    );
+
+    let who = call(&sb, "WhoIsOnCall", json!({"service_id": "PSVC003"})).await;
+    assert!(who["resolved"].as_str().unwrap().contains("payments-api"));
+    let policy = &who["policies"][0];
+    assert_eq!(policy["escalation_policy"]["id"], "PEP0002");
+    assert_eq!(policy["levels"][0]["level"], 1);
+    assert_eq!(
+        policy["levels"][0]["responders"][0]["user"]["id"],
+        "PUSR003"
+    );
+    assert!(policy["levels"][0]["responders"][0]["until"].is_string());
+    assert_eq!(policy["levels"][1]["level"], 2);
+
+    let all = call(&sb, "WhoIsOnCall", none()).await;
+    assert_eq!(all["policies"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn schedules_services_teams_policies() {
+    let sb = Sandbox::start().await;
+    let s = call(&sb, "ListSchedules", none()).await;
+    assert_eq!(s["schedules"].as_array().unwrap().len(), 3);
+    assert_eq!(s["schedules"][0]["users"].as_array().unwrap().len(), 2);
+
+    let svcs = call(&sb, "ListServices", json!({"query": "pay"})).await;
+    assert_eq!(ids(&svcs["services"]), ["PSVC003"]);
+    assert_eq!(svcs["services"][0]["status"], "critical");
+    let svc = call(&sb, "GetService", json!({"service_id": "PSVC004"})).await;
+    assert_eq!(svc["status"], "disabled");
+    assert_eq!(svc["escalation_policy"]["id"], "PEP0002");
+
+    let teams = call(&sb, "ListTeams", none()).await;
+    assert_eq!(teams["teams"].as_array().unwrap().len(), 3);
+    let team = call(&sb, "GetTeam", json!({"team_id": "PTEAM01"})).await;
+    assert_eq!(team["name"], "Platform");
+    assert_eq!(team["members"].as_array().unwrap().len(), 3);
+    assert_eq!(ids(&team["services"]), ["PSVC001", "PSVC002"]);
+    assert_eq!(ids(&team["schedules"]), ["PSCH001"]);
+    assert_eq!(ids(&team["escalation_policies"]), ["PEP0001"]);
+
+    let eps = call(&sb, "ListEscalationPolicies", none()).await;
+    assert_eq!(eps["policies"].as_array().unwrap().len(), 3);
+    let ep = call(
+        &sb,
+        "GetEscalationPolicy",
+        json!({"escalation_policy_id": "PEP0001"}),
+    )
+    .await;
+    assert_eq!(ep["levels"][0]["targets"][0]["kind"], "schedule");
+    assert_eq!(ep["levels"][1]["targets"][0]["id"], "PUSR007");
+    assert_eq!(ep["repeat_count"], 2);
+
+    let prios = call(&sb, "ListPriorities", none()).await;
+    assert_eq!(prios["priorities"][0]["name"], "P1");
+}
+
+#[tokio::test]
+async fn users_search_and_whoami() {
+    let sb = Sandbox::start().await;
+    let users = call(&sb, "ListUsers", json!({"limit": 5})).await;
+    assert_eq!(users["users"].as_array().unwrap().len(), 5);
+    assert_eq!(users["next_offset"], 5);
+    assert!(users["users"][0]["email"].is_string());
+
+    let found = call(&sb, "SearchUsers", json!({"query": "dmitry"})).await;
+    assert_eq!(found["matches"][0]["id"], "PUSR004");
+    assert!(found["matches"][0]["confidence"].as_f64().unwrap() >= 0.6);
+    let auto = call(
+        &sb,
+        "SearchUsers",
+        json!({"query": "alice", "auto_accept_matches": true}),
+    )
+    .await;
+    assert_eq!(auto["auto_accepted"], true);
+    assert_eq!(ids(&auto["matches"]), ["PUSR001"]);
+
+    let me = call(&sb, "Whoami", none()).await;
+    assert_eq!(me["id"], "PUSR001");
+    assert_eq!(me["email"], "alice@example.com");
+    assert_eq!(me["contact_methods"].as_array().unwrap().len(), 2);
+    assert_eq!(me["is_on_call_now"], true);
+    assert!(me["next_on_call_start"].is_string());
+    assert_eq!(me["teams"][0]["name"], "Platform");
+}
+
+#[tokio::test]
+async fn acknowledge_resolve_and_state_sticks() {
+    let sb = Sandbox::start().await;
+    let v = call(
+        &sb,
+        "AcknowledgeIncidents",
+        json!({"incident_ids": ["PINC025", "PINC026"]}),
+    )
+    .await;
+    assert_eq!(v["incidents"][0]["status"], "acknowledged");
+    assert_eq!(v["incidents"][0]["acknowledged_by"][0]["id"], "PUSR001");
+    let put = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.header("from"), Some("alice@example.com"));
+    assert_eq!(
+        put.body.unwrap()["incidents"][0]["type"],
+        "incident_reference"
+    );
+
+    let acked = call(
+        &sb,
+        "ListIncidents",
+        json!({"status": "acknowledged", "limit": 50}),
+    )
+    .await;
+    assert!(ids(&acked["incidents"]).contains(&"PINC025".to_owned()));
+
+    let r = call(
+        &sb,
+        "ResolveIncidents",
+        json!({"incident_ids": ["PINC025"], "resolution": "Rolled back deploy 42"}),
+    )
+    .await;
+    assert_eq!(r["incidents"][0]["status"], "resolved");
+    let t = call(
+        &sb,
+        "GetIncidentTimeline",
+        json!({"incident_id": "PINC025"}),
+    )
+    .await;
+    assert_eq!(t["log_entries"][0]["kind"], "resolve");
+    assert_eq!(t["log_entries"][0]["note"], "Rolled back deploy 42");
+
+    // /users/me was asked once for the From email, then cached.
+    call(
+        &sb,
+        "AcknowledgeIncidents",
+        json!({"incident_ids": ["PINC027"]}),
+    )
+    .await;
+    let me_calls = sb
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/users/me")
+        .count();
+    assert_eq!(me_calls, 1);
+}
+
+#[tokio::test]
+async fn reassign_snooze_update() {
+    let sb = Sandbox::start().await;
+    let v = call(
+        &sb,
+        "ReassignIncidents",
+        json!({"incident_ids": ["PINC027"], "user_ids": ["PUSR002"]}),
+    )
+    .await;
+    assert_eq!(ids(&v["incidents"][0]["assignees"]), ["PUSR002"]);
+    let ctx = sb.context("tok", TokenKind::OAuth2);
+    let err = call_err(
+        "ReassignIncidents",
+        json!({"incident_ids": ["PINC027"], "user_ids": ["PUSR002"], "escalation_policy_id": "PEP0001"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+    let ep = call(
+        &sb,
+        "ReassignIncidents",
+        json!({"incident_ids": ["PINC027"], "escalation_policy_id": "PEP0002"}),
+    )
+    .await;
+    assert_eq!(ep["incidents"][0]["escalation_policy"]["id"], "PEP0002");
+
+    // Only acknowledged incidents can be snoozed.
+    let err = call_err(
+        "SnoozeIncident",
+        json!({"incident_id": "PINC030", "duration_minutes": 30}),
+        ctx,
+    )
+    .await;
+    assert_eq!(err["status_code"], 400);
+    assert!(err["message"].as_str().unwrap().contains("acknowledged"));
+    let s = call(
+        &sb,
+        "SnoozeIncident",
+        json!({"incident_id": "PINC020", "duration_minutes": 30}),
+    )
+    .await;
+    assert_eq!(s["incident"]["id"], "PINC020");
+    let snooze = sb.requests().into_iter().last().unwrap();
+    assert_eq!(snooze.body.unwrap()["duration"], 1800);
+
+    let u = call(
+        &sb,
+        "UpdateIncident",
+        json!({"incident_id": "PINC028", "urgency": "low", "priority_id": "PPRI001", "title": "Renamed"}),
+    )
+    .await;
+    assert_eq!(u["incident"]["urgency"], "low");
+    assert_eq!(u["incident"]["priority"], "P1");
+    assert_eq!(u["incident"]["title"], "Renamed");
+    let e = call(
+        &sb,
+        "UpdateIncident",
+        json!({"incident_id": "PINC029", "escalation_level": 2}),
+    )
+    .await;
+    assert_eq!(ids(&e["incident"]["assignees"]), ["PUSR003"]);
+}
+
+#[tokio::test]
+async fn create_incident_and_notes() {
+    let sb = Sandbox::start().await;
+    let v = call(
+        &sb,
+        "CreateIncident",
+        json!({"title": "Checkout is down", "service_id": "PSVC001", "urgency": "high",
+               "details": "500s since 10:02", "incident_key": "checkout-down"}),
+    )
+    .await;
+    let inc = &v["incident"];
+    assert_eq!(inc["status"], "triggered");
+    assert_eq!(inc["number"], 31);
+    assert_eq!(inc["assignees"][0]["id"], "PUSR001");
+    let id = inc["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sb.incident_body(&id).unwrap()["details"],
+        "500s since 10:02"
+    );
+
+    let dup = call_err(
+        "CreateIncident",
+        json!({"title": "again", "service_id": "PSVC001", "incident_key": "checkout-down"}),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert!(dup["message"].as_str().unwrap().contains("already exists"));
+
+    let n = call(
+        &sb,
+        "AddIncidentNote",
+        json!({"incident_id": id, "content": "Rolling back"}),
+    )
+    .await;
+    assert_eq!(n["note"]["content"], "Rolling back");
+    assert_eq!(n["note"]["author"]["id"], "PUSR001");
+    let notes = call(&sb, "ListIncidentNotes", json!({"incident_id": id})).await;
+    assert_eq!(notes["notes"][0]["content"], "Rolling back");
+}
+
+#[tokio::test]
+async fn from_header_for_api_keys() {
+    let sb = Sandbox::start().await;
+    // An account-level key has no user, and nothing is configured: context required.
+    let ctx = sb.context("acct-key", TokenKind::ApiKey);
+    let err = call_err(
+        "AcknowledgeIncidents",
+        json!({"incident_ids": ["PINC030"]}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_CONTEXT_REQUIRED");
+    assert!(err["message"].as_str().unwrap().contains("From"));
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("PAGERDUTY_FROM_EMAIL")
+    );
+
+    let mut ctx = ctx;
+    ctx.set_secret("PAGERDUTY_FROM_EMAIL", "bob@example.com");
+    let out = call_with(
+        "AcknowledgeIncidents",
+        json!({"incident_ids": ["PINC030"]}),
+        ctx,
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    assert_eq!(
+        out["value"]["incidents"][0]["acknowledged_by"][0]["id"],
+        "PUSR002"
+    );
+    let put = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.header("from"), Some("bob@example.com"));
+    assert_eq!(put.header("authorization"), Some("Token token=acct-key"));
+
+    // An account-level OAuth token (client credentials) falls back to the configured
+    // email too.
+    let sb = Sandbox::start().await;
+    let mut ctx = sb.context("acct-oauth", TokenKind::OAuth2);
+    ctx.set_metadata("PAGERDUTY_FROM_EMAIL", "carla@example.com");
+    let out = call_with(
+        "AddIncidentNote",
+        json!({"incident_id": "PINC030", "content": "x"}),
+        ctx,
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    assert_eq!(out["value"]["note"]["author"]["id"], "PUSR003");
+}
+
+#[tokio::test]
+async fn events_api() {
+    let sb = Sandbox::start().await;
+    let mut ctx = sb.context("unused", TokenKind::OAuth2);
+    ctx.set_secret("PAGERDUTY_ROUTING_KEY", routing_key("PSVC005"));
+    let out = call_with(
+        "SendEvent",
+        json!({"action": "trigger", "summary": "Disk full on etl-1", "source": "etl-1",
+               "severity": "critical", "custom_details": {"free": "0%"}}),
+        ctx.clone(),
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    let dedup = out["value"]["dedup_key"].as_str().unwrap().to_owned();
+    assert_eq!(out["value"]["status"], "success");
+    let open = call(
+        &sb,
+        "ListIncidents",
+        json!({"service_ids": ["PSVC005"], "status": "triggered"}),
+    )
+    .await;
+    assert_eq!(open["incidents"][0]["title"], "Disk full on etl-1");
+    assert_eq!(open["incidents"][0]["incident_key"], dedup);
+    let req = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v2/enqueue")
+        .unwrap();
+    assert!(
+        req.header("authorization").is_none(),
+        "no credential on the Events API"
+    );
+
+    let err = call_err("SendEvent", json!({"action": "resolve"}), ctx.clone()).await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+    let out = call_with(
+        "SendEvent",
+        json!({"action": "resolve", "dedup_key": dedup}),
+        ctx.clone(),
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    let resolved = call(
+        &sb,
+        "ListIncidents",
+        json!({"service_ids": ["PSVC005"], "limit": 1}),
+    )
+    .await;
+    assert_eq!(resolved["incidents"][0]["status"], "resolved");
+
+    let out = call_with(
+        "SendChangeEvent",
+        json!({"summary": "Deployed etl v2.3", "source": "deploy-bot"}),
+        ctx,
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    assert_eq!(sb.events().len(), 3);
+
+    // A wrong routing key is PagerDuty's 400, not retried.
+    let mut bad = sb.context("unused", TokenKind::OAuth2);
+    bad.set_secret("PAGERDUTY_ROUTING_KEY", "x".repeat(32));
+    let err = call_err("SendChangeEvent", json!({"summary": "x"}), bad).await;
+    assert_eq!(err["status_code"], 400);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("Invalid routing key")
+    );
+}
+
+#[tokio::test]
+async fn schedule_window_and_override() {
+    let sb = Sandbox::start().await;
+    let s = call(&sb, "GetSchedule", json!({"schedule_id": "PSCH001"})).await;
+    assert_eq!(s["name"], "Platform Primary");
+    let on_call = s["on_call"].as_array().unwrap();
+    assert!(!on_call.is_empty());
+    assert_eq!(on_call[0]["user"]["id"], "PUSR001");
+    assert!(s["overrides"].as_array().unwrap().is_empty());
+
+    let start = s["on_call"][0]["end"].as_str().unwrap().to_owned();
+    let end = s["on_call"][1]["end"].as_str().unwrap().to_owned();
+    let o = call(
+        &sb,
+        "CreateScheduleOverride",
+        json!({"schedule_id": "PSCH001", "user_id": "PUSR007", "start": start, "end": end}),
+    )
+    .await;
+    assert_eq!(o["user"]["id"], "PUSR007");
+    assert!(o["id"].is_string());
+    let s = call(&sb, "GetSchedule", json!({"schedule_id": "PSCH001"})).await;
+    assert_eq!(s["overrides"][0]["user"]["id"], "PUSR007");
+
+    let err = call_err(
+        "CreateScheduleOverride",
+        json!({"schedule_id": "PSCH001", "user_id": "PUSR007", "start": end, "end": start}),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert!(err["message"].as_str().unwrap().contains("end after"));
+}
+
+#[tokio::test]
+async fn change_events_and_status_updates() {
+    let sb = Sandbox::start().await;
+    let c = call(
+        &sb,
+        "ListIncidentChangeEvents",
+        json!({"incident_id": "PINC030", "limit": 3}),
+    )
+    .await;
+    let list = c["change_events"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["correlation"], "most_recent");
+    assert_eq!(list[0]["services"][0]["id"], "PSVC005");
+    assert!(
+        list[0]["links"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+
+    let u = call(
+        &sb,
+        "CreateStatusUpdate",
+        json!({"incident_id": "PINC030", "message": "Mitigated; monitoring."}),
+    )
+    .await;
+    assert_eq!(u["message"], "Mitigated; monitoring.");
+    assert_eq!(u["sender"]["id"], "PUSR001");
+    let post = sb.requests().into_iter().last().unwrap();
+    assert_eq!(post.path, "/incidents/PINC030/status_updates");
+    assert_eq!(post.header("from"), Some("alice@example.com"));
+}
+
+#[tokio::test]
+async fn override_needs_no_from_header() {
+    let sb = Sandbox::start().await;
+    let out = call_with(
+        "CreateScheduleOverride",
+        json!({"schedule_id": "PSCH003", "user_id": "PUSR005", "start": "2030-01-01T00:00:00Z", "end": "2030-01-02T00:00:00Z"}),
+        sb.context("acct-key", TokenKind::ApiKey),
+    )
+    .await;
+    assert!(out["error"].is_null(), "{out}");
+    let post = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert!(post.header("from").is_none());
+}
+
+#[test]
+fn schemas_are_flat_and_small() {
+    let catalog = common::catalog();
+    let mut total = 0;
+    for entry in catalog.entries() {
+        let spec = entry.tool().spec();
+        let input = serde_json::to_string(spec.input_schema()).unwrap();
+        assert!(
+            !input.contains("$ref"),
+            "{}: $ref in input schema",
+            spec.name()
+        );
+        assert!(!spec.description().is_empty());
+        total += input.len();
+        if let Some(output) = spec.output_schema() {
+            let output = serde_json::to_string(output).unwrap();
+            assert!(
+                !output.contains("$ref"),
+                "{}: $ref in output schema",
+                spec.name()
+            );
+        }
+    }
+    eprintln!("input schemas: {total} bytes for {} tools", catalog.len());
+    assert!(total < 40_000, "{total}");
+}
+
+#[tokio::test]
+async fn responders_and_maintenance() {
+    let sb = Sandbox::start().await;
+    let r = call(
+        &sb,
+        "AddResponders",
+        json!({"incident_id": "PINC030", "message": "DB team, join the bridge",
+               "user_ids": ["PUSR005"], "escalation_policy_ids": ["PEP0002"]}),
+    )
+    .await;
+    assert_eq!(r["requested"][0]["kind"], "user");
+    assert_eq!(r["requested"][0]["responders"][0]["state"], "pending");
+    assert_eq!(r["requested"][1]["kind"], "escalation_policy");
+    assert_eq!(r["requested"][1]["responders"][0]["user"]["id"], "PUSR003");
+    let post = sb.requests().into_iter().last().unwrap();
+    assert_eq!(post.body.unwrap()["requester_id"], "PUSR001");
+
+    let err = call_err(
+        "AddResponders",
+        json!({"incident_id": "PINC030", "message": "help", "user_ids": ["PUSR005"]}),
+        sb.context("acct-key", TokenKind::ApiKey),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_CONTEXT_REQUIRED");
+
+    let none_yet = call(&sb, "ListMaintenanceWindows", none()).await;
+    assert!(
+        none_yet["maintenance_windows"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let start = (now - time::Duration::minutes(5)).format(fmt).unwrap();
+    let end = (now + time::Duration::hours(2)).format(fmt).unwrap();
+    let w = call(
+        &sb,
+        "CreateMaintenanceWindow",
+        json!({"service_ids": ["PSVC005"], "start_time": start, "end_time": end, "description": "Warehouse migration"}),
+    )
+    .await;
+    assert_eq!(w["services"][0]["id"], "PSVC005");
+    assert_eq!(w["created_by"]["id"], "PUSR001");
+    let listed = call(&sb, "ListMaintenanceWindows", json!({"filter": "ongoing"})).await;
+    assert_eq!(
+        listed["maintenance_windows"][0]["description"],
+        "Warehouse migration"
+    );
+    let svc = call(&sb, "GetService", json!({"service_id": "PSVC005"})).await;
+    assert_eq!(svc["status"], "maintenance");
+}
