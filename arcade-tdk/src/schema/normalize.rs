@@ -131,38 +131,27 @@ pub(crate) fn normalize(schema: &mut Value, explicit_required: bool) {
         for (_, prop) in props.iter_mut() {
             normalize(prop, explicit_required);
         }
-        // A known shape: unknown keys are rejected, and `required` is explicit.
-        obj.insert("additionalProperties".into(), Value::Bool(false));
-        // Sorted, as Arcade sorts `required_keys` (the root's order is set by the tool).
-        let mut required: Vec<Value> = obj
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        // A known shape: unknown keys are rejected, and `required` is explicit, sorted
+        // as Arcade sorts `required_keys` (the root's order is set by the tool). Keys in
+        // the order Arcade writes them: type, properties, additionalProperties, required.
+        let mut required: Vec<Value> = match obj.remove("required") {
+            Some(Value::Array(r)) => r,
+            _ => Vec::new(),
+        };
         required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-        if explicit_required || !required.is_empty() {
-            obj.insert("required".into(), Value::Array(required));
-        } else {
-            obj.remove("required");
-        }
-        // Keep `required` and `additionalProperties` after `properties`.
-        let props = obj.remove("properties");
-        let ap = obj.remove("additionalProperties");
-        let req = obj.remove("required");
-        let rest = std::mem::take(obj);
-        if let Some(t) = rest.get("type") {
-            obj.insert("type".into(), t.clone());
-        }
-        obj.insert("properties".into(), props.unwrap_or_default());
-        obj.insert("additionalProperties".into(), ap.unwrap_or_default());
-        if let Some(req) = req {
-            obj.insert("required".into(), req);
-        }
-        for (k, v) in rest {
-            if k != "type" {
-                obj.insert(k, v);
+        obj.remove("additionalProperties");
+        let mut ordered = Map::with_capacity(obj.len() + 2);
+        for key in ["type", "properties"] {
+            if let Some(v) = obj.remove(key) {
+                ordered.insert(key.into(), v);
             }
         }
+        ordered.insert("additionalProperties".into(), Value::Bool(false));
+        if explicit_required || !required.is_empty() {
+            ordered.insert("required".into(), Value::Array(required));
+        }
+        ordered.append(obj);
+        *obj = ordered;
     }
 }
 
