@@ -25,8 +25,8 @@ pub mod tools;
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    escalation, events, incidents, maintenance, oncall, priorities, schedules, services, teams,
-    users,
+    analytics, changes, escalation, events, incidents, maintenance, oncall, priorities, schedules,
+    services, teams, users,
 };
 
 /// The toolkit's description, for the model.
@@ -59,6 +59,8 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         oncall::who_is_on_call::tool(),
         priorities::list_priorities::tool(),
         maintenance::list_maintenance_windows::tool(),
+        changes::list_change_events::tool(),
+        analytics::get_incident_metrics::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -69,6 +71,8 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         incidents::add_incident_note::tool(),
         incidents::create_status_update::tool(),
         incidents::add_responders::tool(),
+        incidents::escalate_incident::tool(),
+        incidents::merge_incidents::tool(),
         maintenance::create_maintenance_window::tool(),
         // On-call changes (write).
         schedules::create_schedule_override::tool(),

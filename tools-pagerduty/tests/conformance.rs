@@ -140,6 +140,34 @@ async fn scenario(sb: &Sandbox) {
     ] {
         call(sb, tool, args).await;
     }
+    for (tool, args) in [
+        (
+            "ListChangeEvents",
+            json!({"since": "2000-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "integration_ids": ["PINTCI1"], "limit": 3, "offset": 1}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "scope": "teams", "urgency": "high", "aggregate_unit": "week"}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "scope": "services", "service_ids": ["PSVC001"]}),
+        ),
+        (
+            "EscalateIncident",
+            json!({"incident_id": "PINC030", "escalation_level": 1}),
+        ),
+        (
+            "MergeIncidents",
+            json!({"target_incident_id": "PINC029", "source_incident_ids": ["PINC028"]}),
+        ),
+    ] {
+        call(sb, tool, args).await;
+    }
     let mut ctx = sb.context("t", TokenKind::OAuth2);
     ctx.set_secret("PAGERDUTY_ROUTING_KEY", routing_key("PSVC001"));
     for (tool, args) in [

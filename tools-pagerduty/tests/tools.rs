@@ -35,8 +35,8 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
     let read_only = arcade_tdk::Catalog::unfiltered(tools_pagerduty::read_only_toolkit()).unwrap();
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
-    assert_eq!(read_only.len(), 22);
-    assert_eq!(catalog.len(), 35);
+    assert_eq!(read_only.len(), 24);
+    assert_eq!(catalog.len(), 39);
 }
 
 #[tokio::test]
@@ -736,4 +736,151 @@ async fn responders_and_maintenance() {
     );
     let svc = call(&sb, "GetService", json!({"service_id": "PSVC005"})).await;
     assert_eq!(svc["status"], "maintenance");
+}
+
+#[tokio::test]
+async fn escalate_incident_to_a_level() {
+    let sb = Sandbox::start().await;
+    // An open incident whose escalation policy has someone at level 2.
+    let incident = (19..=30)
+        .map(|n| format!("PINC{n:03}"))
+        .find(|id| {
+            let policy = sb.incident(id).unwrap()["escalation_policy"]["id"].clone();
+            let oncalls = sb.oncall_levels(policy.as_str().unwrap());
+            oncalls.contains(&2)
+        })
+        .expect("a seeded incident whose policy has a second level");
+    let v = call(
+        &sb,
+        "EscalateIncident",
+        json!({"incident_id": incident, "escalation_level": 2}),
+    )
+    .await;
+    assert_eq!(v["incident"]["id"], incident);
+    let put = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .expect("a PUT");
+    assert_eq!(put.path, format!("/incidents/{incident}"));
+    assert!(put.header("from").is_some(), "writes send From");
+    assert_eq!(put.body.unwrap()["incident"]["escalation_level"], 2);
+
+    let err = call_err(
+        "EscalateIncident",
+        json!({"incident_id": "PINC025", "escalation_level": 0}),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+}
+
+#[tokio::test]
+async fn merge_incidents_moves_alerts_and_resolves_sources() {
+    let sb = Sandbox::start().await;
+    let v = call(
+        &sb,
+        "MergeIncidents",
+        json!({"target_incident_id": "PINC026", "source_incident_ids": ["PINC027", "PINC028"]}),
+    )
+    .await;
+    assert_eq!(v["incident"]["id"], "PINC026");
+    for source in ["PINC027", "PINC028"] {
+        let s = call(&sb, "GetIncident", json!({"incident_id": source})).await;
+        assert_eq!(s["status"], "resolved", "{source} is resolved");
+    }
+    let alerts = call(&sb, "ListIncidentAlerts", json!({"incident_id": "PINC026"})).await;
+    assert!(alerts["alerts"].as_array().unwrap().len() >= 3, "{alerts}");
+
+    let err = call_err(
+        "MergeIncidents",
+        json!({"target_incident_id": "PINC026", "source_incident_ids": ["PINC026"]}),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+}
+
+#[tokio::test]
+async fn list_change_events_newest_first_with_filters() {
+    let sb = Sandbox::start().await;
+    let v = call(&sb, "ListChangeEvents", json!({"limit": 5})).await;
+    let events = v["change_events"].as_array().unwrap();
+    assert_eq!(events.len(), 5);
+    assert_eq!(v["more"], true);
+    assert_eq!(v["next_offset"], 5);
+    let times: Vec<&str> = events
+        .iter()
+        .map(|e| e["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {times:?}"
+    );
+
+    let all = call(&sb, "ListChangeEvents", json!({"limit": 50})).await;
+    let since = all["change_events"][3]["timestamp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let recent = call(
+        &sb,
+        "ListChangeEvents",
+        json!({"since": since, "limit": 50}),
+    )
+    .await;
+    assert_eq!(recent["change_events"].as_array().unwrap().len(), 4);
+    let q = sb.requests().last().unwrap().query.clone();
+    assert!(q.iter().any(|(k, _)| k == "since"), "{q:?}");
+
+    let none = call(
+        &sb,
+        "ListChangeEvents",
+        json!({"integration_ids": ["PNOPE00"]}),
+    )
+    .await;
+    assert!(none["change_events"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn incident_metrics_for_the_account_and_per_service() {
+    let sb = Sandbox::start().await;
+    let range = json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"});
+    let all = call(&sb, "GetIncidentMetrics", range.clone()).await;
+    assert_eq!(all["scope"], "all");
+    assert_eq!(all["rows"][0]["total_incident_count"], 30);
+    assert!(all["rows"][0]["mean_seconds_to_resolve"].as_i64().unwrap() > 0);
+    let post = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(post.path, "/analytics/metrics/incidents/all");
+    assert_eq!(
+        post.body.unwrap()["filters"]["created_at_start"],
+        "2000-01-01T00:00:00Z"
+    );
+
+    let mut per_service = range.clone();
+    per_service["scope"] = json!("services");
+    per_service["urgency"] = json!("high");
+    let v = call(&sb, "GetIncidentMetrics", per_service).await;
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 1 && rows.iter().all(|r| r["service_id"].is_string()));
+    let total: u64 = rows
+        .iter()
+        .map(|r| r["total_incident_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        total, 20,
+        "two thirds of the 30 seeded incidents are high urgency"
+    );
+
+    let err = call_err(
+        "GetIncidentMetrics",
+        json!({"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
 }

@@ -69,6 +69,10 @@ pub fn required_scope(method: &str, path: &str) -> Option<&'static str> {
         ("escalation_policies", false) => "escalation_policies.read",
         ("escalation_policies", true) => "escalation_policies.write",
         ("priorities", _) => "priorities.read",
+        ("change_events", false) => "change_events.read",
+        ("change_events", true) => "change_events.write",
+        // Analytics reads are POSTs; PagerDuty files them under `analytics.write`.
+        ("analytics", _) => "analytics.write",
         ("users", false) if segments.get(2).is_some_and(|s| s.contains("contact")) => {
             "users:contact_methods.read"
         }

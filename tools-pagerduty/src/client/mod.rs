@@ -885,6 +885,21 @@ impl Session {
         }
     }
 
+    /// A read that PagerDuty models as a `POST` with a JSON body (analytics): no
+    /// `From` header, and safe to retry.
+    pub async fn post_read(&self, path: &str, body: &Value) -> Result<Value, ToolError> {
+        self.client
+            .request(
+                Some(&self.credential),
+                Method::POST,
+                path,
+                &[],
+                Some(body),
+                None,
+            )
+            .await
+    }
+
     /// A write whose operation does not require `From` (e.g. schedule overrides): the
     /// header is sent when a user email is known, and left out otherwise.
     pub async fn write_optional_from(

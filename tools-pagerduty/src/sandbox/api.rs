@@ -122,6 +122,11 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
         .map(|u| id_of(u).to_owned())
         .unwrap_or_default();
 
+    // Analytics are reads sent as POST, with the filters in a JSON body.
+    if method == "POST" && segs.starts_with(&["analytics", "metrics", "incidents"]) {
+        return analytics(db, &segs[3..], req.body.as_ref());
+    }
+
     if method != "GET" {
         if token.starts_with("ro-") {
             return (403, error_body("Access Denied", 2010, &[]));
@@ -289,6 +294,31 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
             None => not_found(),
         },
         ["priorities"] => paginate(db.priorities.clone(), "priorities", &q),
+        ["change_events"] => {
+            let teams = q.all("team_ids");
+            let integrations = q.all("integration_ids");
+            let (since, until) = (q.get("since"), q.get("until"));
+            let mut items: Vec<Value> = db
+                .change_events
+                .iter()
+                .filter(|c| since.is_none_or(|t| str_of(c, "timestamp") >= t))
+                .filter(|c| until.is_none_or(|t| str_of(c, "timestamp") < t))
+                .filter(|c| {
+                    integrations.is_empty() || integrations.contains(&id_of(&c["integration"]))
+                })
+                .filter(|c| {
+                    teams.is_empty()
+                        || c["services"].as_array().into_iter().flatten().any(|svc| {
+                            db.services
+                                .iter()
+                                .any(|x| id_of(x) == id_of(svc) && has_ref(x, "teams", &teams))
+                        })
+                })
+                .cloned()
+                .collect();
+            items.sort_by(|a, b| str_of(b, "timestamp").cmp(str_of(a, "timestamp")));
+            paginate(items, "change_events", &q)
+        }
         ["maintenance_windows"] => {
             let services = q.all("service_ids");
             let now = now_s();
@@ -970,6 +1000,55 @@ fn write(db: &mut Db, method: &str, segs: &[&str], body: Option<&Value>, actor: 
                 Err(reply) => reply,
             }
         }
+        ("PUT", ["incidents", id, "merge"]) => {
+            let Some(target) = find_incident(db, id) else {
+                return not_found();
+            };
+            let Some(sources) = body.get("source_incidents").and_then(Value::as_array) else {
+                return bad(&["source_incidents is required"]);
+            };
+            let mut idx = Vec::new();
+            for source in sources {
+                match find_incident(db, id_of(source)) {
+                    Some(i) if i == target => {
+                        return bad(&["An incident cannot be merged into itself"]);
+                    }
+                    Some(i) => idx.push(i),
+                    None => return bad(&["Incident not found"]),
+                }
+            }
+            if idx.is_empty() {
+                return bad(&["source_incidents cannot be empty"]);
+            }
+            let target_ref =
+                json!({"id": id_of(&db.incidents[target]), "type": "incident_reference"});
+            for &i in &idx {
+                let source_id = id_of(&db.incidents[i]).to_owned();
+                for alert in db
+                    .alerts
+                    .iter_mut()
+                    .filter(|a| id_of(&a["incident"]) == source_id)
+                {
+                    alert["incident"] = target_ref.clone();
+                }
+                if str_of(&db.incidents[i], "status") != "resolved"
+                    && let Err(reply) = db.change(i, &json!({"status": "resolved"}), actor)
+                {
+                    return reply;
+                }
+            }
+            let inc = &db.incidents[target];
+            (
+                200,
+                json!({"incident": {
+                    "id": id_of(inc),
+                    "type": "incident_reference",
+                    "summary": inc["summary"],
+                    "self": inc["self"],
+                    "html_url": inc["html_url"],
+                }}),
+            )
+        }
         ("POST", ["incidents"]) => {
             let Some(spec) = body.get("incident") else {
                 return bad(&["incident is required"]);
@@ -1337,4 +1416,124 @@ fn events(db: &mut Db, method: &str, segs: &[&str], body: Option<&Value>) -> Rep
         }
         _ => (404, json!({"status": "not found", "message": "Not Found"})),
     }
+}
+
+/// Seconds between two RFC 3339 times.
+fn seconds_between(from: &str, to: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let from = time::OffsetDateTime::parse(from, &Rfc3339).ok()?;
+    let to = time::OffsetDateTime::parse(to, &Rfc3339).ok()?;
+    Some((to - from).whole_seconds())
+}
+
+fn mean(values: &[i64]) -> Value {
+    if values.is_empty() {
+        Value::Null
+    } else {
+        json!(values.iter().sum::<i64>() / values.len() as i64)
+    }
+}
+
+/// `POST /analytics/metrics/incidents/{all|services|teams}`: metrics of the incidents
+/// created in the filter's range, for the whole account or per service or team.
+fn analytics(db: &Db, scope: &[&str], body: Option<&Value>) -> Reply {
+    let empty = Value::Null;
+    let body = body.unwrap_or(&empty);
+    let filters = &body["filters"];
+    let (Some(start), Some(end)) = (
+        filters["created_at_start"].as_str(),
+        filters["created_at_end"].as_str(),
+    ) else {
+        return bad(&["filters.created_at_start and filters.created_at_end are required"]);
+    };
+    let ids = |key: &str| -> Vec<&str> {
+        filters[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    };
+    let (services, teams) = (ids("service_ids"), ids("team_ids"));
+    let urgency = filters["urgency"].as_str();
+    let incidents: Vec<&Value> = db
+        .incidents
+        .iter()
+        .filter(|i| str_of(i, "created_at") >= start && str_of(i, "created_at") < end)
+        .filter(|i| services.is_empty() || services.contains(&id_of(&i["service"])))
+        .filter(|i| teams.is_empty() || has_ref(i, "teams", &teams))
+        .filter(|i| urgency.is_none_or(|u| str_of(i, "urgency") == u))
+        .collect();
+    let group = match scope {
+        ["all"] => None,
+        ["services"] => Some("service"),
+        ["teams"] => Some("team"),
+        _ => return not_found(),
+    };
+    let mut groups: Vec<(Option<Value>, Vec<&Value>)> = Vec::new();
+    for inc in incidents {
+        let keys: Vec<Option<Value>> = match group {
+            None => vec![None],
+            Some("service") => vec![Some(inc["service"].clone())],
+            Some(_) => inc["teams"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .cloned()
+                .map(Some)
+                .collect(),
+        };
+        for key in keys {
+            match groups
+                .iter_mut()
+                .find(|(k, _)| k.as_ref().map(id_of) == key.as_ref().map(id_of))
+            {
+                Some((_, list)) => list.push(inc),
+                None => groups.push((key, vec![inc])),
+            }
+        }
+    }
+    let data: Vec<Value> = groups
+        .into_iter()
+        .map(|(key, list)| {
+            let resolve: Vec<i64> = list
+                .iter()
+                .filter_map(|i| {
+                    seconds_between(str_of(i, "created_at"), i["resolved_at"].as_str()?)
+                })
+                .collect();
+            let ack: Vec<i64> = list
+                .iter()
+                .filter_map(|i| {
+                    seconds_between(
+                        str_of(i, "created_at"),
+                        i["acknowledgements"][0]["at"].as_str()?,
+                    )
+                })
+                .collect();
+            let mut row = json!({
+                "total_incident_count": list.len(),
+                "total_incidents_acknowledged": ack.len(),
+                "mean_seconds_to_resolve": mean(&resolve),
+                "mean_seconds_to_first_ack": mean(&ack),
+                "total_escalation_count": 0,
+                "total_interruptions": list.len(),
+            });
+            if let Some(key) = key {
+                let prefix = group.unwrap_or_default();
+                row[format!("{prefix}_id")] = json!(id_of(&key));
+                row[format!("{prefix}_name")] = key["summary"].clone();
+            }
+            row
+        })
+        .collect();
+    (
+        200,
+        json!({
+            "data": data,
+            "filters": filters,
+            "aggregate_unit": body.get("aggregate_unit").cloned().unwrap_or(Value::Null),
+            "time_zone": body.get("time_zone").cloned().unwrap_or(json!("Etc/UTC")),
+        }),
+    )
 }

@@ -290,6 +290,21 @@ impl Sandbox {
         self.lock().faults.clear();
     }
 
+    /// The escalation levels of `policy` that have someone on call.
+    pub fn oncall_levels(&self, policy: &str) -> Vec<u64> {
+        let inner = self.lock();
+        let mut levels: Vec<u64> = inner
+            .db
+            .oncalls
+            .iter()
+            .filter(|o| o["escalation_policy"]["id"] == policy)
+            .filter_map(|o| o["escalation_level"].as_u64())
+            .collect();
+        levels.sort_unstable();
+        levels.dedup();
+        levels
+    }
+
     /// Every request received so far.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()

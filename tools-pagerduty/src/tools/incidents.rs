@@ -1049,6 +1049,26 @@ pub struct ChangeEvent {
     pub details: Option<Value>,
 }
 
+impl ChangeEvent {
+    /// The compact form of PagerDuty's change event.
+    pub fn from_api(c: &Value) -> Self {
+        Self {
+            id: s(c, "id").unwrap_or_default(),
+            summary: s(c, "summary"),
+            timestamp: s(c, "timestamp"),
+            source: s(c, "source"),
+            services: refs_at(c, "services"),
+            correlation: c.get("correlation_reason").and_then(|r| s(r, "reason")),
+            links: c
+                .get("links")
+                .and_then(Value::as_array)
+                .map(|l| l.iter().filter_map(|x| s(x, "href")).collect())
+                .unwrap_or_default(),
+            details: c.get("custom_details").filter(|d| !d.is_null()).cloned(),
+        }
+    }
+}
+
 /// Changes related to an incident.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ChangeEventList {
@@ -1090,24 +1110,7 @@ pub async fn list_incident_change_events(
     let change_events = body
         .get("change_events")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|c| ChangeEvent {
-                    id: s(c, "id").unwrap_or_default(),
-                    summary: s(c, "summary"),
-                    timestamp: s(c, "timestamp"),
-                    source: s(c, "source"),
-                    services: refs_at(c, "services"),
-                    correlation: c.get("correlation_reason").and_then(|r| s(r, "reason")),
-                    links: c
-                        .get("links")
-                        .and_then(Value::as_array)
-                        .map(|l| l.iter().filter_map(|x| s(x, "href")).collect())
-                        .unwrap_or_default(),
-                    details: c.get("custom_details").filter(|d| !d.is_null()).cloned(),
-                })
-                .collect()
-        })
+        .map(|a| a.iter().map(ChangeEvent::from_api).collect())
         .unwrap_or_default();
     Ok(ChangeEventList {
         incident_id: id,
@@ -1310,4 +1313,86 @@ pub async fn add_responders(
         message: s(&rr, "message").unwrap_or(message),
         requested,
     })
+}
+
+/// Escalate an incident to a level of its escalation policy, e.g. level 2 to page the
+/// secondary on-call when the primary is not responding. The responders at that level
+/// are notified now. Use ReassignIncidents to hand it to another policy or person.
+/// Returns the incident after the change.
+#[tool(
+    requires_auth = PagerDuty(scopes = ["write"]),
+    idempotent,
+    open_world,
+    destructive = false,
+    operations = [update],
+    service_domains = [incident_management],
+    output = "The escalated incident"
+)]
+pub async fn escalate_incident(
+    context: ToolContext,
+    /// The incident ID.
+    incident_id: String,
+    /// The escalation level to escalate to (1 is the first level of the policy).
+    escalation_level: i64,
+) -> Result<ChangedIncident, ToolError> {
+    let id = path_id("incident", &incident_id)?;
+    if !(1..=20).contains(&escalation_level) {
+        return Err(ToolError::bad_input(
+            "`escalation_level` must be between 1 and 20; level 1 is the policy's first level.",
+        ));
+    }
+    let session = Session::from_context(&context)?;
+    let body = session
+        .write(
+            Method::PUT,
+            &format!("/incidents/{id}"),
+            &json!({"incident": {"type": "incident_reference", "escalation_level": escalation_level}}),
+        )
+        .await?;
+    changed(&body)
+}
+
+/// Merge duplicate incidents into one: the alerts of the source incidents move to the
+/// target incident and the sources are resolved. Use it when several incidents are
+/// the same outage. This cannot be undone: confirm the target and sources with the
+/// user first. Returns the target incident after the merge.
+#[tool(
+    requires_auth = PagerDuty(scopes = ["write"]),
+    open_world,
+    destructive,
+    operations = [update],
+    service_domains = [incident_management],
+    output = "The target incident after the merge"
+)]
+pub async fn merge_incidents(
+    context: ToolContext,
+    /// The incident to keep; it receives the sources' alerts.
+    target_incident_id: String,
+    /// The incidents to merge into the target (1-50); they are resolved.
+    source_incident_ids: Vec<String>,
+) -> Result<ChangedIncident, ToolError> {
+    let target = path_id("incident", &target_incident_id)?;
+    let sources = path_ids("incident", &source_incident_ids, 50)?;
+    if sources.contains(&target) {
+        return Err(ToolError::bad_input(
+            "The target incident cannot also be a source; remove it from `source_incident_ids`.",
+        ));
+    }
+    let session = Session::from_context(&context)?;
+    let source_refs: Vec<Value> = sources
+        .iter()
+        .map(|id| json!({"id": id, "type": "incident_reference"}))
+        .collect();
+    session
+        .write(
+            Method::PUT,
+            &format!("/incidents/{target}/merge"),
+            &json!({ "source_incidents": source_refs }),
+        )
+        .await?;
+    // PagerDuty answers with a reference only: fetch the merged incident.
+    let body = session
+        .get(&format!("/incidents/{target}"), &Query::new())
+        .await?;
+    changed(&body)
 }

@@ -5,6 +5,8 @@
 //! explicit zone), and every list carries `more` and `next_offset` so a truncated
 //! answer is never mistaken for a complete one.
 
+pub mod analytics;
+pub mod changes;
 pub mod escalation;
 pub mod events;
 pub mod incidents;

@@ -1,0 +1,202 @@
+//! Incident metrics from PagerDuty Analytics: how many incidents, how fast they were
+//! acknowledged and resolved, for the account, per service or per team.
+
+use arcade_tdk::{ToolContext, ToolError, tool};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::{check_time, path_ids, s};
+use crate::client::Session;
+
+/// How to group the metrics.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsScope {
+    /// One row for the whole account (within the filters).
+    #[default]
+    All,
+    /// One row per service.
+    Services,
+    /// One row per team.
+    Teams,
+}
+
+/// The period each row covers, when rows are split by time.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AggregateUnit {
+    /// A row per day.
+    Day,
+    /// A row per week.
+    Week,
+    /// A row per month.
+    Month,
+}
+
+/// The urgency to count.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsUrgency {
+    /// High-urgency incidents only.
+    High,
+    /// Low-urgency incidents only.
+    Low,
+}
+
+/// Metrics of one group of incidents.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct MetricsRow {
+    /// The service (for scope `services`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    /// The service's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// The team (for scope `teams`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// The team's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_name: Option<String>,
+    /// The start of the period (with `aggregate_unit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range_start: Option<String>,
+    /// Incidents created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_incident_count: Option<u64>,
+    /// Incidents acknowledged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_incidents_acknowledged: Option<u64>,
+    /// Mean seconds from creation to the first acknowledgement (MTTA).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_seconds_to_first_ack: Option<i64>,
+    /// Mean seconds from creation to resolution (MTTR).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_seconds_to_resolve: Option<i64>,
+    /// Escalations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_escalation_count: Option<u64>,
+    /// Incidents resolved automatically (timeouts, integrations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_incidents_auto_resolved: Option<u64>,
+    /// Notifications that interrupted responders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_interruptions: Option<u64>,
+    /// Interruptions outside business hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_off_hour_interruptions: Option<u64>,
+    /// Percentage of the period the service was not in a major incident.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_time_pct: Option<f64>,
+}
+
+impl MetricsRow {
+    fn from_api(v: &Value) -> Self {
+        let u = |k: &str| v.get(k).and_then(Value::as_u64);
+        let i = |k: &str| v.get(k).and_then(Value::as_i64);
+        Self {
+            service_id: s(v, "service_id"),
+            service_name: s(v, "service_name"),
+            team_id: s(v, "team_id"),
+            team_name: s(v, "team_name"),
+            range_start: s(v, "range_start"),
+            total_incident_count: u("total_incident_count"),
+            total_incidents_acknowledged: u("total_incidents_acknowledged"),
+            mean_seconds_to_first_ack: i("mean_seconds_to_first_ack"),
+            mean_seconds_to_resolve: i("mean_seconds_to_resolve"),
+            total_escalation_count: u("total_escalation_count"),
+            total_incidents_auto_resolved: u("total_incidents_auto_resolved"),
+            total_interruptions: u("total_interruptions"),
+            total_off_hour_interruptions: u("total_off_hour_interruptions"),
+            up_time_pct: v.get("up_time_pct").and_then(Value::as_f64),
+        }
+    }
+}
+
+/// Incident metrics for a date range.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct IncidentMetrics {
+    /// The range's start, as asked.
+    pub since: String,
+    /// The range's end, as asked.
+    pub until: String,
+    /// How the rows are grouped.
+    pub scope: MetricsScope,
+    /// One row per group (and period); empty when no incident matched.
+    pub rows: Vec<MetricsRow>,
+}
+
+/// Get incident metrics (count, mean time to acknowledge, mean time to resolve,
+/// escalations, interruptions) from PagerDuty Analytics for a date range, for the whole
+/// account or per service or team, optionally split by day, week or month. Use it for
+/// "how did the payments team do last month?" or "which service paged most this
+/// week?". Analytics lag live data by a few minutes.
+#[tool(
+    requires_auth = PagerDuty(scopes = ["read"]),
+    read_only,
+    idempotent,
+    open_world,
+    destructive = false,
+    operations = [read],
+    service_domains = [incident_management],
+    output = "Incident metrics per group"
+)]
+pub async fn get_incident_metrics(
+    context: ToolContext,
+    /// Start of the range (ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z).
+    since: String,
+    /// End of the range (ISO 8601 with zone); at most a year after `since`.
+    until: String,
+    /// Group by `all` (one row), `services` or `teams`. Default is all.
+    #[arg(default)]
+    scope: MetricsScope,
+    /// Only these services. Default is None.
+    service_ids: Option<Vec<String>>,
+    /// Only these teams. Default is None.
+    team_ids: Option<Vec<String>>,
+    /// Only incidents of this urgency. Default is None (both).
+    urgency: Option<MetricsUrgency>,
+    /// Split rows by day, week or month. Default is None (one row per group).
+    aggregate_unit: Option<AggregateUnit>,
+) -> Result<IncidentMetrics, ToolError> {
+    check_time("since", &Some(since.clone()))?;
+    check_time("until", &Some(until.clone()))?;
+    if until <= since {
+        return Err(ToolError::bad_input("`until` must be after `since`."));
+    }
+    let mut filters = Map::new();
+    filters.insert("created_at_start".into(), json!(since));
+    filters.insert("created_at_end".into(), json!(until));
+    if let Some(ids) = service_ids.filter(|v| !v.is_empty()) {
+        filters.insert("service_ids".into(), json!(path_ids("service", &ids, 100)?));
+    }
+    if let Some(ids) = team_ids.filter(|v| !v.is_empty()) {
+        filters.insert("team_ids".into(), json!(path_ids("team", &ids, 100)?));
+    }
+    if let Some(u) = urgency {
+        filters.insert("urgency".into(), json!(u));
+    }
+    let mut body = json!({"filters": filters, "time_zone": "Etc/UTC"});
+    if let Some(unit) = aggregate_unit {
+        body["aggregate_unit"] = json!(unit);
+    }
+    let path = match scope {
+        MetricsScope::All => "/analytics/metrics/incidents/all",
+        MetricsScope::Services => "/analytics/metrics/incidents/services",
+        MetricsScope::Teams => "/analytics/metrics/incidents/teams",
+    };
+    let session = Session::from_context(&context)?;
+    let response = session.post_read(path, &body).await?;
+    let rows = response
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|d| d.iter().map(MetricsRow::from_api).collect())
+        .unwrap_or_default();
+    Ok(IncidentMetrics {
+        since,
+        until,
+        scope,
+        rows,
+    })
+}
