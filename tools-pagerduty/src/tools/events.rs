@@ -81,7 +81,6 @@ fn result(body: Value) -> EventResult {
     service_domains = [incident_management],
     output = "PagerDuty's acceptance of the event, with its dedup_key"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn send_event(
     context: ToolContext,
     /// `trigger`, `acknowledge` or `resolve`.

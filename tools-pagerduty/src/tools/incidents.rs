@@ -176,7 +176,6 @@ pub struct IncidentList {
     service_domains = [incident_management],
     output = "Incidents with pagination fields"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_incidents(
     context: ToolContext,
     /// Filter by status. Default is None (all statuses).
@@ -332,7 +331,6 @@ pub struct LogEntryList {
     service_domains = [incident_management],
     output = "Log entries with pagination fields"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_log_entries(
     context: ToolContext,
     /// Start time filter (ISO 8601 UTC). Default is None.
@@ -811,7 +809,6 @@ fn changed(body: &Value) -> Result<ChangedIncident, ToolError> {
     service_domains = [incident_management],
     output = "The updated incident"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_incident(
     context: ToolContext,
     /// The incident ID.
@@ -888,7 +885,6 @@ pub async fn update_incident(
     service_domains = [incident_management],
     output = "The created incident"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_incident(
     context: ToolContext,
     /// A short title that says what is wrong.

@@ -84,7 +84,6 @@ async fn team_policies(session: &Session, team_ids: &[String]) -> Result<Vec<Str
     service_domains = [incident_management],
     output = "On-call entries with pagination fields"
 )]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_oncalls(
     context: ToolContext,
     /// Filter by schedule IDs. Default is None.
