@@ -87,6 +87,11 @@ impl Authorization {
             })
     }
 
+    /// The token, if any, without building an error when there is none.
+    pub(crate) fn token_if_any(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.expose_secret())
+    }
+
     /// Whether a token is present.
     pub fn has_token(&self) -> bool {
         self.token.is_some()
@@ -190,7 +195,7 @@ impl ToolContext {
 
     /// The token, or `""` when there is none (Python's `get_auth_token_or_empty`).
     pub fn get_auth_token_or_empty(&self) -> &str {
-        self.authorization.token().unwrap_or("")
+        self.authorization.token_if_any().unwrap_or("")
     }
 
     /// A secret by key, matched case-insensitively.

@@ -168,7 +168,7 @@ pub async fn execute(
 ) -> Execution {
     let spec = entry.tool().spec();
     let mut sensitive: Vec<String> = context.secret_values().map(str::to_owned).collect();
-    if let Ok(token) = context.authorization.token() {
+    if let Some(token) = context.authorization.token_if_any() {
         sensitive.push(token.to_owned());
     }
     let tool = entry.tool();
