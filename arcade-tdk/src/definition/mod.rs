@@ -1,5 +1,5 @@
 //! A tool's definition in every format a client reads: Arcade's `ToolDefinition`
-//! ([`arcade`]), MCP's `tools/list` entry ([`mcp`]), OpenAI's strict function tools and
+//! ([`ToolDefinition`]), MCP's `tools/list` entry ([`mcp`]), OpenAI's strict function tools and
 //! Anthropic's tools ([`llm`]). All derive from one [`ToolSpec`](crate::ToolSpec).
 
 mod arcade;
