@@ -14,6 +14,10 @@
 #
 #   scripts/mcp-interop.sh            # everything
 #   MCP_INTEROP_KEEP=1 ...            # keep the per-scenario logs (path printed at the end)
+#   MCP_INTEROP_BUDGET=480            # seconds the checks may take after install and build
+#
+# Every process it starts is bounded: servers by `timeout 600` and killed on exit, each
+# scenario and client run by `timeout 90`, the whole run by the budget.
 #
 # Expected failures are listed below with their reason; a listed failure that starts
 # passing fails the run too (the list must be kept exact).
@@ -104,13 +108,23 @@ build() {
 
 PIDS=()
 WORK=""
+WATCHDOG=""
 cleanup() {
+  if [ -n "$WATCHDOG" ]; then pkill -P "$WATCHDOG" 2>/dev/null; kill "$WATCHDOG" 2>/dev/null; fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [ -n "$WORK" ] && [ -z "${MCP_INTEROP_KEEP:-}" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'log "mcp-interop: stopped after the ${BUDGET}s budget (MCP_INTEROP_BUDGET)"; exit 124' TERM
+
+# The checks (after installing and building) must end within BUDGET seconds.
+BUDGET=${MCP_INTEROP_BUDGET:-480}
+start_watchdog() {
+  (sleep "$BUDGET" && kill -TERM $$) &
+  WATCHDOG=$!
+}
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -145,7 +159,7 @@ conformance() { # SUITE-DIR LABEL SCENARIO [args...]
   local dir=$1 label=$2 scenario=$3 out rc checks
   shift 3
   out=$WORK/$label-$scenario.log
-  (cd "$CACHE/$dir" && timeout 120 npx --no-install conformance server --url "$CONF_URL" \
+  (cd "$CACHE/$dir" && timeout 90 npx --no-install conformance server --url "$CONF_URL" \
     --scenario "$scenario" "$@") >"$out" 2>&1
   rc=$?
   checks=$(strip <"$out" | grep -o 'Passed: [0-9/]*, [0-9]* failed, [0-9]* warnings' | tail -1)
@@ -167,7 +181,7 @@ python_client() { # LABEL args...
   local label=$1 out rc
   shift
   out=$WORK/python-$(echo "$label" | tr ' /' '__').log
-  timeout 120 "$CACHE/venv/bin/python" "$ROOT/scripts/mcp_python_client.py" "$@" >"$out" 2>"$out.stderr"
+  timeout 90 "$CACHE/venv/bin/python" "$ROOT/scripts/mcp_python_client.py" "$@" >"$out" 2>"$out.stderr"
   rc=$?
   local counts
   counts=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
@@ -184,6 +198,7 @@ main() {
   install
   build
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/mcp-interop.XXXXXX")
+  start_watchdog
 
   start_http conformance "$BIN/conformance"
   CONF_URL=$URL
