@@ -23,7 +23,7 @@ use std::fmt;
 
 use crate::definition::{ToolDefinition, ToolInput, ToolkitDefinition};
 use crate::tool::Tool;
-use crate::toolkit::Toolkit;
+use crate::toolkit::{ToolNames, Toolkit};
 
 /// One tool in a catalog, with its definition.
 #[derive(Debug)]
@@ -43,7 +43,8 @@ impl CatalogEntry {
     pub fn fully_qualified_name(&self) -> &str {
         &self.fqn
     }
-    /// `Toolkit_Tool`, the name MCP clients and LLM providers see.
+    /// The name MCP clients and LLM providers see: `Toolkit_Tool`, or the declared name
+    /// for a toolkit with [`ToolNames::Declared`].
     pub fn mcp_name(&self) -> &str {
         &self.mcp_name
     }
@@ -62,6 +63,9 @@ impl CatalogEntry {
 pub enum CatalogError {
     /// Two tools share a fully-qualified name (compared case-insensitively).
     DuplicateTool(String),
+    /// Two tools share an MCP name (compared case-insensitively), which
+    /// [`ToolNames::Declared`] makes possible across toolkits.
+    DuplicateMcpName(String),
 }
 
 impl fmt::Display for CatalogError {
@@ -70,6 +74,10 @@ impl fmt::Display for CatalogError {
             Self::DuplicateTool(name) => write!(
                 f,
                 "tool {name} is registered twice (names are compared case-insensitively)"
+            ),
+            Self::DuplicateMcpName(name) => write!(
+                f,
+                "two tools are named {name} for MCP (names are compared case-insensitively)"
             ),
         }
     }
@@ -188,12 +196,18 @@ impl Catalog {
                 version: toolkit.get_version().map(str::to_owned),
             };
             for &tool in toolkit.tools() {
-                let entry = Self::entry(tool, &toolkit_def);
+                let entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
                 if entries
                     .iter()
                     .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
                 {
                     return Err(CatalogError::DuplicateTool(entry.fqn));
+                }
+                if entries
+                    .iter()
+                    .any(|e| e.mcp_name.eq_ignore_ascii_case(&entry.mcp_name))
+                {
+                    return Err(CatalogError::DuplicateMcpName(entry.mcp_name));
                 }
                 entries.push(entry);
             }
@@ -203,10 +217,17 @@ impl Catalog {
         Ok(Self { entries })
     }
 
-    fn entry(tool: &'static dyn Tool, toolkit: &ToolkitDefinition) -> CatalogEntry {
+    fn entry(
+        tool: &'static dyn Tool,
+        toolkit: &ToolkitDefinition,
+        naming: ToolNames,
+    ) -> CatalogEntry {
         let spec = tool.spec();
         let fqn = format!("{}.{}", toolkit.name, spec.name());
-        let mcp_name = fqn.replace('.', "_");
+        let mcp_name = match naming {
+            ToolNames::Declared => spec.declared_name().to_owned(),
+            _ => fqn.replace('.', "_"),
+        };
         let definition = ToolDefinition {
             name: spec.name().to_owned(),
             fully_qualified_name: fqn.clone(),
@@ -249,12 +270,17 @@ impl Catalog {
         self.entries.is_empty()
     }
 
-    /// Finds a tool by `Toolkit.Tool` or `Toolkit_Tool`, case-insensitively. Does not
-    /// allocate.
+    /// Finds a tool by `Toolkit.Tool`, `Toolkit_Tool` or its MCP name (see
+    /// [`ToolNames`]), case-insensitively. Does not allocate.
     pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
-        self.entries
-            .iter()
-            .find(|e| e.fqn.eq_ignore_ascii_case(name) || e.mcp_name.eq_ignore_ascii_case(name))
+        self.entries.iter().find(|e| {
+            e.mcp_name.eq_ignore_ascii_case(name)
+                || name.len() == e.fqn.len()
+                    && name
+                        .bytes()
+                        .zip(e.fqn.bytes())
+                        .all(|(a, b)| a.eq_ignore_ascii_case(&b) || a == b'_' && b == b'.')
+        })
     }
 
     /// Finds a tool by toolkit and tool name (the worker protocol's form),

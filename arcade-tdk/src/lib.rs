@@ -65,7 +65,7 @@ pub use definition::ToolDefinition;
 pub use error::{ErrorKind, NetworkFailure, ToolError};
 pub use schema::FieldError;
 pub use tool::{Tool, ToolSpec, ToolValue};
-pub use toolkit::Toolkit;
+pub use toolkit::{ToolNames, Toolkit};
 
 /// What generated code uses. Not public API: it may change in any release.
 #[doc(hidden)]

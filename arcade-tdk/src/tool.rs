@@ -88,6 +88,7 @@ pub struct ToolAttrs {
 #[derive(Clone, Debug)]
 pub struct ToolSpec {
     name: String,
+    declared_name: &'static str,
     fn_name: &'static str,
     description: String,
     parameters: Vec<InputParameter>,
@@ -159,6 +160,7 @@ impl ToolSpec {
         let (output, output_schema) = output_of::<O>(attrs.output_description);
         ToolSpec {
             name: crate::names::snake_to_pascal_case(attrs.name),
+            declared_name: attrs.name,
             fn_name: attrs.fn_name,
             description: attrs.description.to_owned(),
             parameters,
@@ -174,6 +176,11 @@ impl ToolSpec {
     /// The tool's name, e.g. `ListIncidents`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+    /// The name as declared: `#[tool(name = "...")]`, else the function's name
+    /// (`list_incidents`), before Arcade's PascalCase.
+    pub fn declared_name(&self) -> &'static str {
+        self.declared_name
     }
     /// The Rust function's name.
     pub fn fn_name(&self) -> &'static str {

@@ -23,12 +23,28 @@
 use crate::names;
 use crate::tool::Tool;
 
+/// How the tools of a toolkit are named for MCP clients and LLM providers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ToolNames {
+    /// `Toolkit_Tool` (e.g. `SampleKit_Echo`), as Arcade names them: the default.
+    #[default]
+    Qualified,
+    /// The name as declared (the `#[tool(name = "...")]` value, else the function's
+    /// name, e.g. `test_simple_text`), without the toolkit. For servers whose clients
+    /// call fixed names (such as the MCP conformance suite's fixture tools). The catalog
+    /// then rejects two tools with the same such name, and `Toolkit_Tool` and
+    /// `Toolkit.Tool` are still accepted by `tools/call`.
+    Declared,
+}
+
 /// A named, versioned set of tools.
 #[derive(Clone, Debug)]
 pub struct Toolkit {
     name: String,
     description: Option<String>,
     version: Option<String>,
+    tool_names: ToolNames,
     tools: Vec<&'static dyn Tool>,
 }
 
@@ -39,6 +55,7 @@ impl Toolkit {
             name: names::normalize_toolkit_name(name.as_ref()),
             description: None,
             version: None,
+            tool_names: ToolNames::Qualified,
             tools: Vec::new(),
         }
     }
@@ -50,6 +67,7 @@ impl Toolkit {
             name: names::toolkit_name_from_package(package),
             description: (!description.is_empty()).then(|| description.to_owned()),
             version: (!version.is_empty()).then(|| version.to_owned()),
+            tool_names: ToolNames::Qualified,
             tools: Vec::new(),
         }
     }
@@ -69,6 +87,32 @@ impl Toolkit {
     /// Sets the version.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
+        self
+    }
+
+    /// Sets how the tools are named for MCP clients and LLM providers
+    /// ([`ToolNames::Qualified`] by default).
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, Catalog, Toolkit, ToolNames};
+    ///
+    /// /// Returns simple text.
+    /// #[tool]
+    /// fn test_simple_text() -> String {
+    ///     "This is a simple text response for testing.".into()
+    /// }
+    ///
+    /// let toolkit = Toolkit::new("Conformance")
+    ///     .tool_names(ToolNames::Declared)
+    ///     .tool(test_simple_text::tool());
+    /// let catalog = Catalog::unfiltered(toolkit).unwrap();
+    /// let entry = &catalog.entries()[0];
+    /// assert_eq!(entry.mcp_name(), "test_simple_text");
+    /// assert_eq!(entry.fully_qualified_name(), "Conformance.TestSimpleText");
+    /// assert!(catalog.get("Conformance_TestSimpleText").is_some());
+    /// ```
+    pub fn tool_names(mut self, naming: ToolNames) -> Self {
+        self.tool_names = naming;
         self
     }
 
@@ -95,6 +139,10 @@ impl Toolkit {
     /// Its version.
     pub fn get_version(&self) -> Option<&str> {
         self.version.as_deref()
+    }
+    /// How its tools are named for MCP clients and LLM providers.
+    pub fn get_tool_names(&self) -> ToolNames {
+        self.tool_names
     }
     /// Its tools, in registration order.
     pub fn tools(&self) -> &[&'static dyn Tool] {

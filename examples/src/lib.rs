@@ -1,3 +1,4 @@
 //! Examples of arcade-tdk, as a library so that the workspace's tests can use them.
 
+pub mod conformance;
 pub mod sample_kit;

@@ -1,7 +1,7 @@
 //! Toolkits and the catalog: names, lookup, duplicates and filters.
 
-use arcade_examples::sample_kit;
-use arcade_tdk::{Catalog, CatalogError, ToolFilter, Toolkit};
+use arcade_examples::{conformance, sample_kit};
+use arcade_tdk::{Catalog, CatalogError, ToolFilter, ToolNames, Toolkit, definition};
 
 fn names(catalog: &Catalog) -> Vec<&str> {
     catalog
@@ -109,4 +109,61 @@ fn toolkit_names_follow_pythons_rules() {
     );
     let named = Toolkit::new("x").name_as("PagerDuty");
     assert_eq!(named.name(), "PagerDuty");
+}
+
+#[test]
+fn declared_names_for_mcp_keep_arcade_names_resolvable() {
+    let catalog = Catalog::filtered(
+        [conformance::toolkit(), sample_kit::toolkit()],
+        &ToolFilter::default(),
+    )
+    .unwrap();
+    let simple = catalog.get("test_simple_text").unwrap();
+    assert_eq!(simple.mcp_name(), "test_simple_text");
+    assert_eq!(simple.fully_qualified_name(), "Conformance.TestSimpleText");
+    assert_eq!(simple.definition().name, "TestSimpleText");
+    assert_eq!(
+        definition::mcp::tool(simple)["name"],
+        "test_simple_text",
+        "tools/list shows the declared name"
+    );
+    for name in [
+        "Conformance_TestSimpleText",
+        "Conformance.TestSimpleText",
+        "TEST_SIMPLE_TEXT",
+    ] {
+        assert_eq!(
+            catalog.get(name).map(|e| e.mcp_name()),
+            Some("test_simple_text"),
+            "{name}"
+        );
+    }
+    // The other toolkit keeps Arcade's names; the default is Qualified.
+    assert_eq!(
+        catalog.get("SampleKit_Echo").unwrap().mcp_name(),
+        "SampleKit_Echo"
+    );
+    assert_eq!(Toolkit::new("x").get_tool_names(), ToolNames::Qualified);
+    // Filters accept the declared name too.
+    let filter = ToolFilter {
+        only: Some(vec!["test_error_handling".into()]),
+        ..ToolFilter::default()
+    };
+    let only = Catalog::filtered([conformance::toolkit()], &filter).unwrap();
+    assert_eq!(names(&only), ["Conformance.TestErrorHandling"]);
+}
+
+#[test]
+fn declared_names_must_be_unique_across_toolkits() {
+    let twice = Catalog::filtered(
+        [
+            conformance::toolkit(),
+            conformance::toolkit().name_as("Other"),
+        ],
+        &ToolFilter::default(),
+    );
+    match twice {
+        Err(CatalogError::DuplicateMcpName(name)) => assert!(name.starts_with("test_"), "{name}"),
+        other => panic!("expected DuplicateMcpName, got {other:?}"),
+    }
 }

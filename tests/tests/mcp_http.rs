@@ -239,6 +239,42 @@ async fn rmcp_client_over_streamable_http() {
     client.cancel().await.unwrap();
 }
 
+/// Ending a session answers 200 (rmcp's own answer is 202, which the official Python
+/// client reports as "Session termination failed"), and the session is gone afterwards.
+#[tokio::test]
+async fn deleting_a_session_answers_200_then_404() {
+    let server = Server::start(HttpOptions::default()).await;
+    let url = server.url();
+    let init = post(&url, &[], initialize_body().to_string()).await;
+    assert_eq!(init.status(), 200);
+    let session = init.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let headers = [
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-11-25"),
+    ];
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    assert_eq!(
+        post(&url, &headers, initialized.to_string()).await.status(),
+        202
+    );
+
+    let mut delete = reqwest::Client::new().delete(&url);
+    for (k, v) in headers {
+        delete = delete.header(k, v);
+    }
+    let deleted = delete.send().await.unwrap();
+    assert_eq!(deleted.status(), 200);
+
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    assert_eq!(post(&url, &headers, list.to_string()).await.status(), 404);
+    // A DELETE without a session is still refused.
+    let no_session = reqwest::Client::new().delete(&url).send().await.unwrap();
+    assert!(no_session.status().is_client_error());
+}
+
 #[tokio::test]
 async fn stateless_mode_serves_without_sessions() {
     let server = Server::start(HttpOptions::default().with_stateful(false)).await;
@@ -322,6 +358,82 @@ async fn stateless_2026_07_28_requests() {
         "{message}"
     );
     assert_eq!(message["result"]["resultType"], "complete", "{message}");
+}
+
+/// A stateless request's JSON-RPC answer (plain JSON or SSE) and HTTP status.
+async fn modern(server: &Server, id: u64, method: &str, params: Value) -> (u16, Value) {
+    let mut params = params;
+    params["_meta"] = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                             "io.modelcontextprotocol/clientCapabilities": {}});
+    let mut headers = vec![
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", method),
+    ];
+    let name = params
+        .get("name")
+        .or_else(|| params.get("uri"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(name) = &name {
+        headers.push(("mcp-name", name));
+    }
+    let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+    let response = post(&server.url(), &headers, body.to_string()).await;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let message = serde_json::from_str(&text).unwrap_or_else(|_| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            .find(|m| m.get("id") == Some(&json!(id)))
+            .unwrap_or_else(|| panic!("no response in {text}"))
+    });
+    (status, message)
+}
+
+/// Prompts and resources are declared and empty (as in Arcade's Python server): their
+/// lists carry the 2026-07-28 caching hints, and unknown names are -32602 (SEP-2164 for
+/// resources), or -32002 for a resource before 2026-07-28.
+#[tokio::test]
+async fn empty_prompts_and_resources() {
+    let server = Server::start(HttpOptions::default()).await;
+    let (_, discover) = modern(&server, 1, "server/discover", json!({})).await;
+    let capabilities = &discover["result"]["capabilities"];
+    assert!(capabilities["prompts"].is_object(), "{discover}");
+    assert!(capabilities["resources"].is_object(), "{discover}");
+
+    for (method, key) in [
+        ("prompts/list", "prompts"),
+        ("resources/list", "resources"),
+        ("resources/templates/list", "resourceTemplates"),
+    ] {
+        let (status, message) = modern(&server, 2, method, json!({})).await;
+        assert_eq!(status, 200, "{method}: {message}");
+        let result = &message["result"];
+        assert_eq!(result[key], json!([]), "{method}: {message}");
+        assert!(result["ttlMs"].as_u64().is_some(), "{method}: {message}");
+        assert!(result["cacheScope"].is_string(), "{method}: {message}");
+    }
+    let (_, prompt) = modern(&server, 3, "prompts/get", json!({"name": "nope"})).await;
+    assert_eq!(prompt["error"]["code"], -32602, "{prompt}");
+    let uri = "test://nope";
+    let (_, resource) = modern(&server, 4, "resources/read", json!({"uri": uri})).await;
+    assert_eq!(resource["error"]["code"], -32602, "{resource}");
+    assert_eq!(resource["error"]["data"]["uri"], uri, "{resource}");
+
+    // Before 2026-07-28, through rmcp's client: empty lists, -32002 for a resource.
+    let transport = StreamableHttpClientTransport::from_uri(server.url());
+    let client = ().serve(transport).await.expect("initialize over HTTP");
+    assert!(client.list_all_prompts().await.unwrap().is_empty());
+    assert!(client.list_all_resources().await.unwrap().is_empty());
+    let read = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new(uri))
+        .await;
+    match read {
+        Err(ServiceError::McpError(e)) => assert_eq!(e.code.0, -32002),
+        other => panic!("expected -32002, got {other:?}"),
+    }
+    client.cancel().await.unwrap();
 }
 
 #[tokio::test]

@@ -7,7 +7,8 @@
 //! * JSON text blocks are compact (`{"a":1}`), Python's use `", "`/`": "` separators;
 //! * `SampleKit_PagerdutyWhoami` gets its token from the token sources (here none), so
 //!   its requirement message differs from Python's "Missing Arcade API key";
-//! * `initialize` advertises only `tools` and `logging` (no prompts, resources, tasks).
+//! * `initialize` advertises `tools`, `logging`, and empty `prompts` and `resources`
+//!   without `listChanged` (they never change); no `tasks`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -68,6 +69,10 @@ async fn python_transcript_replays() {
             assert_eq!(ours["serverInfo"], theirs["serverInfo"]);
             assert_eq!(ours["capabilities"]["logging"], json!({}));
             assert!(ours["capabilities"]["tools"].is_object());
+            assert_eq!(ours["capabilities"]["prompts"], json!({}));
+            assert_eq!(ours["capabilities"]["resources"], json!({}));
+            assert!(theirs["capabilities"]["prompts"].is_object());
+            assert!(theirs["capabilities"]["resources"].is_object());
             write
                 .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
                 .await

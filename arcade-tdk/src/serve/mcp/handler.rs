@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, MetaObject,
-    PaginatedRequestParams, ProgressNotificationParam, ProgressToken, ProtocolVersion,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
+    GetPromptResponse, Implementation, JsonObject, ListToolsResult, LoggingLevel,
+    LoggingMessageNotificationParam, MetaObject, PaginatedRequestParams, ProgressNotificationParam,
+    ProgressToken, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
     ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
@@ -126,9 +127,14 @@ impl McpServer {
             .collect();
         let mut implementation = Implementation::new(&options.name, &options.version);
         implementation.title = options.title.clone();
+        // Prompts and resources are declared, and always empty, as Arcade's Python server
+        // declares them: clients that list them get empty lists (with the 2026-07-28
+        // caching hints) instead of "method not found".
         let capabilities = ServerCapabilities::builder()
             .enable_tools()
             .enable_logging()
+            .enable_prompts()
+            .enable_resources()
             .build();
         let mut info = ServerConfig::new(capabilities)
             .with_server_info(implementation)
@@ -285,11 +291,16 @@ impl McpServer {
         if let Some(level) = context.meta.log_level() {
             return Some(from_rmcp_level(level));
         }
-        let modern = context
-            .protocol_version()
-            .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
-        (!modern).then(|| LEVELS[usize::from(self.log_level.load(Ordering::Relaxed)).min(7)])
+        (!is_modern(context))
+            .then(|| LEVELS[usize::from(self.log_level.load(Ordering::Relaxed)).min(7)])
     }
+}
+
+/// Whether the request is served under the stateless 2026-07-28 revision (or later).
+fn is_modern(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
 }
 
 impl ServerHandler for McpServer {
@@ -324,6 +335,32 @@ impl ServerHandler for McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         self.call(request, context).await.map(Into::into)
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        Err(ErrorData::invalid_params(
+            format!("Unknown prompt: {}", request.name),
+            None,
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let message = format!("Resource not found: {}", request.uri);
+        let data = Some(json!({ "uri": request.uri }));
+        // -32002 until 2025-11-25; -32602 from 2026-07-28 (SEP-2164).
+        Err(if is_modern(&context) {
+            ErrorData::invalid_params(message, data)
+        } else {
+            ErrorData::resource_not_found(message, data)
+        })
     }
 
     async fn set_level(

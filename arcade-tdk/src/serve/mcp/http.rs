@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -143,7 +143,7 @@ impl HttpOptions {
 ///
 /// A request whose `Host` is not loopback or allowed gets 421 Misdirected Request; one
 /// whose `Origin` is present and neither loopback nor allowed gets 403 Forbidden; a body
-/// above the limit gets 413. Merge it with other routes (the worker protocol) as needed.
+/// above the limit gets 413. A `DELETE` that ends a session gets 200 OK. Merge it with other routes (the worker protocol) as needed.
 pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions) -> axum::Router {
     let server = McpServer::new(catalog, options, http.credentialed_tools);
     if http.credentialed_tools {
@@ -256,7 +256,14 @@ async fn guard(State(http): State<Arc<HttpOptions>>, request: Request, next: Nex
             return (StatusCode::FORBIDDEN, "Invalid Origin header").into_response();
         }
     }
-    next.run(request).await
+    let is_delete = request.method() == Method::DELETE;
+    let mut response = next.run(request).await;
+    // rmcp ends a session with 202 Accepted; clients expect 200 or 204 (the Python SDK
+    // logs "Session termination failed: 202"), and the Python servers answer 200.
+    if is_delete && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::OK;
+    }
+    response
 }
 
 /// Splits `host[:port]` (IPv6 in brackets) into the host, lower-cased, without

@@ -4,8 +4,10 @@
 //! adapter sees them. No `rmcp` type appears in this module's public API.
 //!
 //! * `initialize` answers with [`McpOptions::name`] and [`McpOptions::version`] and the
-//!   `tools` and `logging` capabilities; protocol versions 2025-06-18, 2025-11-25 and
-//!   (through `server/discover` and per-request `_meta`) 2026-07-28.
+//!   `tools` and `logging` capabilities, plus `prompts` and `resources` (always empty, as
+//!   in Arcade's Python server: their lists are empty, `prompts/get` and `resources/read`
+//!   answer -32602, resp. -32002 before 2026-07-28); protocol versions 2025-06-18,
+//!   2025-11-25 and (through `server/discover` and per-request `_meta`) 2026-07-28.
 //! * `tools/list` gives every tool in catalog order, as
 //!   [`definition::mcp::tool`](crate::definition::mcp::tool) builds it.
 //! * `tools/call` accepts `Toolkit_Tool` and `Toolkit.Tool`; an unknown tool is the
