@@ -84,6 +84,75 @@ fn base() -> Toolkit {
         .description(DESCRIPTION)
 }
 
+/// The areas the binary's `--areas` narrows to (area, tool names), like the `--areas`
+/// of PagerDuty's own MCP server. A tool may be in several areas; every tool is in at
+/// least one.
+///
+/// ```
+/// let areas = tools_pagerduty::areas();
+/// let incidents = areas.iter().find(|(a, _)| *a == "incidents").unwrap();
+/// assert!(incidents.1.contains(&"AcknowledgeIncidents"));
+/// ```
+pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "incidents",
+            vec![
+                "ListIncidents",
+                "GetIncident",
+                "GetIncidentTimeline",
+                "ListIncidentNotes",
+                "ListIncidentAlerts",
+                "ListIncidentChangeEvents",
+                "ListLogEntries",
+                "ListPriorities",
+                "AcknowledgeIncidents",
+                "ResolveIncidents",
+                "ReassignIncidents",
+                "SnoozeIncident",
+                "UpdateIncident",
+                "CreateIncident",
+                "AddIncidentNote",
+                "CreateStatusUpdate",
+                "AddResponders",
+            ],
+        ),
+        (
+            "oncall",
+            vec![
+                "ListOncalls",
+                "WhoIsOnCall",
+                "GetSchedule",
+                "CreateScheduleOverride",
+            ],
+        ),
+        (
+            "schedules",
+            vec!["ListSchedules", "GetSchedule", "CreateScheduleOverride"],
+        ),
+        (
+            "services",
+            vec![
+                "ListServices",
+                "GetService",
+                "ListMaintenanceWindows",
+                "CreateMaintenanceWindow",
+            ],
+        ),
+        ("teams", vec!["ListTeams", "GetTeam"]),
+        (
+            "escalation_policies",
+            vec!["ListEscalationPolicies", "GetEscalationPolicy"],
+        ),
+        ("users", vec!["ListUsers", "SearchUsers", "Whoami"]),
+        (
+            "maintenance",
+            vec!["ListMaintenanceWindows", "CreateMaintenanceWindow"],
+        ),
+        ("events", vec!["SendEvent", "SendChangeEvent"]),
+    ]
+}
+
 /// The `PagerDuty` toolkit with every tool.
 pub fn toolkit() -> Toolkit {
     base().tools_from(all_tools())
