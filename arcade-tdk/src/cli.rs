@@ -20,6 +20,21 @@
 //!   the environment (and `.env`), and print Arcade's `ToolCallOutput`: pretty on a
 //!   terminal, compact JSON otherwise.
 //!
+//! * `auth login|status|logout [PROVIDER]` (feature `oauth`, on by default): log in
+//!   with your own OAuth app (`{PROVIDER}_OAUTH_CLIENT_ID`, ...; see
+//!   [`token::oauth`](crate::token::oauth)), show where the provider's token would come
+//!   from (environment, cached login, Arcade Engine), or remove the cached login. The
+//!   provider defaults to the one the toolkit's tools require, when there is one.
+//!
+//! `serve` and `call` take their tokens from
+//! [`LocalEnvironment::from_env`](crate::serve::local::LocalEnvironment::from_env): the
+//! environment, then the cached OAuth login, then the Arcade Engine when
+//! `ARCADE_API_KEY` is set. A tool that fails with `UPSTREAM_RUNTIME_AUTH_ERROR` makes
+//! the sources forget the token, so the next call gets a fresh one.
+//!
+//! A toolkit adds its own options with [`Cli`]: an opt-in flag for write tools, named
+//! areas (`--areas`), extra flags and a hook run before tools are served.
+//!
 //! `tools`, `serve` and `worker` take `--tools A,B`, `--exclude-tools C` and
 //! `--read-only` to narrow the catalog; `ARCADE_DISABLED_TOOLS` and
 //! `ARCADE_DISABLED_TOOLKITS` always apply.
@@ -33,7 +48,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success (including `--help` and `--version`) |
-//! | 1 | the tool returned an error (`call`), or a server or the toolkit failed at run time (a port already in use, duplicate tool names) |
+//! | 1 | the tool returned an error (`call`), a server or the toolkit failed at run time (a port already in use, duplicate tool names), a login failed, or `auth status` found no token source |
 //! | 2 | a usage error: bad arguments, an unknown tool, invalid `--input`, a missing `ARCADE_WORKER_SECRET`, or a command this build does not include |
 
 use std::ffi::OsString;

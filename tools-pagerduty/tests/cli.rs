@@ -221,7 +221,6 @@ fn serve_sandbox(extra: &[&str], calls: &[Value]) -> (Vec<Value>, String) {
         send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params}));
         answers.push(read_answer(id));
     }
-    drop(send);
     drop(stdin);
     let status = child.wait().unwrap();
     let mut stderr = String::new();
