@@ -1,6 +1,6 @@
-//! A tool's definition in every format a client reads: Arcade's `ToolDefinition`
-//! ([`arcade`]), MCP's `tools/list` entry ([`mcp`]), OpenAI's strict function tools and
-//! Anthropic's tools ([`llm`]). All derive from one [`ToolSpec`](crate::ToolSpec).
+//! A tool's definition in every format a client reads: Arcade's
+//! [`ToolDefinition`], MCP's `tools/list` entry ([`mcp`]),
+//! OpenAI's strict function tools and Anthropic's tools ([`llm`]). All derive from one [`ToolSpec`](crate::ToolSpec).
 
 mod arcade;
 pub mod llm;
