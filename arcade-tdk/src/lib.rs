@@ -54,7 +54,7 @@ mod toolkit;
 
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(any(feature = "mcp", feature = "worker"))]
+#[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
 pub mod serve;
 
 pub use arcade_tdk_macros::tool;

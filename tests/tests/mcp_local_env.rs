@@ -124,3 +124,24 @@ fn reserved_secrets_are_never_available_and_values_never_leak() {
         "me@example.com"
     );
 }
+
+#[test]
+fn the_token_chain_reads_the_dotenv_file_too() {
+    // Only the .env file configures an OAuth app and the Arcade Engine here.
+    let cwd = project(
+        "chain",
+        Some(
+            "EXAMPLEAPP_OAUTH_CLIENT_ID=cid\nEXAMPLEAPP_OAUTH_AUTHORIZE_URL=http://127.0.0.1:9/a\n\
+             EXAMPLEAPP_OAUTH_TOKEN_URL=http://127.0.0.1:9/t\nARCADE_API_KEY=arc_from_dotenv_k3y\n",
+        ),
+        None,
+    );
+    let env = LocalEnvironment::from_env_in(&cwd);
+    let names = env.tokens().source_names();
+    assert_eq!(names[0], "env", "{names:?}");
+    assert!(names.contains(&"oauth"), "{names:?}");
+    assert_eq!(names.last(), Some(&"arcade"), "{names:?}");
+    // The Arcade key is still never a secret tools can read.
+    assert!(!env.has_secret("ARCADE_API_KEY"));
+    assert!(!format!("{env:?}").contains("arc_from_dotenv_k3y"));
+}

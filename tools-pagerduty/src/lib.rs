@@ -22,6 +22,7 @@ pub mod client;
 pub mod sandbox;
 pub mod tools;
 
+use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
@@ -88,6 +89,75 @@ fn base() -> Toolkit {
         .description(DESCRIPTION)
 }
 
+/// The areas the binary's `--areas` narrows to (area, tool names), like the `--areas`
+/// of PagerDuty's own MCP server. A tool may be in several areas; every tool is in at
+/// least one.
+///
+/// ```
+/// let areas = tools_pagerduty::areas();
+/// let incidents = areas.iter().find(|(a, _)| *a == "incidents").unwrap();
+/// assert!(incidents.1.contains(&"AcknowledgeIncidents"));
+/// ```
+pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "incidents",
+            vec![
+                "ListIncidents",
+                "GetIncident",
+                "GetIncidentTimeline",
+                "ListIncidentNotes",
+                "ListIncidentAlerts",
+                "ListIncidentChangeEvents",
+                "ListLogEntries",
+                "ListPriorities",
+                "AcknowledgeIncidents",
+                "ResolveIncidents",
+                "ReassignIncidents",
+                "SnoozeIncident",
+                "UpdateIncident",
+                "CreateIncident",
+                "AddIncidentNote",
+                "CreateStatusUpdate",
+                "AddResponders",
+            ],
+        ),
+        (
+            "oncall",
+            vec![
+                "ListOncalls",
+                "WhoIsOnCall",
+                "GetSchedule",
+                "CreateScheduleOverride",
+            ],
+        ),
+        (
+            "schedules",
+            vec!["ListSchedules", "GetSchedule", "CreateScheduleOverride"],
+        ),
+        (
+            "services",
+            vec![
+                "ListServices",
+                "GetService",
+                "ListMaintenanceWindows",
+                "CreateMaintenanceWindow",
+            ],
+        ),
+        ("teams", vec!["ListTeams", "GetTeam"]),
+        (
+            "escalation_policies",
+            vec!["ListEscalationPolicies", "GetEscalationPolicy"],
+        ),
+        ("users", vec!["ListUsers", "SearchUsers", "Whoami"]),
+        (
+            "maintenance",
+            vec!["ListMaintenanceWindows", "CreateMaintenanceWindow"],
+        ),
+        ("events", vec!["SendEvent", "SendChangeEvent"]),
+    ]
+}
+
 /// The `PagerDuty` toolkit with every tool.
 pub fn toolkit() -> Toolkit {
     base().tools_from(all_tools())
@@ -97,4 +167,68 @@ pub fn toolkit() -> Toolkit {
 /// read-only grant or key).
 pub fn read_only_toolkit() -> Toolkit {
     base().tools_from(all_tools().into_iter().filter(|t| t.spec().is_read_only()))
+}
+
+/// The binary's command line: the TDK's standard one plus `--enable-write-tools`
+/// (`serve`, `worker`: without it only read-only tools are offered), `--areas`
+/// (`tools`, `serve`, `worker`; see [`areas`]) and `--sandbox` (`serve`, `call`: run
+/// against an in-process fake PagerDuty with a fake token; needs the `sandbox` feature,
+/// on by default).
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     tools_pagerduty::cli().run()
+/// }
+/// ```
+pub fn cli() -> Cli {
+    Cli::new(toolkit())
+        .write_tools_opt_in("--enable-write-tools")
+        .areas(areas())
+        .flag(
+            "--sandbox",
+            "Run against an in-process FAKE PagerDuty (seeded demo data, a fake token): no account needed, nothing real is touched.",
+        )
+        .on_serve(sandbox_hook)
+}
+
+/// `--sandbox`: starts the sandbox and points the tools at it.
+#[cfg(feature = "sandbox")]
+async fn sandbox_hook(mut setup: Setup) -> Result<Setup, String> {
+    use arcade_tdk::token::{EnvTokenSource, TokenChain};
+    use sandbox::{Sandbox, routing_key};
+
+    if !setup.flag("sandbox") {
+        return Ok(setup);
+    }
+    let sandbox = Sandbox::start().await;
+    let base = sandbox.base_url();
+    let events = sandbox.events_url();
+    setup.notice(format!(
+        "SANDBOX MODE: the PagerDuty tools talk to a FAKE PagerDuty at {base},\n\
+         not to your account. Its data (users, services, incidents...) is made up,\n\
+         writes change only this process's copy, and everything is gone on exit.\n\
+         Any PagerDuty token or API key in the environment is ignored."
+    ));
+    let tokens = TokenChain::new(vec![Box::new(EnvTokenSource::from_vars([(
+        "PAGERDUTY_ACCESS_TOKEN",
+        "sandbox-fake-token",
+    )]))]);
+    setup.update_environment(|env| {
+        env.with_tokens(tokens)
+            .with_metadata("PAGERDUTY_BASE_URL", base)
+            .with_metadata("PAGERDUTY_EVENTS_URL", events)
+            .with_var("PAGERDUTY_ROUTING_KEY", routing_key("PSVC001"))
+    });
+    // The credentials are fake: nothing to protect over HTTP.
+    setup.allow_credentialed_tools_over_http();
+    setup.keep_alive(sandbox);
+    Ok(setup)
+}
+
+#[cfg(not(feature = "sandbox"))]
+async fn sandbox_hook(setup: Setup) -> Result<Setup, String> {
+    if setup.flag("sandbox") {
+        return Err("--sandbox needs the `sandbox` feature: build with `cargo run -p tools-pagerduty --features sandbox -- ...`".into());
+    }
+    Ok(setup)
 }

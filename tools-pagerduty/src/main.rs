@@ -1,6 +1,7 @@
 //! The `tools-pagerduty` binary: the standard toolkit command line of `arcade-tdk`
-//! (`tools`, `serve`, `worker`, `call`) for the PagerDuty toolkit.
+//! (`tools`, `serve`, `worker`, `call`, `auth`) for the PagerDuty toolkit, plus
+//! `--enable-write-tools`, `--areas` and `--sandbox` (see `tools_pagerduty::cli`).
 
 fn main() -> std::process::ExitCode {
-    arcade_tdk::cli::run(tools_pagerduty::toolkit())
+    tools_pagerduty::cli().run()
 }

@@ -108,7 +108,24 @@ impl Arcade {
     /// let arcade = arcade_tdk::client::Arcade::from_env().expect("ARCADE_API_KEY is set");
     /// ```
     pub fn from_env() -> Result<Self, ArcadeError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) on variables given by `lookup` (for example the
+    /// environment merged with a `.env` file).
+    ///
+    /// ```
+    /// use arcade_tdk::client::Arcade;
+    /// let arcade = Arcade::from_lookup(|name| match name {
+    ///     "ARCADE_API_KEY" => Some("arc_k3y".to_owned()),
+    ///     "ARCADE_BASE_URL" => Some("http://127.0.0.1:9099".to_owned()),
+    ///     _ => None,
+    /// });
+    /// assert!(arcade.is_ok());
+    /// assert!(Arcade::from_lookup(|_| None).is_err()); // no API key
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ArcadeError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let key = var("ARCADE_API_KEY").unwrap_or_default();
         let base = var("ARCADE_BASE_URL")
             .or_else(|| var("ARCADE_API_URL"))

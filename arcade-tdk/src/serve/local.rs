@@ -1,7 +1,9 @@
 //! [`LocalEnvironment`]: what a tool gets when the toolkit runs on the developer's own
 //! machine (the MCP servers and the `call` command) rather than behind the Arcade
 //! Engine: secrets from the environment and a `.env` file, tokens from a
-//! [`TokenChain`], and the user id from `ARCADE_USER_ID`.
+//! [`TokenChain`] ([`TokenChain::from_vars`] on the same variables: the environment,
+//! then your own OAuth app's cached login, then the Arcade Engine when `ARCADE_API_KEY`
+//! is set), and the user id from `ARCADE_USER_ID`.
 //!
 //! ```
 //! use arcade_tdk::serve::local::LocalEnvironment;
@@ -36,6 +38,7 @@ pub struct LocalEnvironment {
     dotenv: Option<PathBuf>,
     tokens: TokenChain,
     user_id: Option<String>,
+    metadata: Vec<(String, String)>,
 }
 
 impl LocalEnvironment {
@@ -63,13 +66,16 @@ impl LocalEnvironment {
         }
         // Real environment variables win over .env lines.
         vars.extend(std::env::vars());
-        let mut env = Self::from_vars(vars);
+        let tokens = TokenChain::from_vars(vars.iter().cloned());
+        let mut env = Self::from_vars(vars).with_tokens(tokens);
         env.dotenv = dotenv;
         env
     }
 
-    /// Exactly these variables (later pairs win), with tokens from the same variables.
-    /// For tests and embedding.
+    /// Exactly these variables (later pairs win), with tokens from the same variables
+    /// (only `{PROVIDER}_ACCESS_TOKEN` / `{PROVIDER}_API_KEY`: no OAuth app and no
+    /// Arcade Engine; add them with [`with_tokens`](Self::with_tokens)). For tests and
+    /// embedding.
     pub fn from_vars<K: Into<String>, V: Into<String>>(
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
@@ -94,6 +100,54 @@ impl LocalEnvironment {
             dotenv: None,
             tokens,
             user_id,
+            metadata: Vec::new(),
+        }
+    }
+
+    /// Adds a variable (a secret tools may declare), replacing any of the same name.
+    ///
+    /// ```
+    /// use arcade_tdk::serve::local::LocalEnvironment;
+    /// let env = LocalEnvironment::default().with_var("PAGERDUTY_ROUTING_KEY", "R0UT1NG");
+    /// assert!(env.has_secret("PAGERDUTY_ROUTING_KEY"));
+    /// ```
+    pub fn with_var(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars
+            .insert(key.into(), SecretString::from(value.into()));
+        self
+    }
+
+    /// Adds a metadata entry given to every tool's context (`context.get_metadata`),
+    /// e.g. the base URL of a sandbox API.
+    ///
+    /// ```
+    /// use arcade_tdk::serve::local::LocalEnvironment;
+    /// let env = LocalEnvironment::default().with_metadata("PAGERDUTY_BASE_URL", "http://127.0.0.1:9");
+    /// assert_eq!(env.metadata()[0].0, "PAGERDUTY_BASE_URL");
+    /// ```
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let key = key.into();
+        self.metadata.retain(|(k, _)| *k != key);
+        self.metadata.push((key, value.into()));
+        self
+    }
+
+    /// The metadata given to every tool's context.
+    pub fn metadata(&self) -> &[(String, String)] {
+        &self.metadata
+    }
+
+    /// Tells the token sources that the token given for `entry`'s requirement was
+    /// rejected upstream (the tool failed with `UPSTREAM_RUNTIME_AUTH_ERROR`), so that
+    /// the next call fetches a fresh one. Does nothing for tools without an
+    /// authorization requirement. The MCP servers and `call` do this for you.
+    pub fn token_rejected(&self, entry: &CatalogEntry) {
+        if let Some(requirement) = &entry.tool().spec().requirements().authorization {
+            tracing::debug!(
+                tool = entry.mcp_name(),
+                "the upstream rejected the token; forgetting cached tokens"
+            );
+            self.tokens.invalidate(requirement, self.user_id());
         }
     }
 
@@ -160,6 +214,9 @@ impl LocalEnvironment {
         let requirements = spec.requirements();
         let tool = entry.mcp_name();
         let mut builder = ToolContext::builder().user_id(self.user_id());
+        for (key, value) in &self.metadata {
+            builder = builder.metadata(key, value);
+        }
         for key in requirements.secret_keys() {
             if is_reserved(key) {
                 return Err(ToolError::requirements_not_met(
@@ -219,6 +276,10 @@ impl fmt::Debug for LocalEnvironment {
             .field("dotenv", &self.dotenv)
             .field("tokens", &self.tokens)
             .field("user_id", &self.user_id())
+            .field(
+                "metadata",
+                &self.metadata.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -26,6 +26,8 @@ pub mod oauth;
 pub use engine::ArcadeTokenSource;
 pub use env::EnvTokenSource;
 #[cfg(feature = "oauth")]
+pub(crate) use env::var_prefix;
+#[cfg(feature = "oauth")]
 pub use oauth::{OAuthProvider, OAuthTokenSource};
 
 use futures_util::future::BoxFuture;
@@ -82,15 +84,41 @@ impl TokenChain {
     /// assert_eq!(chain.source_names()[0], "env");
     /// ```
     pub fn from_env() -> Self {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// The chain [`from_env`](Self::from_env) builds, from the given variables instead
+    /// of the process environment (the local servers pass the environment merged with
+    /// the `.env` file, so that `ARCADE_API_KEY` or `PAGERDUTY_OAUTH_CLIENT_ID` may live
+    /// there too).
+    ///
+    /// ```
+    /// let chain = arcade_tdk::token::TokenChain::from_vars([("PAGERDUTY_API_KEY", "u+abc")]);
+    /// assert_eq!(chain.source_names(), ["env"]);
+    /// # #[cfg(feature = "client")]
+    /// assert_eq!(
+    ///     arcade_tdk::token::TokenChain::from_vars([("ARCADE_API_KEY", "arc_k3y")]).source_names(),
+    ///     ["env", "arcade"],
+    /// );
+    /// ```
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let vars: std::collections::HashMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         #[allow(unused_mut)]
-        let mut chain = Self::new(vec![Box::new(EnvTokenSource::from_env())]);
+        let mut chain = Self::new(vec![Box::new(EnvTokenSource::from_vars(
+            vars.iter().map(|(k, v)| (k.clone(), v.clone())),
+        ))]);
         #[cfg(feature = "oauth")]
-        for provider in oauth::providers_from_env() {
+        for provider in oauth::providers_from_vars(&vars) {
             chain.push(Box::new(OAuthTokenSource::new(provider)));
         }
         #[cfg(feature = "client")]
-        if let Ok(source) = ArcadeTokenSource::from_env() {
-            chain.push(Box::new(source));
+        if let Ok(client) = crate::client::Arcade::from_lookup(|name| vars.get(name).cloned()) {
+            chain.push(Box::new(ArcadeTokenSource::new(client)));
         }
         chain
     }

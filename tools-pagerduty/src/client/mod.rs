@@ -24,7 +24,8 @@
 //! - base URL: context metadata `PAGERDUTY_BASE_URL` (only honoured for loopback or
 //!   `https://*.pagerduty.com`, so a token can never be sent elsewhere), the
 //!   `PAGERDUTY_BASE_URL` environment variable, then the region from metadata or the
-//!   environment (`PAGERDUTY_REGION` = `us` | `eu`), then US.
+//!   environment (`PAGERDUTY_REGION` = `us` | `eu`), then the region the token's OAuth
+//!   login found in the ID token (`user_info.region`, set by `auth login`), then US.
 //! - Events API base: `PAGERDUTY_EVENTS_URL` (metadata, same rule, or environment),
 //!   then the region's `events.pagerduty.com` / `events.eu.pagerduty.com`.
 
@@ -394,7 +395,19 @@ impl PagerDutyClient {
         let region = match resolve_url(context, "PAGERDUTY_BASE_URL")? {
             Some(url) => Region::Custom(url),
             None => {
-                let name = lookup(context, "PAGERDUTY_REGION").or_else(|| env("PAGERDUTY_REGION"));
+                // The region an OAuth login read from the ID token comes after the
+                // explicit settings.
+                let from_login = || {
+                    context
+                        .authorization
+                        .user_info()
+                        .get("region")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                };
+                let name = lookup(context, "PAGERDUTY_REGION")
+                    .or_else(|| env("PAGERDUTY_REGION"))
+                    .or_else(from_login);
                 match name {
                     Some(name) => match name.trim().to_ascii_lowercase().as_str() {
                         "us" => Region::Us,
@@ -979,6 +992,28 @@ mod tests {
             Region::parse("http://127.0.0.1:1"),
             Some(Region::Custom(_))
         ));
+    }
+
+    #[test]
+    fn the_region_of_an_oauth_login_is_used_unless_configured() {
+        // Skipped when the environment configures the host itself.
+        if env("PAGERDUTY_BASE_URL").is_some() || env("PAGERDUTY_REGION").is_some() {
+            return;
+        }
+        let mut info = serde_json::Map::new();
+        info.insert("region".into(), "eu".into());
+        let mut context = ToolContext::builder().build();
+        context.authorization =
+            arcade_tdk::Authorization::new("t", arcade_tdk::TokenKind::OAuth2).with_user_info(info);
+        let client = PagerDutyClient::for_context(&context).unwrap();
+        assert_eq!(client.api_base().as_str(), "https://api.eu.pagerduty.com/");
+        // Metadata wins over the login's region.
+        let mut pinned = ToolContext::builder()
+            .metadata("PAGERDUTY_REGION", "us")
+            .build();
+        pinned.authorization = context.authorization.clone();
+        let client = PagerDutyClient::for_context(&pinned).unwrap();
+        assert_eq!(client.api_base().as_str(), "https://api.pagerduty.com/");
     }
 
     #[test]

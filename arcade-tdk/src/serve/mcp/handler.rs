@@ -278,6 +278,11 @@ impl McpServer {
         for log in &execution.logs {
             tracing::warn!(tool = entry.mcp_name(), "{}", log.message);
         }
+        if let Err(error) = &execution.outcome
+            && error.kind == crate::error::ErrorKind::UpstreamRuntimeAuthError
+        {
+            shared.environment.token_rejected(entry);
+        }
         Ok(match execution.outcome {
             Ok(value) => success_result(value),
             Err(error) => error_result(&error, &shared.options),

@@ -471,7 +471,22 @@ impl fmt::Debug for OAuthProvider {
 /// The providers configured in the environment: PagerDuty (`PAGERDUTY_OAUTH_CLIENT_ID`)
 /// and any other `{PROVIDER}_OAUTH_CLIENT_ID`. Misconfigured ones are logged and skipped.
 pub fn providers_from_env() -> Vec<OAuthProvider> {
-    let mut ids: Vec<String> = std::env::vars()
+    providers_from_vars(&std::env::vars().collect())
+}
+
+/// [`providers_from_env`] on the given variables (for example the environment merged
+/// with a `.env` file).
+///
+/// ```
+/// use std::collections::HashMap;
+/// let vars: HashMap<String, String> =
+///     [("PAGERDUTY_OAUTH_CLIENT_ID".to_owned(), "cid".to_owned())].into();
+/// let providers = arcade_tdk::token::oauth::providers_from_vars(&vars);
+/// assert_eq!(providers[0].id, "pagerduty");
+/// ```
+pub fn providers_from_vars(vars: &std::collections::HashMap<String, String>) -> Vec<OAuthProvider> {
+    let mut ids: Vec<String> = vars
+        .iter()
         .filter_map(|(k, v)| {
             (!v.is_empty())
                 .then(|| {
@@ -484,13 +499,15 @@ pub fn providers_from_env() -> Vec<OAuthProvider> {
     ids.sort();
     ids.dedup();
     ids.into_iter()
-        .filter_map(|id| match OAuthProvider::from_env(&id) {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!(provider = %id, error = %e, "skipping OAuth provider");
-                None
-            }
-        })
+        .filter_map(
+            |id| match OAuthProvider::from_lookup(&id, |name| vars.get(name).cloned()) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(provider = %id, error = %e, "skipping OAuth provider");
+                    None
+                }
+            },
+        )
         .collect()
 }
 
@@ -768,7 +785,10 @@ pub async fn login(
     pending.finish().await
 }
 
-fn open_in_browser(url: &str) {
+/// Opens `url` in the user's browser (`open` on macOS, `start` on Windows, `xdg-open`
+/// elsewhere), without waiting; failures are only logged at debug level, since the URL
+/// is printed too.
+pub fn open_in_browser(url: &str) {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {

@@ -1,0 +1,286 @@
+//! The `tools-pagerduty` command line: every definition from `tools`, the write-tools
+//! opt-in, `--areas`, `call --sandbox` in-process, and `serve --sandbox` over stdio in a
+//! real child process (initialize, tools/list, tools/call ListIncidents).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use arcade_tdk::Catalog;
+use serde_json::{Value, json};
+
+struct Run {
+    code: u8,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = tools_pagerduty::cli().run_with_output(
+        std::iter::once("tools-pagerduty").chain(args.iter().copied()),
+        &mut out,
+        &mut err,
+    );
+    Run {
+        code,
+        stdout: String::from_utf8(out).unwrap(),
+        stderr: String::from_utf8(err).unwrap(),
+    }
+}
+
+fn names(run: &Run) -> Vec<String> {
+    let defs: Vec<Value> = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", run.stdout, run.stderr));
+    defs.iter()
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn tools_prints_every_definition() {
+    let run = run(&["tools", "--format", "arcade"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected: Vec<Value> = Catalog::unfiltered(tools_pagerduty::toolkit())
+        .unwrap()
+        .entries()
+        .iter()
+        .map(|e| serde_json::to_value(e.definition()).unwrap())
+        .collect();
+    assert_eq!(expected.len(), tools_pagerduty::all_tools().len());
+    let got: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(got, Value::Array(expected));
+    assert_eq!(got[0]["toolkit"]["name"], "PagerDuty");
+}
+
+#[test]
+fn tools_read_only_is_what_serve_offers_by_default() {
+    let read_only = names(&run(&["tools", "--read-only"]));
+    let expected = tools_pagerduty::all_tools()
+        .iter()
+        .filter(|t| t.spec().is_read_only())
+        .count();
+    assert_eq!(read_only.len(), expected);
+    assert!(read_only.contains(&"ListIncidents".to_owned()));
+    assert!(!read_only.contains(&"AcknowledgeIncidents".to_owned()));
+}
+
+#[test]
+fn every_tool_is_in_an_area_and_every_area_names_real_tools() {
+    let all: Vec<&str> = tools_pagerduty::all_tools()
+        .iter()
+        .map(|t| t.spec().name())
+        .collect();
+    let areas = tools_pagerduty::areas();
+    for (area, tools) in &areas {
+        for tool in tools {
+            assert!(all.contains(tool), "area {area} names unknown tool {tool}");
+        }
+    }
+    for tool in &all {
+        assert!(
+            areas.iter().any(|(_, tools)| tools.contains(tool)),
+            "{tool} is in no area"
+        );
+    }
+}
+
+#[test]
+fn areas_narrow_the_tools() {
+    let run = run(&["tools", "--areas", "teams,users"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut got = names(&run);
+    got.sort();
+    assert_eq!(
+        got,
+        ["GetTeam", "ListTeams", "ListUsers", "SearchUsers", "Whoami"]
+    );
+    // Combined with --read-only.
+    let oncall = names(&self::run(&["tools", "--areas", "oncall", "--read-only"]));
+    assert_eq!(oncall.len(), 3, "{oncall:?}");
+    assert!(!oncall.contains(&"CreateScheduleOverride".to_owned()));
+
+    let unknown = self::run(&["tools", "--areas", "incidents,nope"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown area(s) in --areas: nope"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(unknown.stderr.contains("escalation_policies"));
+}
+
+#[test]
+fn write_tools_flag_usage() {
+    // Not on `tools` (which lists everything) ...
+    let run = run(&["tools", "--enable-write-tools"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // ... and not together with --read-only.
+    let both = self::run(&["serve", "--enable-write-tools", "--read-only"]);
+    assert_eq!(both.code, 2);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+    let help = self::run(&["serve", "--help"]);
+    assert_eq!(help.code, 0);
+    for flag in ["--enable-write-tools", "--areas", "--sandbox"] {
+        assert!(
+            help.stdout.contains(flag),
+            "{flag} missing from:\n{}",
+            help.stdout
+        );
+    }
+    let top = self::run(&["--help"]);
+    assert!(top.stdout.contains("auth"), "{}", top.stdout);
+}
+
+#[test]
+fn call_sandbox_runs_reads_and_writes_against_the_fake() {
+    let list = run(&[
+        "call",
+        "--sandbox",
+        "ListIncidents",
+        "--input",
+        r#"{"limit": 2, "status": "triggered"}"#,
+    ]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stderr.contains("SANDBOX MODE"), "{}", list.stderr);
+    assert!(list.stderr.contains("FAKE PagerDuty at http://127.0.0.1:"));
+    let output: Value = serde_json::from_str(&list.stdout).unwrap();
+    let incidents = output["value"]["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 2, "{output}");
+    assert!(incidents.iter().all(|i| i["status"] == "triggered"));
+    assert_eq!(output["value"]["more"], true);
+
+    // `call` runs write tools without the opt-in: the operator named the tool.
+    let id = incidents[0]["id"].as_str().unwrap();
+    let ack = run(&[
+        "call",
+        "--sandbox",
+        "PagerDuty.AcknowledgeIncidents",
+        "--input",
+        &json!({"incident_ids": [id]}).to_string(),
+    ]);
+    assert_eq!(ack.code, 0, "{}{}", ack.stdout, ack.stderr);
+    assert!(ack.stdout.contains("acknowledged"), "{}", ack.stdout);
+
+    // The Events API gets the sandbox's routing key.
+    let event = run(&[
+        "call",
+        "--sandbox",
+        "SendChangeEvent",
+        "--input",
+        r#"{"summary": "Deployed v2"}"#,
+    ]);
+    assert_eq!(event.code, 0, "{}{}", event.stdout, event.stderr);
+}
+
+/// `serve --sandbox` (stdio) in a child process, with no PagerDuty credentials at all.
+fn serve_sandbox(extra: &[&str], calls: &[Value]) -> (Vec<Value>, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tools-pagerduty"));
+    cmd.args(["serve", "--sandbox"])
+        .args(extra)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PAGERDUTY") || key.starts_with("ARCADE_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |message: Value| {
+        writeln!(stdin, "{message}").unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut answers = Vec::new();
+    let mut read_answer = |id: u64| loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "stdout closed");
+        let message: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout carries only JSON-RPC ({e}): {line}"));
+        if message["id"] == id {
+            return message;
+        }
+    };
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "cli-test", "version": "1"}}}),
+    );
+    answers.push(read_answer(1));
+    send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}));
+    answers.push(read_answer(2));
+    for (i, params) in calls.iter().enumerate() {
+        let id = 3 + i as u64;
+        send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params}));
+        answers.push(read_answer(id));
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    (answers, stderr)
+}
+
+fn listed(answer: &Value) -> Vec<String> {
+    answer["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn serve_sandbox_over_stdio_lists_read_tools_and_calls_list_incidents() {
+    let (answers, stderr) = serve_sandbox(
+        &[],
+        &[
+            json!({"name": "PagerDuty_ListIncidents", "arguments": {"limit": 3}}),
+            json!({"name": "PagerDuty_AcknowledgeIncidents", "arguments": {"incident_ids": ["PINC001"]}}),
+        ],
+    );
+    assert!(stderr.contains("SANDBOX MODE"), "{stderr}");
+    assert_eq!(answers[0]["result"]["serverInfo"]["name"], "PagerDuty");
+    let tools = listed(&answers[1]);
+    let read_only = tools_pagerduty::all_tools()
+        .iter()
+        .filter(|t| t.spec().is_read_only())
+        .count();
+    assert_eq!(tools.len(), read_only, "{tools:?}");
+    assert!(tools.contains(&"PagerDuty_ListIncidents".to_owned()));
+    assert!(!tools.contains(&"PagerDuty_AcknowledgeIncidents".to_owned()));
+
+    let result = &answers[2]["result"];
+    assert_eq!(result["isError"], false, "{result}");
+    let incidents = result["structuredContent"]["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 3);
+    assert!(incidents[0]["id"].as_str().unwrap().starts_with("PINC"));
+    // A write tool is not served without --enable-write-tools.
+    assert_eq!(answers[3]["error"]["code"], -32602, "{}", answers[3]);
+}
+
+#[test]
+fn serve_sandbox_with_write_tools_and_areas() {
+    let (answers, _) = serve_sandbox(
+        &["--enable-write-tools", "--areas", "incidents"],
+        &[
+            json!({"name": "PagerDuty.AcknowledgeIncidents", "arguments": {"incident_ids": ["PINC030"]}}),
+        ],
+    );
+    let tools = listed(&answers[1]);
+    let incidents = &tools_pagerduty::areas()[0];
+    assert_eq!(incidents.0, "incidents");
+    assert_eq!(tools.len(), incidents.1.len(), "{tools:?}");
+    assert!(tools.contains(&"PagerDuty_AcknowledgeIncidents".to_owned()));
+    assert!(!tools.contains(&"PagerDuty_ListTeams".to_owned()));
+    let result = &answers[2]["result"];
+    assert_eq!(result["isError"], false, "{result}");
+}
