@@ -120,6 +120,8 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "AddIncidentNote",
                 "CreateStatusUpdate",
                 "AddResponders",
+                "EscalateIncident",
+                "MergeIncidents",
             ],
         ),
         (
@@ -155,6 +157,11 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["ListMaintenanceWindows", "CreateMaintenanceWindow"],
         ),
         ("events", vec!["SendEvent", "SendChangeEvent"]),
+        (
+            "changes",
+            vec!["ListChangeEvents", "ListIncidentChangeEvents", "SendChangeEvent"],
+        ),
+        ("analytics", vec!["GetIncidentMetrics"]),
     ]
 }
 
