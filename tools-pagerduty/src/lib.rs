@@ -159,7 +159,11 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
         ("events", vec!["SendEvent", "SendChangeEvent"]),
         (
             "changes",
-            vec!["ListChangeEvents", "ListIncidentChangeEvents", "SendChangeEvent"],
+            vec![
+                "ListChangeEvents",
+                "ListIncidentChangeEvents",
+                "SendChangeEvent",
+            ],
         ),
         ("analytics", vec!["GetIncidentMetrics"]),
     ]
