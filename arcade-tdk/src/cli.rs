@@ -899,29 +899,10 @@ fn runtime(multi_thread: bool, io: &mut Output<'_>) -> Option<tokio::runtime::Ru
         .ok()
 }
 
-/// Completes on ctrl-c, or on SIGTERM on Unix.
+/// Completes on ctrl-c or SIGTERM, and says so.
 #[cfg(any(feature = "mcp", feature = "worker"))]
 async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    crate::serve::shutdown_signal().await;
     tracing::info!("shutting down");
 }
 

@@ -109,16 +109,10 @@ impl ToolSpec {
         metadata: Option<ToolMetadata>,
     ) -> Self {
         let mut input_schema = schema::input_schema_for::<A>();
-        let required: Vec<String> = input_schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required: Vec<String> = schema::required_names(&input_schema)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let mut parameters = Vec::with_capacity(attrs.params.len());
         if let Some(Value::Object(props)) = input_schema.get_mut("properties") {
             for p in attrs.params {

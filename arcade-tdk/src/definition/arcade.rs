@@ -160,16 +160,10 @@ impl ValueSchema {
                             })
                             .collect(),
                     );
-                    let mut required: Vec<String> = schema
-                        .get("required")
-                        .and_then(Value::as_array)
-                        .map(|r| {
-                            r.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_owned)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let mut required: Vec<String> = crate::schema::required_names(schema)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect();
                     required.sort();
                     vs.required_keys = Some(required);
                 }

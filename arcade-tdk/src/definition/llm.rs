@@ -33,6 +33,10 @@ pub fn anthropic(entry: &CatalogEntry) -> Value {
 }
 
 fn strictify(schema: &mut Value) {
+    let required: Vec<String> = crate::schema::required_names(schema)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let Some(obj) = schema.as_object_mut() else {
         return;
     };
@@ -42,16 +46,7 @@ fn strictify(schema: &mut Value) {
     if !obj.get("properties").is_some_and(Value::is_object) {
         return;
     }
-    let required: Vec<String> = obj
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+
     let mut all = Vec::new();
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for (name, prop) in props.iter_mut() {

@@ -8,7 +8,18 @@ pub(crate) use normalize::{input_schema_for, output_schema_for, strip_null};
 pub use validate::FieldError;
 pub(crate) use validate::validate_arguments;
 
+use serde_json::Value;
+
 use crate::error::ToolError;
+
+/// The names in a schema's `required` array (empty when there is none).
+pub(crate) fn required_names(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
 
 /// The error for invalid arguments: every bad field by name, never its value.
 pub(crate) fn input_error(errors: &[FieldError]) -> ToolError {

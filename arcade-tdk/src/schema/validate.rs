@@ -26,7 +26,7 @@ pub struct FieldError {
 pub(crate) fn validate_arguments(schema: &Value, args: &mut Map<String, Value>) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let properties = schema.get("properties").and_then(Value::as_object);
-    let required = required_of(schema);
+    let required = super::required_names(schema);
     args.retain(|k, v| !v.is_null() || required.contains(&k.as_str()));
     check_object(
         schema,
@@ -37,14 +37,6 @@ pub(crate) fn validate_arguments(schema: &Value, args: &mut Map<String, Value>) 
         &mut errors,
     );
     errors
-}
-
-fn required_of(schema: &Value) -> Vec<&str> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
 }
 
 fn push(errors: &mut Vec<FieldError>, path: &str, code: &'static str, message: impl Into<String>) {
@@ -261,7 +253,7 @@ fn check(schema: &Value, value: &mut Value, path: &mut String, errors: &mut Vec<
     match value {
         Value::Object(map) => {
             let properties = obj.get("properties").and_then(Value::as_object);
-            let required = required_of(schema);
+            let required = super::required_names(schema);
             check_object(schema, properties, &required, map, path, errors);
         }
         Value::Array(items) => {

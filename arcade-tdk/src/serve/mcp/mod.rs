@@ -36,9 +36,10 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+pub use crate::serve::shutdown_signal;
 pub use http::{
     ALLOW_CREDENTIALED_TOOLS_ENV, DEFAULT_MAX_BODY_BYTES, HttpOptions, http_router, serve_http,
-    serve_http_listener, shutdown_signal,
+    serve_http_listener,
 };
 
 use crate::catalog::Catalog;
