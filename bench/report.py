@@ -64,7 +64,7 @@ def main():
         "< 50 µs; ≥ 20× faster than Python; faster than rmcp")
     row("stdio: `tools/call` echo, p99 of 1000 sequential", "call_us_p99", "us", "")
     row("stdio: resident memory after the calls (VmRSS)", "rss_kb", "MB", "< 10 MB; ≥ 5× less")
-    row("wrapper: one call of echo, JSON in → JSON out (ours: criterion median; Python: ToolExecutor)",
+    row("wrapper: one call of echo, JSON in → JSON out (ours: the criterion bench's call; Python: `ToolExecutor.run`)",
         "call_us_median", "us", "≥ 50× faster", row="wrapper")
     for c in (1, 16, 64):
         row(f"Streamable HTTP: calls/s, {c} concurrent client(s)", "calls_per_s", "/s",
