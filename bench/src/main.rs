@@ -325,8 +325,19 @@ impl HttpClient {
     }
 
     fn post(&mut self, body: &str) -> Result<HttpResponse, Error> {
+        self.request("POST", body)
+    }
+
+    /// Ends the session, as a client that is done does (`DELETE` with the session id).
+    fn end_session(&mut self) {
+        if self.session.is_some() {
+            let _ = self.request("DELETE", "");
+        }
+    }
+
+    fn request(&mut self, method: &str, body: &str) -> Result<HttpResponse, Error> {
         let mut req = format!(
-            "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+            "{method} {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
              Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-06-18\r\n\
              Content-Length: {}\r\n",
             self.path,
@@ -512,6 +523,7 @@ fn http(args: &[String]) -> Result<Value, Error> {
                         }
                     }
                 }
+                client.end_session();
                 (times, errors, first_error)
             },
         ));
