@@ -83,6 +83,19 @@ def main():
             + ratio(prss[-1], rss[-1]) + " | | | ≥ 5× less, flat |"
         )
 
+    comp = R.get(("compile", "ours"))
+    if comp:
+        full = comp.get("clean_all_s")
+        lines.append(
+            "| compile, generated 100-tool toolkit (debug): rebuild after editing one tool "
+            f"(median of 3) | {comp['touch_one_tool_s']:.1f} s | (no peer) | | | | under 5 s |"
+        )
+        lines.append(
+            "| compile, same toolkit: the toolkit crate from clean, dependencies built"
+            + (f"; everything from an empty target directory: {full:.0f} s" if full else "")
+            + f" | {comp['clean_crate_s']:.1f} s | (no peer) | | | | report |"
+        )
+
     starts = (g("stdio", "ours", "starts"), g("stdio", "python", "starts"), g("stdio", "rmcp", "starts"))
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""# Benchmarks
