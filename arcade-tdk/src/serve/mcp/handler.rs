@@ -339,7 +339,11 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        self.call(request, context).await.map(Into::into)
+        // Boxed: rmcp spawns one task per request whose future embeds this one, and
+        // tokio moves a task's future by value several times when it spawns it. The
+        // call's state (the token lookup, the executor and the tool's own future) is
+        // several kilobytes; inline, copying it was half the instructions of a call.
+        Box::pin(self.call(request, context)).await.map(Into::into)
     }
 
     async fn get_prompt(

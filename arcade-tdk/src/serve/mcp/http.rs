@@ -10,6 +10,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
@@ -183,6 +184,11 @@ pub async fn serve_http(
 }
 
 /// [`serve_http`] on a listener that is already bound (e.g. to port 0, in tests).
+///
+/// Accepted connections get `TCP_NODELAY`: a response is written in more than one
+/// segment (headers, then the body or SSE events), and without it Nagle's algorithm
+/// holds the last segment until the client's delayed ACK, about 40 ms per exchange on
+/// Linux.
 pub async fn serve_http_listener(
     router: axum::Router,
     listener: tokio::net::TcpListener,
@@ -190,6 +196,11 @@ pub async fn serve_http_listener(
 ) -> std::io::Result<()> {
     let stopping = Arc::new(tokio::sync::Notify::new());
     let signal = stopping.clone();
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("could not set TCP_NODELAY: {e}");
+        }
+    });
     let server = axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -1,0 +1,136 @@
+"""Renders bench/run's results.jsonl as the Markdown table in BENCHMARKS.md."""
+
+import argparse
+import datetime
+import json
+
+
+def load(path):
+    rows = {}
+    for line in open(path):
+        if line.strip():
+            r = json.loads(line)
+            rows[(r["row"], r["who"])] = r["data"]
+    return rows
+
+
+def fmt(x, unit):
+    if x is None:
+        return "–"
+    if unit == "ms":
+        return f"{x:.1f} ms" if x >= 10 else f"{x:.2f} ms"
+    if unit == "us":
+        return f"{x:.0f} µs" if x >= 100 else f"{x:.1f} µs"
+    if unit == "MB":
+        return f"{x / 1024:.1f} MB"
+    if unit == "/s":
+        return f"{x:,.0f}/s"
+    return str(x)
+
+
+def ratio(peer, ours, higher_is_better=False):
+    if not peer or not ours:
+        return "–"
+    r = ours / peer if higher_is_better else peer / ours
+    return f"{r:.1f}×"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("out")
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--peers", required=True)
+    a = ap.parse_args()
+    R = load(a.results)
+    g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
+
+    lines = [
+        "| what | ours | Python peer | ratio vs Python | rmcp macro server | ratio vs rmcp | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def row(what, key, unit, target, row="stdio", hib=False):
+        o, p, m = g(row, "ours", key), g(row, "python", key), g(row, "rmcp", key)
+        lines.append(
+            f"| {what} | {fmt(o, unit)} | {fmt(p, unit)} | {ratio(p, o, hib)} | "
+            f"{fmt(m, unit)} | {ratio(m, o, hib)} | {target} |"
+        )
+
+    row("stdio: process start → first `tools/list` answer (median of N starts)", "start_ms_median", "ms",
+        "< 10 ms; ≥ 50× faster than Python")
+    row("stdio: `tools/call` echo, median of 1000 sequential", "call_us_median", "us",
+        "< 50 µs; ≥ 20× faster than Python; faster than rmcp")
+    row("stdio: `tools/call` echo, p99 of 1000 sequential", "call_us_p99", "us", "")
+    row("stdio: resident memory after the calls (VmRSS)", "rss_kb", "MB", "< 10 MB; ≥ 5× less")
+    row("wrapper: one call of echo, JSON in → JSON out (ours: the criterion bench's call; Python: `ToolExecutor.run`)",
+        "call_us_median", "us", "≥ 50× faster", row="wrapper")
+    for c in (1, 16, 64):
+        row(f"Streamable HTTP: calls/s, {c} concurrent client(s)", "calls_per_s", "/s",
+            "≥ 10× more, no errors" if c == 1 else "", row=f"http{c}", hib=True)
+        row(f"Streamable HTTP: median latency, {c} client(s)", "call_us_median", "us", "", row=f"http{c}")
+        errs = (g(f"http{c}", "ours", "errors"), g(f"http{c}", "python", "errors"))
+        if any(e for e in errs if e):
+            lines.append(f"| Streamable HTTP: errors, {c} client(s) | {errs[0]} | {errs[1]} | | | | no errors |")
+    rss = [g(f"http{c}", "ours", "rss_kb") for c in (1, 16, 64)]
+    prss = [g(f"http{c}", "python", "rss_kb") for c in (1, 16, 64)]
+    if any(rss):
+        lines.append(
+            "| Streamable HTTP: resident memory after the 1 / 16 / 64-client runs | "
+            + " / ".join(fmt(x, "MB") for x in rss) + " | "
+            + " / ".join(fmt(x, "MB") for x in prss) + " | "
+            + ratio(prss[-1], rss[-1]) + " | | | ≥ 5× less, flat |"
+        )
+
+    comp = R.get(("compile", "ours"))
+    if comp:
+        full = comp.get("clean_all_s")
+        lines.append(
+            "| compile, generated 100-tool toolkit (debug): rebuild after editing one tool "
+            f"(median of 3) | {comp['touch_one_tool_s']:.1f} s | (no peer) | | | | under 5 s |"
+        )
+        lines.append(
+            "| compile, same toolkit: the toolkit crate from clean, dependencies built"
+            + (f"; everything from an empty target directory: {full:.0f} s" if full else "")
+            + f" | {comp['clean_crate_s']:.1f} s | (no peer) | | | | report |"
+        )
+
+    starts = (g("stdio", "ours", "starts"), g("stdio", "python", "starts"), g("stdio", "rmcp", "starts"))
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = f"""# Benchmarks
+
+Reproduce with one command from the repository root:
+
+```sh
+{a.command}
+```
+
+Last run: {now}, machine: {a.machine}.
+Peers: {a.peers}.
+
+Every ratio compares figures measured in the same run (this machine is shared; absolute
+times vary by ±30 % between runs). "Ratio" is how many times better ours is (faster,
+more calls, less memory). stdio is timed by `arcade-bench` (a native client: blocking
+pipes, no runtime), which spawns each server, so the client's own cost stays far below a
+server's; process starts: ours/Python/rmcp {starts[0]}/{starts[1]}/{starts[2]}, median
+reported. Python runs with `ARCADE_USAGE_TRACKING=0` and `log_level="WARNING"`, serving the
+same 12-tool sample kit (`bench/peers/arcade_server.py`); rmcp's peer is `bench/src/bin/rmcp_echo.rs`
+(its `#[tool]` macros, `transport::stdio()`, multi-thread runtime).
+
+{chr(10).join(lines)}
+
+Raw figures (median, p99, mean, memory at start and high-water mark) are in
+`.cache/bench/results.jsonl` after a run.
+"""
+    extra = ""
+    try:
+        extra = open(a.out).read().split("<!-- notes -->", 1)[1]
+        extra = "\n<!-- notes -->" + extra
+    except (OSError, IndexError):
+        pass
+    open(a.out, "w").write(body + extra)
+
+
+if __name__ == "__main__":
+    main()
