@@ -69,9 +69,7 @@ async fn hostile_bodies_are_4xx_and_the_server_keeps_serving() {
     )
     .await;
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
-    let mut deep_call = format!(
-        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"SampleKit_Echo","arguments":{{"text":"#
-    );
+    let mut deep_call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"SampleKit_Echo","arguments":{"text":"#.to_owned();
     deep_call.push_str(&deep);
     deep_call.push_str("}}}");
     let mut huge = br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"SampleKit_Echo","arguments":{"text":""#.to_vec();

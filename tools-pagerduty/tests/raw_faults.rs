@@ -43,6 +43,8 @@ async fn serve(misbehaviour: Misbehaviour) -> (String, Arc<AtomicUsize>) {
                 match misbehaviour {
                     Misbehaviour::Close => {}
                     Misbehaviour::Reset => {
+                        // A zero linger does not block: the close sends RST at once.
+                        #[allow(deprecated)]
                         let _ = stream.set_linger(Some(Duration::ZERO));
                     }
                     Misbehaviour::Truncated => {
