@@ -38,9 +38,10 @@ fuzz_target!(|data: &[u8]| {
             let task = tokio::spawn(serve_io(CATALOG.clone(), options, sr, sw));
             let (read, mut write) = tokio::io::split(client);
             let mut lines = BufReader::new(read).lines();
+            let input = data.to_vec();
             let writer = tokio::spawn(async move {
                 write.write_all(INIT).await.ok();
-                write.write_all(data_static(data)).await.ok();
+                write.write_all(&input).await.ok();
                 write.write_all(PROBE).await.ok();
                 write
             });
@@ -72,8 +73,3 @@ fuzz_target!(|data: &[u8]| {
                 .expect("the server task did not panic");
         });
 });
-
-/// The fuzzer's bytes, copied so the writer task may own them.
-fn data_static(data: &[u8]) -> &'static [u8] {
-    Box::leak(data.to_vec().into_boxed_slice())
-}
