@@ -23,7 +23,10 @@ const PROBE: &[u8] = b"\n{\"jsonrpc\":\"2.0\",\"id\":\"probe-4242\",\"method\":\
 fuzz_target!(|data: &[u8]| {
     // SampleKit.Fail panics on purpose for this kind; libFuzzer would count even a
     // contained panic as a crash.
-    if data.windows(10).any(|w| w.eq_ignore_ascii_case(b"valueerror")) {
+    if data
+        .windows(10)
+        .any(|w| w.eq_ignore_ascii_case(b"valueerror"))
+    {
         return;
     }
     tokio::runtime::Builder::new_current_thread()

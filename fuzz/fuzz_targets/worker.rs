@@ -33,14 +33,18 @@ static TOKEN: LazyLock<String> = LazyLock::new(|| {
 fuzz_target!(|data: &[u8]| {
     // SampleKit.Fail panics on purpose for this kind; libFuzzer would count even a
     // contained panic as a crash.
-    if data.windows(10).any(|w| w.eq_ignore_ascii_case(b"valueerror")) {
+    if data
+        .windows(10)
+        .any(|w| w.eq_ignore_ascii_case(b"valueerror"))
+    {
         return;
     }
     let (header, body) = match data.iter().position(|&b| b == b'\n') {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &[][..]),
     };
-    let mut request = Request::post("/worker/tools/invoke").header("content-type", "application/json");
+    let mut request =
+        Request::post("/worker/tools/invoke").header("content-type", "application/json");
     if header.first() == Some(&b'!') {
         request = request.header("authorization", format!("Bearer {}", *TOKEN));
     } else if let Ok(value) = axum::http::HeaderValue::from_bytes(header) {
