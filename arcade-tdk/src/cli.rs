@@ -1094,8 +1094,15 @@ fn parse_input(input: &str) -> Result<serde_json::Map<String, Value>, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Ok(serde_json::Map::new()),
+        // The kind of value only: the value itself may be large, or a secret.
         Ok(other) => Err(format!(
-            "--input must be a JSON object of arguments, e.g. '{{\"text\": \"hi\"}}'; got {other}"
+            "--input must be a JSON object of arguments, e.g. '{{\"text\": \"hi\"}}'; got {}",
+            match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "a boolean",
+            }
         )),
         Err(e) => Err(format!("--input is not valid JSON: {e}")),
     }

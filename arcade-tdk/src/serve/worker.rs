@@ -340,8 +340,38 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     if e.is_syntax() || e.is_eof() {
         "malformed request body".to_owned()
     } else {
-        e.to_string()
+        without_values(&e.to_string())
     }
+}
+
+/// serde's data error without the offending value: `invalid type: string "s3cr3t",
+/// expected a map` becomes `invalid type: string, expected a map` (a secret sent in the
+/// wrong place must not be echoed back, nor end up in a proxy's logs).
+fn without_values(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: ", "unknown variant "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (unexpected, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            let kind = if prefix == "unknown variant " {
+                String::new()
+            } else {
+                // `string "x"`, `integer `5``, `floating point `1.5``, `map`, ...
+                let words: Vec<&str> = unexpected
+                    .split(' ')
+                    .take_while(|w| !w.starts_with(['"', '`', '\'']))
+                    .collect();
+                format!("{} ", words.join(" "))
+            };
+            let head = prefix.trim_end().trim_end_matches(':');
+            let kind = kind.trim_end();
+            return match (kind.is_empty(), expected.is_empty()) {
+                (true, true) => head.to_owned(),
+                (true, false) => format!("{head}, expected {expected}"),
+                (false, true) => format!("{head}: {kind}"),
+                (false, false) => format!("{head}: {kind}, expected {expected}"),
+            };
+        }
+    }
+    message.to_owned()
 }
 
 fn invalid_params(message: &str) -> Response {
@@ -448,4 +478,39 @@ fn unauthorized(detail: String) -> Response {
         .headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn serde_messages_lose_their_values() {
+        let cases = [
+            (
+                "invalid type: string \"s3cr3t\", expected struct ToolReference",
+                "invalid type: string, expected struct ToolReference",
+            ),
+            (
+                "invalid value: integer `42`, expected a string",
+                "invalid value: integer, expected a string",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected a string",
+                "invalid type: floating point, expected a string",
+            ),
+            (
+                "invalid type: map, expected a string",
+                "invalid type: map, expected a string",
+            ),
+            (
+                "unknown variant `s3cr3t`, expected `a` or `b`",
+                "unknown variant, expected `a` or `b`",
+            ),
+            ("missing field `tool`", "missing field `tool`"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(without_values(input), expected);
+        }
+    }
 }

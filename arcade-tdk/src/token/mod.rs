@@ -30,6 +30,9 @@ pub(crate) use env::var_prefix;
 #[cfg(feature = "oauth")]
 pub use oauth::{OAuthProvider, OAuthTokenSource};
 
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
 use crate::auth::ToolAuthorization;
@@ -150,13 +153,29 @@ impl TokenChain {
     }
 
     /// The first token a source has, or an error telling the user how to provide one.
+    ///
+    /// A source that panics is contained: the panic becomes a fatal tool error (the
+    /// panic message is not reported, as it may hold a token) and the process lives on.
     pub async fn resolve(
         &self,
         requirement: &ToolAuthorization,
         user_id: &str,
     ) -> Result<Authorization, ToolError> {
         for source in &self.sources {
-            if let Some(auth) = source.token(requirement, user_id).await? {
+            let found = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                source.token(requirement, user_id)
+            })) {
+                Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
+                Err(panic) => Err(panic),
+            };
+            let found = found.unwrap_or_else(|_| {
+                tracing::error!(source = source.name(), "a token source panicked");
+                Err(ToolError::fatal(
+                    "An unhandled panic occurred while getting the tool's authorization token.",
+                )
+                .with_developer_message(format!("the token source '{}' panicked", source.name())))
+            });
+            if let Some(auth) = found? {
                 return Ok(auth);
             }
         }

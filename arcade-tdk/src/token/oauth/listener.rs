@@ -119,3 +119,102 @@ async fn respond(stream: &mut TcpStream, status: &str, text: &str) -> std::io::R
     stream.write_all(response.as_bytes()).await?;
     stream.shutdown().await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn send(port: u16, bytes: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let _ = stream.write_all(bytes).await;
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    #[tokio::test]
+    async fn binds_loopback_only() {
+        let listener = bind(0).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        assert!(addr.ip().is_loopback(), "{addr}");
+        assert_eq!(addr.ip().to_string(), "127.0.0.1");
+        // The machine's outward address (if it has one) does not reach the listener.
+        // (UDP `connect` sends nothing; it only picks the route's source address.)
+        let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        if probe.connect("192.0.2.1:9").is_ok()
+            && let Ok(local) = probe.local_addr()
+            && !local.ip().is_loopback()
+            && !local.ip().is_unspecified()
+        {
+            let outside = std::net::SocketAddr::new(local.ip(), addr.port());
+            let refused = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(outside))
+                .await
+                .map_or(true, |r| r.is_err());
+            assert!(refused, "reachable from {outside}");
+        }
+    }
+
+    #[tokio::test]
+    async fn hostile_requests_do_not_count_and_only_one_callback_is_taken() {
+        let listener = bind(0).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = tokio::spawn(wait_for_callback(
+            listener,
+            "/callback",
+            Duration::from_secs(30),
+        ));
+        // Garbage, an oversized head, other methods and paths, a bad target, and a
+        // connection that sends nothing: none is taken as the callback.
+        let silent = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        assert!(
+            send(port, b"\x00\xff garbage\r\n\r\n")
+                .await
+                .contains("404")
+        );
+        let mut big = b"GET /callback?code=x HTTP/1.1\r\nX: ".to_vec();
+        big.extend(std::iter::repeat_n(b'a', 20 * 1024));
+        assert!(send(port, &big).await.contains("431"));
+        assert!(
+            send(port, b"POST /callback?code=x&state=s HTTP/1.1\r\n\r\n")
+                .await
+                .contains("404")
+        );
+        assert!(
+            send(port, b"GET /other?code=x HTTP/1.1\r\n\r\n")
+                .await
+                .contains("404")
+        );
+        let odd = send(port, b"GET http://[bad HTTP/1.1\r\n\r\n").await;
+        assert!(odd.contains("400") || odd.contains("404"), "{odd}");
+        assert!(!waiter.is_finished());
+        let ok = send(
+            port,
+            b"GET /callback?code=the-code&state=the-state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        )
+        .await;
+        assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+        assert!(!ok.contains("the-code"), "the code is not echoed: {ok}");
+        let callback = waiter.await.unwrap().unwrap();
+        assert_eq!(callback.params["code"], "the-code");
+        assert_eq!(callback.params["state"], "the-state");
+        drop(silent);
+        // A replayed callback finds no listener: the port is closed after the first.
+        let replay = TcpStream::connect(("127.0.0.1", port)).await;
+        match replay {
+            Err(_) => {}
+            Ok(mut stream) => {
+                // (Only if another process took the port in between.)
+                let _ = stream
+                    .write_all(b"GET /callback?code=again HTTP/1.1\r\n\r\n")
+                    .await;
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn times_out_when_nothing_arrives() {
+        let listener = bind(0).await.unwrap();
+        let result = wait_for_callback(listener, "/callback", Duration::from_millis(50)).await;
+        assert!(matches!(result, Err(OAuthError::Timeout(_))), "{result:?}");
+    }
+}

@@ -1,0 +1,502 @@
+//! Load, disconnection and shutdown, bounded by environment variables so that `cargo
+//! test` runs a small version (seconds) and `scripts/load.sh` the full one:
+//!
+//! * `LOAD_CALLS` (default 500) tool calls from `LOAD_CLIENTS` (default 10) concurrent
+//!   MCP clients over Streamable HTTP to a server child process (`http_sample`), each
+//!   with its own session; every answer must carry its own request's text.
+//! * `LOAD_STDIO_CALLS` (default 1,000) calls in a tight loop to the stdio child process
+//!   (`mcp_stdio_sample`), and the same in-process, where no tokio task may be left.
+//! * Clients that disconnect mid-call, and SIGTERM during load.
+//!
+//! Memory (RSS) and open file descriptors of the server process are read from /proc
+//! before and after and printed (`--nocapture`); the descriptor count must come back to
+//! where it was, and RSS may not grow by more than `LOAD_MAX_RSS_GROWTH_MB` (default 64).
+//! All traffic is to 127.0.0.1.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// (RSS in KiB, open file descriptors, threads) of process `pid`.
+fn proc_stats(pid: u32) -> (u64, usize, usize) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    (field("VmRSS:"), fds, field("Threads:") as usize)
+}
+
+struct HttpServer {
+    child: tokio::process::Child,
+    url: String,
+}
+
+impl HttpServer {
+    async fn start() -> Self {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_http_sample"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn http_sample");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the server starts")
+            .unwrap()
+            .expect("a line");
+        let addr = line.strip_prefix("listening ").expect("listening <addr>");
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        let url = format!("http://{addr}/mcp");
+        // Keep reading stdout (for "stopped").
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self { child, url }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+}
+
+/// The JSON-RPC message in an SSE or JSON response body.
+fn message_of(body: &str) -> Value {
+    let data = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:").map(str::trim))
+        .rfind(|d| !d.is_empty())
+        .unwrap_or(body);
+    serde_json::from_str(data).unwrap_or_else(|_| panic!("not JSON-RPC: {body}"))
+}
+
+/// An MCP session over Streamable HTTP.
+struct Session {
+    http: reqwest::Client,
+    url: String,
+    id: String,
+}
+
+impl Session {
+    async fn open(http: reqwest::Client, url: &str) -> Result<Self, reqwest::Error> {
+        let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "load", "version": "0"}}});
+        let response = http
+            .post(url)
+            .header("accept", "application/json, text/event-stream")
+            .json(&init)
+            .send()
+            .await?
+            .error_for_status()?;
+        let id = response.headers()["mcp-session-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        response.text().await?;
+        let session = Self {
+            http,
+            url: url.to_owned(),
+            id,
+        };
+        session
+            .post(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(session)
+    }
+
+    fn post(&self, body: &Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(&self.url)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-session-id", &self.id)
+            .header("mcp-protocol-version", "2025-11-25")
+            .json(body)
+    }
+
+    async fn call(&self, id: u64, name: &str, arguments: Value) -> Result<Value, reqwest::Error> {
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": name, "arguments": arguments}});
+        let text = self
+            .post(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        Ok(message_of(&text))
+    }
+
+    async fn close(self) {
+        let _ = self
+            .http
+            .delete(&self.url)
+            .header("mcp-session-id", &self.id)
+            .send()
+            .await;
+    }
+}
+
+/// Waits (up to 10 s) for the server's descriptor count to come back to `baseline`.
+async fn settle_fds(pid: u32, baseline: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, fds, _) = proc_stats(pid);
+        if fds <= baseline || Instant::now() > deadline {
+            return fds;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_load_every_answer_matches_its_request() {
+    let calls = env_usize("LOAD_CALLS", 500);
+    let clients = env_usize("LOAD_CLIENTS", 10).max(1);
+    let max_growth_kb = env_usize("LOAD_MAX_RSS_GROWTH_MB", 64) as u64 * 1024;
+    let server = HttpServer::start().await;
+    let pid = server.pid();
+    let (rss_start, fds_start, threads_start) = proc_stats(pid);
+
+    let next = Arc::new(AtomicUsize::new(0));
+    let warm_at = calls / 10;
+    let warm = Arc::new(std::sync::Mutex::new(None));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let next = next.clone();
+        let warm = warm.clone();
+        let url = server.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            let session = Session::open(http, &url).await.expect("session");
+            let mut done = 0usize;
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= calls {
+                    break;
+                }
+                if n == warm_at {
+                    *warm.lock().unwrap() = Some(proc_stats(pid));
+                }
+                let text = format!("c{client}-n{n}");
+                let answer = session
+                    .call(n as u64 + 1, "SampleKit_Echo", json!({"text": text}))
+                    .await
+                    .unwrap_or_else(|e| panic!("call {n}: {e}"));
+                assert_eq!(answer["id"], json!(n as u64 + 1), "{answer}");
+                assert_eq!(
+                    answer["result"]["structuredContent"]["result"], text,
+                    "{answer}"
+                );
+                done += 1;
+            }
+            session.close().await;
+            done
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("client task");
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(total, calls);
+    let fds_end = settle_fds(pid, fds_start).await;
+    let (rss_end, _, threads_end) = proc_stats(pid);
+    let (rss_warm, fds_warm, _) = warm.lock().unwrap().unwrap_or((rss_start, fds_start, 0));
+    eprintln!(
+        "http load: {calls} calls from {clients} clients in {elapsed:?} ({:.0}/s); server RSS {rss_start} KiB at start, \
+         {rss_warm} KiB after {warm_at} calls, {rss_end} KiB at the end; fds {fds_start} -> {fds_warm} (under load) -> {fds_end}; \
+         threads {threads_start} -> {threads_end}",
+        calls as f64 / elapsed.as_secs_f64()
+    );
+    assert!(
+        fds_end <= fds_start,
+        "descriptor leak: {fds_start} -> {fds_end}"
+    );
+    assert!(
+        rss_end <= rss_warm + max_growth_kb,
+        "RSS grew from {rss_warm} KiB to {rss_end} KiB"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_disconnecting_mid_call_leave_nothing_behind() {
+    let server = HttpServer::start().await;
+    let pid = server.pid();
+    let http = reqwest::Client::new();
+    let session = Session::open(http.clone(), &server.url).await.unwrap();
+    let (_, fds_start, _) = proc_stats(pid);
+    for i in 0..20u64 {
+        // A fresh client per call, dropped while the tool sleeps.
+        let quitter = reqwest::Client::builder()
+            .timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let s = Session {
+            http: quitter,
+            url: server.url.clone(),
+            id: session.id.clone(),
+        };
+        let result = s
+            .call(100 + i, "LoadKit_SleepMs", json!({"ms": 60_000}))
+            .await;
+        assert!(result.is_err(), "the client gave up");
+    }
+    // The server still answers, and the abandoned calls released their connections.
+    let answer = session
+        .call(1, "SampleKit_Echo", json!({"text": "still here"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["result"]["structuredContent"]["result"],
+        "still here"
+    );
+    session.close().await;
+    drop(http);
+    let fds_end = settle_fds(pid, fds_start).await;
+    assert!(
+        fds_end <= fds_start,
+        "descriptor leak: {fds_start} -> {fds_end}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_load_exits_cleanly() {
+    let mut server = HttpServer::start().await;
+    let pid = server.pid();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let ok = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for client in 0..8 {
+        let url = server.url.clone();
+        let ok = ok.clone();
+        tasks.push(tokio::spawn(async move {
+            let Ok(session) = Session::open(reqwest::Client::new(), &url).await else {
+                return;
+            };
+            for n in 0..10_000u64 {
+                let tool = if n % 5 == 0 {
+                    "LoadKit_SleepMs"
+                } else {
+                    "SampleKit_Echo"
+                };
+                let args = if n % 5 == 0 {
+                    json!({"ms": 20})
+                } else {
+                    json!({"text": format!("{client}-{n}")})
+                };
+                match session.call(n + 1, tool, args).await {
+                    Ok(answer) => {
+                        // Every answer that arrives is a correct one.
+                        assert_eq!(answer["id"], json!(n + 1), "{answer}");
+                        ok.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    while ok.load(Ordering::Relaxed) < 200 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(15), server.child.wait())
+        .await
+        .expect("the server exits after SIGTERM")
+        .unwrap();
+    stop.notify_waiters();
+    for task in tasks {
+        task.await.expect("no client assertion failed");
+    }
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(server.child.stderr.as_mut().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(exit.success(), "{exit:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+async fn stdio_loop(
+    mut write: impl tokio::io::AsyncWrite + Unpin,
+    read: impl tokio::io::AsyncRead + Unpin,
+    calls: usize,
+) {
+    let mut lines = BufReader::new(read).lines();
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "load", "version": "0"}}});
+    write
+        .write_all(format!("{init}\n").as_bytes())
+        .await
+        .unwrap();
+    lines.next_line().await.unwrap().unwrap();
+    write
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+        .await
+        .unwrap();
+    for n in 1..=calls {
+        let line = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"tools/call\",\"params\":{{\"name\":\"SampleKit_Echo\",\"arguments\":{{\"text\":\"s{n}\"}}}}}}\n"
+        );
+        write.write_all(line.as_bytes()).await.unwrap();
+        let answer: Value =
+            serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+        assert_eq!(answer["id"], json!(n), "{answer}");
+        assert_eq!(
+            answer["result"]["structuredContent"]["result"],
+            format!("s{n}")
+        );
+    }
+}
+
+#[tokio::test]
+async fn stdio_process_tight_loop() {
+    let calls = env_usize("LOAD_STDIO_CALLS", 1_000);
+    let max_growth_kb = env_usize("LOAD_MAX_RSS_GROWTH_MB", 64) as u64 * 1024;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp_stdio_sample"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let warm = calls / 10;
+    let mut lines = BufReader::new(stdout);
+    // Warm up with a tenth of the calls, then measure the rest.
+    let started = Instant::now();
+    let (tx, rx) = (&mut stdin, &mut lines);
+    stdio_loop_counted(tx, rx, 0, warm).await;
+    let (rss_warm, fds_warm, _) = proc_stats(pid);
+    stdio_loop_counted(&mut stdin, &mut lines, warm, calls).await;
+    let (rss_end, fds_end, _) = proc_stats(pid);
+    let elapsed = started.elapsed();
+    eprintln!(
+        "stdio load: {calls} calls in {elapsed:?} ({:.0}/s); server RSS {rss_warm} KiB after {warm} calls, {rss_end} KiB at the end; fds {fds_warm} -> {fds_end}",
+        calls as f64 / elapsed.as_secs_f64()
+    );
+    assert!(fds_end <= fds_warm, "descriptor leak");
+    assert!(
+        rss_end <= rss_warm + max_growth_kb,
+        "RSS grew from {rss_warm} to {rss_end} KiB"
+    );
+    drop(stdin);
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits on EOF")
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Calls `from+1..=to` (initializing first when `from` is 0) over a line stream.
+async fn stdio_loop_counted<W, R>(write: &mut W, lines: &mut R, from: usize, to: usize)
+where
+    W: tokio::io::AsyncWrite + Unpin,
+    R: tokio::io::AsyncBufRead + Unpin,
+{
+    let mut line = String::new();
+    if from == 0 {
+        let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "load", "version": "0"}}});
+        write
+            .write_all(format!("{init}\n").as_bytes())
+            .await
+            .unwrap();
+        lines.read_line(&mut line).await.unwrap();
+        write
+            .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+            .await
+            .unwrap();
+    }
+    for n in from + 1..=to {
+        let request = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"tools/call\",\"params\":{{\"name\":\"SampleKit_Echo\",\"arguments\":{{\"text\":\"s{n}\"}}}}}}\n"
+        );
+        write.write_all(request.as_bytes()).await.unwrap();
+        line.clear();
+        lines.read_line(&mut line).await.unwrap();
+        let answer: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(answer["id"], json!(n), "{answer}");
+        assert_eq!(
+            answer["result"]["structuredContent"]["result"],
+            format!("s{n}")
+        );
+    }
+}
+
+#[test]
+fn stdio_in_process_leaves_no_task_behind() {
+    let calls = env_usize("LOAD_STDIO_CALLS", 1_000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let baseline = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        let catalog = Arc::new(
+            arcade_tdk::Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap(),
+        );
+        let options = arcade_tdk::serve::mcp::McpOptions::new("s", "1").with_environment(Arc::new(
+            arcade_tdk::serve::local::LocalEnvironment::from_vars([("A", "b")]),
+        ));
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (sr, sw) = tokio::io::split(server);
+        let task = tokio::spawn(arcade_tdk::serve::mcp::serve_io(catalog, options, sr, sw));
+        let (read, write) = tokio::io::split(client);
+        stdio_loop(write, read, calls).await;
+        // The client halves are dropped: the server ends.
+        tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("the server ends")
+            .expect("no panic")
+            .expect("clean end");
+        // Tasks finish asynchronously; give them a moment.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+            > baseline
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks(),
+            baseline,
+            "tasks left behind"
+        );
+    });
+}
