@@ -600,6 +600,7 @@ impl Cli {
             Command::Tools(_) | Command::Call(_) | Command::Auth(_) => "warn",
         };
         init_logging(cli.log_level.as_deref(), default_level, io.err_is_terminal);
+        install_panic_hook();
 
         let code = match cli.command {
             Command::Tools(args) => self.tools(args, &extras, &mut io),
@@ -767,6 +768,25 @@ fn command(toolkit: &Toolkit) -> clap::Command {
         cmd = cmd.version(leak(v)).propagate_version(true);
     }
     cmd
+}
+
+/// Replaces Rust's default panic hook, which prints a panic's message to stderr: a tool's
+/// panic message may quote its token or secrets. The executor already reports the
+/// message, with the context's secrets redacted, in the tool error's
+/// `developer_message`; the log gets only where the panic happened.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                .unwrap_or_else(|| "an unknown location".to_owned());
+            tracing::error!(
+                "panic at {location}; its message is left out of the log (a tool's panic is reported, redacted, in its error)"
+            );
+        }));
+    });
 }
 
 /// Installs the stderr logger (once per process; later calls keep the first).

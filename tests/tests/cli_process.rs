@@ -165,6 +165,27 @@ fn call_without_its_secret_is_a_tool_error() {
 }
 
 #[test]
+fn a_tool_panic_message_stays_out_of_the_log() {
+    // The sample kit's Fail panics with `secret=hunter2`.
+    let done = run(
+        &["call", "Fail", "--input", r#"{"kind": "valueerror"}"#],
+        &[],
+    );
+    assert_eq!(done.code, 1, "{}", done.stderr);
+    assert!(!done.stderr.contains("hunter2"), "stderr: {}", done.stderr);
+    assert!(
+        done.stderr.contains("panic at"),
+        "the location is logged: {}",
+        done.stderr
+    );
+    assert!(
+        done.stdout.contains("TOOL_RUNTIME_FATAL"),
+        "{}",
+        done.stdout
+    );
+}
+
+#[test]
 fn logs_go_to_stderr_only() {
     let run = run(
         &["--log-level", "trace", "tools", "--format", "anthropic"],
