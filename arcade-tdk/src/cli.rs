@@ -471,6 +471,9 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
+        // A program's own entry point: its panic hook is ours to set (not so for
+        // `run_with_output`, which tests and embedders call).
+        install_panic_hook();
         // Not locked: the servers write to stdout (MCP over stdio) and stderr (logs) from
         // other threads while this one waits.
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
@@ -600,7 +603,6 @@ impl Cli {
             Command::Tools(_) | Command::Call(_) | Command::Auth(_) => "warn",
         };
         init_logging(cli.log_level.as_deref(), default_level, io.err_is_terminal);
-        install_panic_hook();
 
         let code = match cli.command {
             Command::Tools(args) => self.tools(args, &extras, &mut io),
@@ -770,11 +772,19 @@ fn command(toolkit: &Toolkit) -> clap::Command {
     cmd
 }
 
-/// Replaces Rust's default panic hook, which prints a panic's message to stderr: a tool's
-/// panic message may quote its token or secrets. The executor already reports the
-/// message, with the context's secrets redacted, in the tool error's
-/// `developer_message`; the log gets only where the panic happened.
-fn install_panic_hook() {
+/// Replaces the process's panic hook (by default Rust's, which prints a panic's message
+/// to stderr) with one that logs only where the panic happened: a tool's panic message
+/// may quote its token or secrets. The executor already reports the message, with the
+/// context's secrets redacted, in the tool error's `developer_message`.
+///
+/// [`Cli::run`] and [`Cli::run_with`] call it; a program that embeds the runtime (or
+/// calls [`Cli::run_with_output`]) calls it itself if it wants it. Only the first call
+/// has an effect.
+///
+/// ```
+/// arcade_tdk::cli::install_panic_hook();
+/// ```
+pub fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {

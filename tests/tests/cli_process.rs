@@ -26,6 +26,8 @@ fn cli_child() {
         return;
     };
     let args: Vec<String> = serde_json::from_str(&args).unwrap();
+    // As a toolkit binary's `cli::run` does.
+    arcade_tdk::cli::install_panic_hook();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     out.write_all(MARK.as_bytes()).unwrap();
     out.flush().unwrap();
