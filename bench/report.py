@@ -35,6 +35,36 @@ def ratio(peer, ours, higher_is_better=False):
     return f"{r:.1f}×"
 
 
+def pagerduty_row(R):
+    """The PagerDuty listing row, or None when it was not run."""
+    o, p = R.get(("pagerduty", "ours")), R.get(("pagerduty", "python"))
+    if not o:
+        return None
+    om, pm = o.get("list_ms_median"), (p or {}).get("list_ms_median")
+    return (
+        f"| PagerDuty: list all of {o['incidents']:,} incidents from the fake, {o['latency_ms']} ms added per "
+        f"request, rate limit {o['rate_limit']} (median of {len(o['runs_ms'])}; 429s ours / Python: "
+        f"{o['rate_limit_429s']} / {(p or {}).get('rate_limit_429s', '–')}) — our client (`get_all`, "
+        f"{o['page_concurrency']} pages at a time once `total` is known) vs `pagerduty` `iter_all` | "
+        f"{fmt(om, 'ms')} | {fmt(pm, 'ms')} | {ratio(pm, om)} | – | – | ≥ 3× faster, no 429 for ours |"
+    )
+
+
+def update_pagerduty(R, out):
+    """Puts the PagerDuty row into an existing BENCHMARKS.md table, leaving the rest as is."""
+    row = pagerduty_row(R)
+    text = open(out).read()
+    lines = text.split("\n")
+    idx = [i for i, line in enumerate(lines) if line.startswith("| PagerDuty:")]
+    if idx:
+        lines[idx[0]] = row
+    else:
+        compile_rows = [i for i, line in enumerate(lines) if line.startswith("| compile")]
+        table = [i for i, line in enumerate(lines) if line.startswith("|")]
+        lines.insert(compile_rows[0] if compile_rows else table[-1] + 1, row)
+    open(out, "w").write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
@@ -42,8 +72,13 @@ def main():
     ap.add_argument("--command", required=True)
     ap.add_argument("--machine", required=True)
     ap.add_argument("--peers", required=True)
+    ap.add_argument("--only-pagerduty", action="store_true",
+                    help="replace just the PagerDuty row of an existing table (BENCH_ONLY=pagerduty)")
     a = ap.parse_args()
     R = load(a.results)
+    if a.only_pagerduty:
+        update_pagerduty(R, a.out)
+        return
     g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
 
     lines = [
@@ -82,6 +117,10 @@ def main():
             + " / ".join(fmt(x, "MB") for x in prss) + " | "
             + ratio(prss[-1], rss[-1]) + " | | | ≥ 5× less, flat |"
         )
+
+    pd = pagerduty_row(R)
+    if pd:
+        lines.append(pd)
 
     comp = R.get(("compile", "ours"))
     if comp:

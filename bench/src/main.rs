@@ -15,6 +15,16 @@
 //!   wrapper` does (`wrapper/echo json->json`), in batches of 1000, for machines where
 //!   building criterion's dependencies is not wanted.
 //!
+//! * `arcade-bench pagerduty [--incidents N] [--latency-ms MS] [--rate-limit N]
+//!   [--rate-window-ms MS] [--runs N] [--concurrency N] [-- PEER CMD...]` starts the fake
+//!   PagerDuty (`tools_pagerduty::sandbox`) with `N` extra incidents, a fixed latency per
+//!   request and a rate limit (at most `--rate-limit` requests per rolling
+//!   `--rate-window-ms`), then times listing every incident with our client
+//!   (`Session::get_all`, pages fetched `--concurrency` at a time once `total` is known)
+//!   and, when given, with the peer command run with the sandbox URL as its last argument
+//!   (it prints `{"count": N, "secs": S}`), alternately, `--runs` times each. Reports
+//!   medians and the 429s each side caused.
+//!
 //! Each prints one JSON object on stdout. The client is deliberately plain: blocking
 //! std I/O, a hand-written HTTP/1.1 exchange, no async runtime, so its own cost per
 //! call stays far below the servers'.
@@ -40,7 +50,10 @@ fn main() -> ExitCode {
         Some("stdio") => stdio(&args[1..]),
         Some("http") => http(&args[1..]),
         Some("wrapper") => wrapper(&args[1..]),
-        _ => Err("usage: arcade-bench stdio|http|wrapper ... (see the crate docs)".into()),
+        Some("pagerduty") => pagerduty(&args[1..]),
+        _ => {
+            Err("usage: arcade-bench stdio|http|wrapper|pagerduty ... (see the crate docs)".into())
+        }
     };
     match result {
         Ok(report) => {
@@ -620,5 +633,96 @@ fn wrapper(args: &[String]) -> Result<Value, Error> {
         "call_us_median": quantile(&per_call, 0.5),
         "call_us_p99": quantile(&per_call, 0.99),
         "output": serde_json::from_str::<Value>(&out)?,
+    }))
+}
+
+fn pagerduty(args: &[String]) -> Result<Value, Error> {
+    use tools_pagerduty::client::{Credential, PagerDutyClient, Query};
+    use tools_pagerduty::sandbox::Sandbox;
+    let opts = Opts::parse(args)?;
+    let extra = opts.num("incidents", 5000)?;
+    let latency = Duration::from_millis(opts.num("latency-ms", 20)?);
+    let limit = opts.num("rate-limit", 25)?;
+    let window = Duration::from_millis(opts.num("rate-window-ms", 100)?);
+    let runs = opts.num("runs", 5)?.max(1);
+    let concurrency = opts.num("concurrency", 4)? as usize;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let sandbox = rt.block_on(
+        Sandbox::builder()
+            .extra_incidents(extra as usize)
+            .latency(latency)
+            .rate_limit(limit as u32, window)
+            .start(),
+    );
+    let url = sandbox.base_url();
+    // `extra` incidents on top of the 30 seeded ones.
+    let expected = extra + 30;
+    let settle = || std::thread::sleep(window + Duration::from_millis(50));
+    let (mut ours, mut peer) = (Vec::new(), Vec::new());
+    let (mut ours_429, mut peer_429) = (0, 0);
+    let mut ours_requests = 0;
+    for _ in 0..runs {
+        settle();
+        let before = sandbox.rate_limit_violations();
+        let requests_before = sandbox.requests().len();
+        let t = Instant::now();
+        let all = rt.block_on(async {
+            let session = PagerDutyClient::builder()
+                .base_url(url.parse()?)
+                .page_concurrency(concurrency)
+                .build()?
+                .session(Credential::oauth("bench-token"), None);
+            session
+                .get_all("/incidents", "incidents", &Query::new(), 10_000)
+                .await
+                .map_err(|e| Error::from(e.to_string()))
+        })?;
+        ours.push(t.elapsed().as_secs_f64());
+        ours_429 += sandbox.rate_limit_violations() - before;
+        ours_requests = sandbox.requests().len() - requests_before;
+        if all.items.len() as u64 != expected {
+            return Err(format!("ours listed {} of {expected}", all.items.len()).into());
+        }
+        if !opts.rest.is_empty() {
+            settle();
+            let before = sandbox.rate_limit_violations();
+            let out = Command::new(&opts.rest[0])
+                .args(&opts.rest[1..])
+                .arg(&url)
+                .stderr(Stdio::inherit())
+                .output()?;
+            if !out.status.success() {
+                return Err(format!("the peer failed: {}", out.status).into());
+            }
+            let v: Value = serde_json::from_slice(&out.stdout)?;
+            if v["count"].as_u64() != Some(expected) {
+                return Err(format!("the peer listed {} of {expected}", v["count"]).into());
+            }
+            peer.push(v["secs"].as_f64().ok_or("the peer printed no secs")?);
+            peer_429 += sandbox.rate_limit_violations() - before;
+        }
+        sandbox.clear_requests();
+    }
+    let side = |xs: Vec<f64>, violations: u64| {
+        let xs = sorted(xs);
+        json!({
+            "list_ms_median": quantile(&xs, 0.5) * 1e3,
+            "list_ms_p99": quantile(&xs, 0.99) * 1e3,
+            "runs_ms": xs.iter().map(|x| (x * 1e4).round() / 10.0).collect::<Vec<_>>(),
+            "rate_limit_429s": violations,
+        })
+    };
+    let mut ours = side(ours, ours_429);
+    ours["requests_per_listing"] = json!(ours_requests);
+    ours["page_concurrency"] = json!(concurrency);
+    Ok(json!({
+        "incidents": expected,
+        "latency_ms": latency.as_millis() as u64,
+        "rate_limit": format!("{limit} requests per rolling {} ms", window.as_millis()),
+        "ours": ours,
+        "python": if peer.is_empty() { Value::Null } else { side(peer, peer_429) },
     }))
 }

@@ -328,3 +328,61 @@ fn regions_and_overrides() {
     let err = PagerDutyClient::for_context(&ctx).unwrap_err();
     assert!(err.message().contains("refusing"));
 }
+
+#[tokio::test]
+async fn builder_seeds_incidents_and_get_all_lists_them_within_the_rate_limit() {
+    let sb = Sandbox::builder()
+        .extra_incidents(470)
+        .latency(Duration::from_millis(5))
+        .rate_limit(20, Duration::from_millis(100))
+        .start()
+        .await;
+    let session = PagerDutyClient::builder()
+        .base_url(sb.base_url().parse().unwrap())
+        .page_concurrency(3)
+        .build()
+        .unwrap()
+        .session(Credential::oauth("t"), None);
+    let all = session
+        .get_all("/incidents", "incidents", &Query::new(), 10_000)
+        .await
+        .unwrap();
+    assert_eq!(all.total, Some(500));
+    assert_eq!(all.items.len(), 500);
+    assert!(!all.truncated);
+    assert_eq!(all.items[499]["id"], "PINCX00470");
+    assert_eq!(all.items[499]["incident_number"], 500);
+    assert_eq!(count(&sb, "/incidents"), 5);
+    assert_eq!(sb.rate_limit_violations(), 0);
+}
+
+#[tokio::test]
+async fn builder_rate_limit_answers_429_and_counts_violations() {
+    let sb = Sandbox::builder()
+        .rate_limit(2, Duration::from_secs(60))
+        .start()
+        .await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let r = http
+            .get(format!("{}/teams", sb.base_url()))
+            .header("authorization", "Bearer t")
+            .send()
+            .await
+            .unwrap();
+        statuses.push((
+            r.status().as_u16(),
+            r.headers()["ratelimit-reset"].to_str().unwrap().to_owned(),
+        ));
+    }
+    assert_eq!(statuses[0].0, 200);
+    assert_eq!(statuses[1].0, 200);
+    assert_eq!(statuses[2], (429, "1".to_owned()));
+    assert_eq!(statuses[3].0, 429);
+    assert_eq!(sb.rate_limit_violations(), 2);
+    // The default sandbox has neither a limit nor extra incidents.
+    let plain = Sandbox::start().await;
+    assert_eq!(plain.rate_limit_violations(), 0);
+    assert!(plain.incident("PINCX00001").is_none());
+}

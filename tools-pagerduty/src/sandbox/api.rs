@@ -54,7 +54,7 @@ fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
 }
 
 /// Classic pagination, as PagerDuty does it.
-fn paginate(items: Vec<Value>, key: &str, q: &Q<'_>) -> Reply {
+fn paginate<T: std::borrow::Borrow<Value>>(items: Vec<T>, key: &str, q: &Q<'_>) -> Reply {
     let limit = q
         .get("limit")
         .and_then(|l| l.parse::<usize>().ok())
@@ -68,7 +68,12 @@ fn paginate(items: Vec<Value>, key: &str, q: &Q<'_>) -> Reply {
         return bad(&["Offset + limit must be less than or equal to 10000"]);
     }
     let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|v| v.borrow().clone())
+        .collect();
     let more = offset + page.len() < total;
     let total = (q.get("total") == Some("true")).then_some(total);
     (
@@ -374,7 +379,7 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
             let users = q.all("user_ids");
             let since = q.get("since").unwrap_or_default();
             let until = q.get("until").unwrap_or_default();
-            let mut items: Vec<Value> = db
+            let mut items: Vec<&Value> = db
                 .incidents
                 .iter()
                 .filter(|i| statuses.is_empty() || statuses.contains(&str_of(i, "status")))
@@ -393,7 +398,6 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
                     q.get("incident_key")
                         .is_none_or(|k| str_of(i, "incident_key") == k)
                 })
-                .cloned()
                 .collect();
             if q.get("sort_by") == Some("created_at:desc") {
                 items.reverse();

@@ -10,6 +10,11 @@
 //! Faults can be injected ([`Fault`]): 429 with `ratelimit-reset`, 5xx, 401, 403, 402,
 //! 404, slow and malformed responses. Every request is recorded ([`Sandbox::requests`]).
 //!
+//! For benchmarks, [`Sandbox::builder`] can seed extra incidents, add a fixed latency to
+//! every request and enforce a rate limit (at most N requests in any rolling window;
+//! the rest answer 429 with `ratelimit-reset` and are counted, see
+//! [`Sandbox::rate_limit_violations`]). [`Sandbox::start`] does none of these.
+//!
 //! Credentials: any `Bearer` token or `Token token=` key is accepted. `/users/me` is
 //! Alice (PUSR001) unless the token contains another user's ID (e.g. `tok-PUSR003`); a
 //! credential starting with `acct` is account-level (no user: `/users/me` answers 400); a
@@ -200,6 +205,71 @@ struct Inner {
     db: Db,
     faults: Vec<FaultRule>,
     requests: Vec<RecordedRequest>,
+    options: Options,
+    /// When the requests of the last rolling window arrived (with a rate limit only).
+    window: std::collections::VecDeque<std::time::Instant>,
+    violations: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Options {
+    latency: Duration,
+    rate_limit: Option<(u32, Duration)>,
+}
+
+/// Options of a sandbox for benchmarks ([`Sandbox::builder`]).
+#[derive(Clone, Debug, Default)]
+pub struct SandboxBuilder {
+    extra_incidents: usize,
+    options: Options,
+}
+
+impl SandboxBuilder {
+    /// Seeds `n` more incidents (copies of the 30 seeded ones with IDs `PINCX00001`...,
+    /// numbers from 31), appended after them.
+    pub fn extra_incidents(mut self, n: usize) -> Self {
+        self.extra_incidents = n;
+        self
+    }
+
+    /// Delays every response by `latency` (before it is computed).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.options.latency = latency;
+        self
+    }
+
+    /// Answers 429 (`ratelimit-reset: 1`) to a request when `max` requests already
+    /// arrived within the last `window` (429s do not count towards the limit), and
+    /// counts it ([`Sandbox::rate_limit_violations`]).
+    pub fn rate_limit(mut self, max: u32, window: Duration) -> Self {
+        self.options.rate_limit = Some((max.max(1), window));
+        self
+    }
+
+    /// Starts the sandbox on `127.0.0.1:0` in the current Tokio runtime.
+    pub async fn start(self) -> Sandbox {
+        let mut db = seed::seed(time::OffsetDateTime::now_utc());
+        add_incidents(&mut db, self.extra_incidents);
+        Sandbox::serve(db, self.options).await
+    }
+}
+
+fn add_incidents(db: &mut Db, n: usize) {
+    let base = db.incidents.len();
+    if base == 0 {
+        return;
+    }
+    for k in 0..n {
+        let mut inc = db.incidents[k % base].clone();
+        let id = format!("PINCX{:05}", k + 1);
+        let number = (base + k + 1) as u64;
+        inc["id"] = json!(id);
+        inc["incident_number"] = json!(number);
+        inc["incident_key"] = json!(format!("seed-{id}"));
+        inc["self"] = json!(format!("https://api.pagerduty.com/incidents/{id}"));
+        inc["html_url"] = json!(format!("https://acme.pagerduty.com/incidents/{id}"));
+        db.incidents.push(inc);
+    }
 }
 
 type Shared = Arc<Mutex<Inner>>;
@@ -220,14 +290,35 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Starts a sandbox on `127.0.0.1:0` in the current Tokio runtime.
     pub async fn start() -> Self {
+        Self::serve(
+            seed::seed(time::OffsetDateTime::now_utc()),
+            Options::default(),
+        )
+        .await
+    }
+
+    /// A sandbox with benchmark options: extra incidents, latency, a rate limit.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// How many requests were answered 429 because of the builder's rate limit.
+    pub fn rate_limit_violations(&self) -> u64 {
+        self.lock().violations
+    }
+
+    async fn serve(db: Db, options: Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("a local address");
         let inner = Arc::new(Mutex::new(Inner {
-            db: seed::seed(time::OffsetDateTime::now_utc()),
+            db,
             faults: Vec::new(),
             requests: Vec::new(),
+            options,
+            window: std::collections::VecDeque::new(),
+            violations: 0,
         }));
         let app = axum::Router::new()
             .fallback(handle)
@@ -413,10 +504,31 @@ async fn handle(
         response_status: 0,
         response_body: None,
     };
-    let (fault, index) = {
+    let (fault, index, limited, latency) = {
         let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
         guard.requests.push(recorded.clone());
         let index = guard.requests.len() - 1;
+        let latency = guard.options.latency;
+        let limited = match guard.options.rate_limit {
+            Some((limit, window)) => {
+                let now = std::time::Instant::now();
+                while guard
+                    .window
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window)
+                {
+                    guard.window.pop_front();
+                }
+                if guard.window.len() >= limit as usize {
+                    guard.violations += 1;
+                    true
+                } else {
+                    guard.window.push_back(now);
+                    false
+                }
+            }
+            None => false,
+        };
         let rule = guard.faults.iter_mut().find(|r| {
             r.remaining > 0 && r.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
         });
@@ -424,7 +536,7 @@ async fn handle(
             r.remaining -= 1;
             r.fault.clone()
         });
-        (fault, index)
+        (fault, index, limited, latency)
     };
     let finish = |status: u16, headers: &[(&str, String)], body: String| {
         let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -434,6 +546,19 @@ async fn handle(
         }
         respond(status, headers, body)
     };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    if limited {
+        return finish(
+            429,
+            &[
+                ("ratelimit-reset", "1".into()),
+                ("ratelimit-remaining", "0".into()),
+            ],
+            error_body("Rate Limit Exceeded", 2020, &[]).to_string(),
+        );
+    }
     match fault {
         Some(Fault::RateLimit { reset_secs, .. }) => {
             return finish(
