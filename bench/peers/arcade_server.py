@@ -1,6 +1,7 @@
 """Peer server for bench/run: Arcade's Python `arcade-mcp-server` serving the same
-12-tool sample toolkit as `examples/examples/sample_kit.rs` (sample_kit.py is a copy of
-/work/shared/reference/arcade-wire/sample_kit.py). The benchmark calls `SampleKit_Echo`.
+12-tool sample toolkit as `examples/examples/sample_kit.rs` (Arcade's own
+`tests/fixtures/arcade-wire/sample_kit.py`, imported from there). The benchmark calls
+`SampleKit_Echo`.
 
 Usage: python arcade_server.py [stdio|http] [port]
 Run with ARCADE_USAGE_TRACKING=0 (bench/run sets it): otherwise every call spawns a
@@ -10,7 +11,12 @@ telemetry subprocess.
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(
+    0,
+    os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures", "arcade-wire"
+    ),
+)
 
 import sample_kit  # noqa: E402
 from arcade_mcp_server import MCPApp  # noqa: E402
