@@ -45,7 +45,9 @@ def pagerduty_row(R):
         f"| PagerDuty: list all of {o['incidents']:,} incidents from the fake, {o['latency_ms']} ms added per "
         f"request, rate limit {o['rate_limit']} (median of {len(o['runs_ms'])}; 429s ours / Python: "
         f"{o['rate_limit_429s']} / {(p or {}).get('rate_limit_429s', '–')}) — our client (`get_all`, "
-        f"{o['page_concurrency']} pages at a time once `total` is known) vs `pagerduty` `iter_all` | "
+        f"{o['page_concurrency']} pages at a time once `total` is known"
+        + (f", paced to {o['client_rate_limit']} requests per window" if o.get("client_rate_limit") else "")
+        + ") vs `pagerduty` `iter_all` | "
         f"{fmt(om, 'ms')} | {fmt(pm, 'ms')} | {ratio(pm, om)} | – | – | ≥ 3× faster, no 429 for ours |"
     )
 
@@ -108,15 +110,37 @@ def main():
         errs = (g(f"http{c}", "ours", "errors"), g(f"http{c}", "python", "errors"))
         if any(e for e in errs if e):
             lines.append(f"| Streamable HTTP: errors, {c} client(s) | {errs[0]} | {errs[1]} | | | | no errors |")
-    rss = [g(f"http{c}", "ours", "rss_kb") for c in (1, 16, 64)]
-    prss = [g(f"http{c}", "python", "rss_kb") for c in (1, 16, 64)]
+    runs = ["http1", "http16", "http64"]
+    runs += sorted((k for (k, who) in R if who == "ours" and k.startswith("http64r")),
+                   key=lambda k: int(k[len("http64r"):]))
+    rss = [g(r, "ours", "rss_kb") for r in runs]
+    prss = [g(r, "python", "rss_kb") for r in runs]
     if any(rss):
+        settle = g("http64", "ours", "settle_ms") or 0
+        again = len(runs) - 3
         lines.append(
-            "| Streamable HTTP: resident memory after the 1 / 16 / 64-client runs | "
+            f"| Streamable HTTP: resident memory {settle / 1000:g} s after the 1 / 16 / 64-client runs"
+            + (f", then after {again} more 64-client run(s)" if again else "") + " | "
             + " / ".join(fmt(x, "MB") for x in rss) + " | "
             + " / ".join(fmt(x, "MB") for x in prss) + " | "
-            + ratio(prss[-1], rss[-1]) + " | | | ≥ 5× less, flat |"
+            + ratio(min((p for p in prss[2:] if p), default=None), max(r or 0 for r in rss[2:]))
+            + " (our largest vs Python's smallest after 64 clients) | | | ≥ 5× less, flat |"
         )
+        end = [g(r, "ours", "rss_kb_at_end") for r in runs[2:]]
+        pend = [g(r, "python", "rss_kb_at_end") for r in runs[2:]]
+        if any(end):
+            lines.append(
+                "| Streamable HTTP: resident memory at the end of each 64-client run, before settling | "
+                + " / ".join(fmt(x, "MB") for x in end) + " | "
+                + " / ".join(fmt(x, "MB") for x in pend) + " | "
+                + ratio(min((p for p in pend if p), default=None), max(e or 0 for e in end)) + " | | | |"
+            )
+        hwm, phwm = g(runs[-1], "ours", "hwm_kb"), g(runs[-1], "python", "hwm_kb")
+        if hwm:
+            lines.append(
+                f"| Streamable HTTP: peak resident memory (VmHWM) over all runs | {fmt(hwm, 'MB')} | "
+                f"{fmt(phwm, 'MB')} | {ratio(phwm, hwm)} | | | |"
+            )
 
     pd = pagerduty_row(R)
     if pd:

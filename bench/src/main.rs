@@ -5,10 +5,12 @@
 //!   answer, then (in the last process) times `--calls` sequential `tools/call` of `NAME`
 //!   with `{"text": "hello"}` after `--warmup` calls, and reads the server's resident
 //!   memory from `/proc/PID/status`.
-//! * `arcade-bench http --url URL --tool NAME [--clients N] [--secs S] [--pid PID]`
-//!   runs `N` concurrent Streamable HTTP clients (one keep-alive connection and one MCP
-//!   session each) calling the tool for `S` seconds, and reports calls per second,
-//!   errors, latency percentiles and the server's memory (when `--pid` is given).
+//! * `arcade-bench http --url URL --tool NAME [--clients N] [--secs S] [--pid PID]
+//!   [--settle-ms MS]` runs `N` concurrent Streamable HTTP clients (one keep-alive
+//!   connection and one MCP session each) calling the tool for `S` seconds, and reports
+//!   calls per second, errors, latency percentiles and the server's memory (when `--pid`
+//!   is given): right after the clients closed their sessions and connections, and
+//!   again `MS` later (default 3000), once the server has settled.
 //!
 //! * `arcade-bench wrapper [--calls N]` times one call of a trivial `#[tool]` echo,
 //!   JSON text in to JSON text out, exactly as `cargo bench -p arcade-tdk --bench
@@ -16,11 +18,13 @@
 //!   building criterion's dependencies is not wanted.
 //!
 //! * `arcade-bench pagerduty [--incidents N] [--latency-ms MS] [--rate-limit N]
-//!   [--rate-window-ms MS] [--runs N] [--concurrency N] [-- PEER CMD...]` starts the fake
+//!   [--rate-window-ms MS] [--runs N] [--concurrency N] [--client-rate-limit N]
+//!   [-- PEER CMD...]` starts the fake
 //!   PagerDuty (`tools_pagerduty::sandbox`) with `N` extra incidents, a fixed latency per
 //!   request and a rate limit (at most `--rate-limit` requests per rolling
 //!   `--rate-window-ms`), then times listing every incident with our client
-//!   (`Session::get_all`, pages fetched `--concurrency` at a time once `total` is known)
+//!   (`Session::get_all`, pages fetched `--concurrency` at a time once `total` is known,
+//!   paced by the client to `--client-rate-limit` requests per window when given)
 //!   and, when given, with the peer command run with the sandbox URL as its last argument
 //!   (it prints `{"count": N, "secs": S}`), alternately, `--runs` times each. Reports
 //!   medians and the 429s each side caused.
@@ -485,6 +489,7 @@ fn http(args: &[String]) -> Result<Value, Error> {
     let clients = opts.num("clients", 1)?.max(1);
     let secs = opts.num("secs", 10)?;
     let pid: Option<u32> = opts.get("pid").and_then(|p| p.parse().ok());
+    let settle = Duration::from_millis(opts.num("settle-ms", 3000)?);
 
     let stop = Arc::new(AtomicBool::new(false));
     let barrier = Arc::new(std::sync::Barrier::new(clients as usize + 1));
@@ -557,6 +562,10 @@ fn http(args: &[String]) -> Result<Value, Error> {
         }
     }
     let elapsed = t0.elapsed().as_secs_f64();
+    let (rss_end, _) = pid.map_or((0, 0), memory);
+    if pid.is_some() {
+        std::thread::sleep(settle);
+    }
     let (rss, hwm) = pid.map_or((0, 0), memory);
     let times = sorted(times);
     Ok(json!({
@@ -568,7 +577,9 @@ fn http(args: &[String]) -> Result<Value, Error> {
         "first_error": first_error,
         "call_us_median": quantile(&times, 0.5),
         "call_us_p99": quantile(&times, 0.99),
+        "rss_kb_at_end": rss_end,
         "rss_kb": rss,
+        "settle_ms": settle.as_millis() as u64,
         "hwm_kb": hwm,
     }))
 }
@@ -637,7 +648,7 @@ fn wrapper(args: &[String]) -> Result<Value, Error> {
 }
 
 fn pagerduty(args: &[String]) -> Result<Value, Error> {
-    use tools_pagerduty::client::{Credential, PagerDutyClient, Query};
+    use tools_pagerduty::client::{Credential, PagerDutyClient, Query, RateLimit};
     use tools_pagerduty::sandbox::Sandbox;
     let opts = Opts::parse(args)?;
     let extra = opts.num("incidents", 5000)?;
@@ -646,6 +657,8 @@ fn pagerduty(args: &[String]) -> Result<Value, Error> {
     let window = Duration::from_millis(opts.num("rate-window-ms", 100)?);
     let runs = opts.num("runs", 5)?.max(1);
     let concurrency = opts.num("concurrency", 4)? as usize;
+    // Our client's own pacing, per the same window (0: none, only 429s are handled).
+    let client_limit = opts.num("client-rate-limit", 0)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -670,9 +683,14 @@ fn pagerduty(args: &[String]) -> Result<Value, Error> {
         let requests_before = sandbox.requests().len();
         let t = Instant::now();
         let all = rt.block_on(async {
-            let session = PagerDutyClient::builder()
+            let builder = PagerDutyClient::builder()
                 .base_url(url.parse()?)
-                .page_concurrency(concurrency)
+                .page_concurrency(concurrency);
+            let builder = match client_limit {
+                0 => builder.no_rate_limit(),
+                n => builder.rate_limit(RateLimit::new(n as u32, window)),
+            };
+            let session = builder
                 .build()?
                 .session(Credential::oauth("bench-token"), None);
             session
@@ -718,6 +736,7 @@ fn pagerduty(args: &[String]) -> Result<Value, Error> {
     let mut ours = side(ours, ours_429);
     ours["requests_per_listing"] = json!(ours_requests);
     ours["page_concurrency"] = json!(concurrency);
+    ours["client_rate_limit"] = json!(client_limit);
     Ok(json!({
         "incidents": expected,
         "latency_ms": latency.as_millis() as u64,

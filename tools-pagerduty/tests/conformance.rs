@@ -255,7 +255,7 @@ async fn every_request_is_in_the_openapi_and_every_answer_matches_it() {
             (false, Some(_)) => problems.push(format!("{key}: unexpected request body")),
             (false, None) => {}
         }
-        if let (Some(resp), Some(body)) = (op["response"].as_object(), &req.response_body)
+        if let (Some(resp), Some(body)) = (op["response"].as_object(), &req.response_body())
             && req.response_status == resp["status"].as_u64().unwrap() as u16
         {
             let validator = jsonschema::options()

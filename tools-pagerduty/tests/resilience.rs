@@ -8,7 +8,7 @@ use std::time::Duration;
 use arcade_tdk::TokenKind;
 use common::{call, call_err, none};
 use serde_json::json;
-use tools_pagerduty::client::{Credential, PagerDutyClient, Query, Region, RetryPolicy};
+use tools_pagerduty::client::{Credential, PagerDutyClient, Query, RateLimit, Region, RetryPolicy};
 use tools_pagerduty::sandbox::{Fault, Sandbox};
 
 fn count(sb: &Sandbox, path: &str) -> usize {
@@ -385,4 +385,52 @@ async fn builder_rate_limit_answers_429_and_counts_violations() {
     let plain = Sandbox::start().await;
     assert_eq!(plain.rate_limit_violations(), 0);
     assert!(plain.incident("PINCX00001").is_none());
+}
+
+/// Lists 1,000 incidents 10 pages at a time from a sandbox allowing 8 requests per
+/// 100 ms, with or without the client's own pacing; returns (pages, 429s).
+async fn list_under_a_tight_limit(client_limit: Option<RateLimit>) -> (usize, u64) {
+    let sb = Sandbox::builder()
+        .extra_incidents(970)
+        .latency(Duration::from_millis(2))
+        .rate_limit(8, Duration::from_millis(100))
+        .start()
+        .await;
+    let builder = PagerDutyClient::builder()
+        .base_url(sb.base_url().parse().unwrap())
+        .page_concurrency(10);
+    let builder = match client_limit {
+        Some(limit) => builder.rate_limit(limit),
+        None => builder.no_rate_limit(),
+    };
+    let all = builder
+        .build()
+        .unwrap()
+        .session(Credential::oauth("t"), None)
+        .get_all("/incidents", "incidents", &Query::new(), 10_000)
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 1000);
+    assert_eq!(all.items[999]["incident_number"], 1000);
+    (count(&sb, "/incidents"), sb.rate_limit_violations())
+}
+
+#[tokio::test]
+async fn client_pacing_keeps_concurrent_pages_under_the_limit() {
+    // Paced to one request less than the server allows (arrivals jitter a little).
+    let (requests, violations) =
+        list_under_a_tight_limit(Some(RateLimit::new(7, Duration::from_millis(100)))).await;
+    assert_eq!((requests, violations), (10, 0));
+    // Unpaced, ten pages at once cross the limit; the 429s are waited out and retried.
+    let (requests, violations) = list_under_a_tight_limit(None).await;
+    assert!(violations > 0, "no 429 without pacing");
+    assert_eq!(requests, 10 + violations as usize);
+}
+
+#[test]
+fn pacing_defaults_to_pagerduty_documented_limit() {
+    assert_eq!(RateLimit::default(), RateLimit::PAGERDUTY_REST);
+    assert_eq!(RateLimit::PAGERDUTY_REST.requests(), 960);
+    assert_eq!(RateLimit::PAGERDUTY_REST.per(), Duration::from_secs(60));
+    assert_eq!(RateLimit::new(0, Duration::from_secs(1)).requests(), 1);
 }

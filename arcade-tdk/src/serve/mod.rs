@@ -4,6 +4,8 @@
 pub mod local;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(any(feature = "mcp", feature = "worker"))]
+mod memory;
 #[cfg(feature = "worker")]
 pub mod worker;
 

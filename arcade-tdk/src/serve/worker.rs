@@ -64,6 +64,7 @@ use serde_json::{Map, Value, json};
 use crate::catalog::Catalog;
 use crate::context::ToolContext;
 use crate::executor::{self, ToolCallOutput};
+use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 
 /// The environment variable holding the worker secret.
 pub const WORKER_SECRET_ENV: &str = "ARCADE_WORKER_SECRET";
@@ -213,13 +214,15 @@ pub fn worker_router(catalog: Arc<Catalog>, secret: WorkerSecret) -> Router {
         .with_state(state)
 }
 
-/// Serves the worker routes on `listener` until `shutdown` completes.
+/// Serves the worker routes on `listener` until `shutdown` completes. As with the MCP
+/// server, the heap that closed connections freed is given back to the system.
 pub async fn serve_worker(
     listener: tokio::net::TcpListener,
     catalog: Arc<Catalog>,
     secret: WorkerSecret,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let listener = TrimOnClose::new(listener, TRIM_DELAY);
     axum::serve(listener, worker_router(catalog, secret))
         .with_graceful_shutdown(shutdown)
         .await

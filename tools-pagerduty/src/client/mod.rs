@@ -30,6 +30,7 @@
 //!   then the region's `events.pagerduty.com` / `events.eu.pagerduty.com`.
 
 pub mod error;
+mod rate_limit;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -43,6 +44,8 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 
 pub use error::{ApiErrorBody, api_error, required_scope};
+use rate_limit::Limiter;
+pub use rate_limit::RateLimit;
 
 /// The `Accept` header PagerDuty's REST API v2 expects.
 pub const ACCEPT_V2: &str = "application/vnd.pagerduty+json;version=2";
@@ -227,6 +230,7 @@ pub struct PagerDutyClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     page_concurrency: usize,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for PagerDutyClientBuilder {
@@ -238,6 +242,7 @@ impl Default for PagerDutyClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             page_concurrency: 3,
+            rate_limit: Some(RateLimit::PAGERDUTY_REST),
         }
     }
 }
@@ -279,6 +284,19 @@ impl PagerDutyClientBuilder {
         self.page_concurrency = n.max(1);
         self
     }
+    /// Paces REST requests on the client side: at most `limit` per credential in any
+    /// rolling window, waiting before sending rather than after a 429 (default:
+    /// [`RateLimit::PAGERDUTY_REST`], 960 a minute). With it, [`Session::get_all`] can
+    /// fetch pages concurrently without crossing the limit.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+    /// Sends without client-side pacing (429s are still waited out and retried).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
     /// Builds the client.
     pub fn build(self) -> Result<PagerDutyClient, ToolError> {
         let mut headers = HeaderMap::new();
@@ -308,6 +326,7 @@ impl PagerDutyClientBuilder {
                 events_base,
                 retry: self.retry,
                 page_concurrency: self.page_concurrency,
+                limiter: self.rate_limit.map(Limiter::new),
                 from_cache: Mutex::new(HashMap::new()),
             }),
         })
@@ -320,6 +339,7 @@ struct Inner {
     events_base: Url,
     retry: RetryPolicy,
     page_concurrency: usize,
+    limiter: Option<Limiter>,
     from_cache: Mutex<HashMap<u64, String>>,
 }
 
@@ -512,6 +532,9 @@ impl PagerDutyClient {
             let mut target = url.clone();
             if !query.is_empty() {
                 target.query_pairs_mut().extend_pairs(query);
+            }
+            if let (Some(limiter), Some(credential)) = (&self.inner.limiter, credential) {
+                limiter.acquire(credential.key).await;
             }
             let mut request = self.inner.http.request(method.clone(), target);
             if let Some(credential) = credential {

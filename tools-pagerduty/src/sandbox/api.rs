@@ -1,11 +1,21 @@
 //! The sandbox's REST and Events API behaviour.
 
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
 use serde_json::{Map, Value, json};
 
 use super::seed::{at, object, ref_of, reference, summary};
 use super::{Db, RecordedRequest, error_body};
 
 type Reply = (u16, Value);
+
+fn read(db: &RwLock<Db>) -> RwLockReadGuard<'_, Db> {
+    db.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write_lock(db: &RwLock<Db>) -> RwLockWriteGuard<'_, Db> {
+    db.write().unwrap_or_else(|e| e.into_inner())
+}
 
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
@@ -76,10 +86,14 @@ fn paginate<T: std::borrow::Borrow<Value>>(items: Vec<T>, key: &str, q: &Q<'_>) 
         .collect();
     let more = offset + page.len() < total;
     let total = (q.get("total") == Some("true")).then_some(total);
-    (
-        200,
-        json!({key: page, "limit": limit, "offset": offset, "more": more, "total": total}),
-    )
+    // Built by hand: `json!` would serialise `page` into a second deep copy.
+    let mut body = Map::with_capacity(5);
+    body.insert(key.to_owned(), Value::Array(page));
+    body.insert("limit".into(), limit.into());
+    body.insert("offset".into(), offset.into());
+    body.insert("more".into(), more.into());
+    body.insert("total".into(), total.into());
+    (200, Value::Object(body))
 }
 
 fn matches_query(v: &Value, q: &Q<'_>, fields: &[&str]) -> bool {
@@ -100,14 +114,15 @@ fn has_ref(v: &Value, key: &str, ids: &[&str]) -> bool {
         .is_some_and(|a| a.iter().any(|r| ids.contains(&id_of(r))))
 }
 
-/// Routes one request.
-pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
+/// Routes one request. Reads share the lock, so concurrent reads (a client fetching
+/// pages in parallel) are answered in parallel; writes take it alone.
+pub(super) fn route(db: &RwLock<Db>, req: &RecordedRequest) -> Reply {
     let q = Q(&req.query);
     let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
     let method = req.method.as_str();
 
     if segs.first() == Some(&"v2") {
-        return events(db, method, &segs, req.body.as_ref());
+        return events(&mut write_lock(db), method, &segs, req.body.as_ref());
     }
 
     let auth = req.header("authorization").unwrap_or_default();
@@ -119,23 +134,26 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
     };
     // An account-level API key or client-credentials OAuth token: no user.
     let account_level = token.starts_with("acct");
-    let me = db
-        .users
-        .iter()
-        .find(|u| token.contains(id_of(u)))
-        .or_else(|| db.users.first())
-        .map(|u| id_of(u).to_owned())
-        .unwrap_or_default();
+    let me = {
+        let db = read(db);
+        db.users
+            .iter()
+            .find(|u| token.contains(id_of(u)))
+            .or_else(|| db.users.first())
+            .map(|u| id_of(u).to_owned())
+            .unwrap_or_default()
+    };
 
     // Analytics are reads sent as POST, with the filters in a JSON body.
     if method == "POST" && segs.starts_with(&["analytics", "metrics", "incidents"]) {
-        return analytics(db, &segs[3..], req.body.as_ref());
+        return analytics(&read(db), &segs[3..], req.body.as_ref());
     }
 
     if method != "GET" {
         if token.starts_with("ro-") {
             return (403, error_body("Access Denied", 2010, &[]));
         }
+        let mut db = write_lock(db);
         let from = req.header("from").unwrap_or_default();
         let actor = db
             .users
@@ -150,10 +168,15 @@ pub(super) fn route(db: &mut Db, req: &RecordedRequest) -> Reply {
                 "You must specify a user's email address in the From header to perform this action",
             ]);
         };
-        return write(db, method, &segs, req.body.as_ref(), &actor);
+        return write(&mut db, method, &segs, req.body.as_ref(), &actor);
     }
 
-    match segs.as_slice() {
+    get(&read(db), &segs, q, me, account_level)
+}
+
+/// Answers a `GET`.
+fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Reply {
+    match segs {
         ["users", "me"] => {
             if account_level {
                 return (

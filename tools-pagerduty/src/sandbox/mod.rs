@@ -36,7 +36,7 @@ mod seed;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use arcade_tdk::{TokenKind, ToolContext};
@@ -153,11 +153,16 @@ pub struct RecordedRequest {
     pub body: Option<Value>,
     /// The status the sandbox answered (0 while in flight).
     pub response_status: u16,
-    /// The JSON the sandbox answered, when it was JSON.
-    pub response_body: Option<Value>,
+    /// The body the sandbox answered (shared with the response sent, not a copy).
+    pub response: Bytes,
 }
 
 impl RecordedRequest {
+    /// The JSON the sandbox answered, when it was JSON.
+    pub fn response_body(&self) -> Option<Value> {
+        serde_json::from_slice(&self.response).ok()
+    }
+
     /// A header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -202,7 +207,6 @@ pub(crate) struct Db {
 }
 
 struct Inner {
-    db: Db,
     faults: Vec<FaultRule>,
     requests: Vec<RecordedRequest>,
     options: Options,
@@ -272,7 +276,24 @@ fn add_incidents(db: &mut Db, n: usize) {
     }
 }
 
-type Shared = Arc<Mutex<Inner>>;
+/// The sandbox's state: the data under a read-write lock (reads run in parallel), the
+/// rest (requests, faults, the rate window) under a mutex held only briefly.
+struct SharedState {
+    inner: Mutex<Inner>,
+    db: RwLock<Db>,
+}
+
+impl SharedState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn db(&self) -> std::sync::RwLockReadGuard<'_, Db> {
+        self.db.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+type Shared = Arc<SharedState>;
 
 /// A running fake PagerDuty. Stops when dropped.
 pub struct Sandbox {
@@ -312,14 +333,16 @@ impl Sandbox {
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("a local address");
-        let inner = Arc::new(Mutex::new(Inner {
-            db,
-            faults: Vec::new(),
-            requests: Vec::new(),
-            options,
-            window: std::collections::VecDeque::new(),
-            violations: 0,
-        }));
+        let inner = Arc::new(SharedState {
+            inner: Mutex::new(Inner {
+                faults: Vec::new(),
+                requests: Vec::new(),
+                options,
+                window: std::collections::VecDeque::new(),
+                violations: 0,
+            }),
+            db: RwLock::new(db),
+        });
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(inner.clone());
@@ -339,7 +362,7 @@ impl Sandbox {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.lock()
     }
 
     /// The REST API base URL (`http://127.0.0.1:<port>`).
@@ -383,9 +406,8 @@ impl Sandbox {
 
     /// The escalation levels of `policy` that have someone on call.
     pub fn oncall_levels(&self, policy: &str) -> Vec<u64> {
-        let inner = self.lock();
-        let mut levels: Vec<u64> = inner
-            .db
+        let db = self.inner.db();
+        let mut levels: Vec<u64> = db
             .oncalls
             .iter()
             .filter(|o| o["escalation_policy"]["id"] == policy)
@@ -408,8 +430,8 @@ impl Sandbox {
 
     /// An incident as the sandbox stores it.
     pub fn incident(&self, id: &str) -> Option<Value> {
-        self.lock()
-            .db
+        self.inner
+            .db()
             .incidents
             .iter()
             .find(|i| i["id"] == id)
@@ -418,12 +440,12 @@ impl Sandbox {
 
     /// The body (`details`) an incident was created with.
     pub fn incident_body(&self, id: &str) -> Option<Value> {
-        self.lock().db.bodies.get(id).cloned()
+        self.inner.db().bodies.get(id).cloned()
     }
 
     /// Events received on the Events API.
     pub fn events(&self) -> Vec<Value> {
-        self.lock().db.events.clone()
+        self.inner.db().events.clone()
     }
 }
 
@@ -435,7 +457,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn respond(status: u16, headers: &[(&str, String)], body: String) -> Response {
+fn respond(status: u16, headers: &[(&str, String)], body: impl Into<Body>) -> Response {
     let mut builder = Response::builder()
         .status(status)
         .header("content-type", "application/json")
@@ -449,7 +471,7 @@ fn respond(status: u16, headers: &[(&str, String)], body: String) -> Response {
     for (k, v) in headers {
         builder = builder.header(*k, v.as_str());
     }
-    builder.body(Body::from(body)).expect("a valid response")
+    builder.body(body.into()).expect("a valid response")
 }
 
 /// PagerDuty's error body.
@@ -502,10 +524,10 @@ async fn handle(
             .collect(),
         body: json_body.clone(),
         response_status: 0,
-        response_body: None,
+        response: Bytes::new(),
     };
     let (fault, index, limited, latency) = {
-        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = inner.lock();
         guard.requests.push(recorded.clone());
         let index = guard.requests.len() - 1;
         let latency = guard.options.latency;
@@ -538,13 +560,19 @@ async fn handle(
         });
         (fault, index, limited, latency)
     };
-    let finish = |status: u16, headers: &[(&str, String)], body: String| {
-        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
+    // Serialises outside the lock; the record shares the bytes sent.
+    let finish = |status: u16, headers: &[(&str, String)], body: Result<Value, &str>| {
+        let text = Bytes::from(match body {
+            Ok(value) => value.to_string(),
+            Err(raw) => raw.to_owned(),
+        });
+        let mut guard = inner.lock();
         if let Some(r) = guard.requests.get_mut(index) {
             r.response_status = status;
-            r.response_body = serde_json::from_str(&body).ok();
+            r.response = text.clone();
         }
-        respond(status, headers, body)
+        drop(guard);
+        respond(status, headers, text)
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -556,7 +584,7 @@ async fn handle(
                 ("ratelimit-reset", "1".into()),
                 ("ratelimit-remaining", "0".into()),
             ],
-            error_body("Rate Limit Exceeded", 2020, &[]).to_string(),
+            Ok(error_body("Rate Limit Exceeded", 2020, &[])),
         );
     }
     match fault {
@@ -567,14 +595,14 @@ async fn handle(
                     ("ratelimit-reset", reset_secs.to_string()),
                     ("ratelimit-remaining", "0".into()),
                 ],
-                error_body("Rate Limit Exceeded", 2020, &[]).to_string(),
+                Ok(error_body("Rate Limit Exceeded", 2020, &[])),
             );
         }
         Some(Fault::ServerError { status, .. }) => {
             return finish(
                 status,
                 &[],
-                error_body("Internal Server Error", 2000, &[]).to_string(),
+                Ok(error_body("Internal Server Error", 2000, &[])),
             );
         }
         Some(Fault::Status {
@@ -583,19 +611,16 @@ async fn handle(
             code,
             ..
         }) => {
-            return finish(status, &[], error_body(&message, code, &[]).to_string());
+            return finish(status, &[], Ok(error_body(&message, code, &[])));
         }
         Some(Fault::Malformed { .. }) => {
-            return finish(200, &[], "{\"incidents\": [ <html>oops".into());
+            return finish(200, &[], Err("{\"incidents\": [ <html>oops"));
         }
         Some(Fault::Slow { delay_ms, .. }) => {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         }
         None => {}
     }
-    let (status, value) = {
-        let mut guard = inner.lock().unwrap_or_else(|e| e.into_inner());
-        api::route(&mut guard.db, &recorded)
-    };
-    finish(status, &[], value.to_string())
+    let (status, value) = api::route(&inner.db, &recorded);
+    finish(status, &[], Ok(value))
 }

@@ -17,6 +17,7 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use super::McpOptions;
 use super::handler::McpServer;
 use crate::catalog::Catalog;
+use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 
 /// The default request body limit: 4 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -189,6 +190,10 @@ pub async fn serve_http(
 /// segment (headers, then the body or SSE events), and without it Nagle's algorithm
 /// holds the last segment until the client's delayed ACK, about 40 ms per exchange on
 /// Linux.
+///
+/// When connections close, the heap they freed is given back to the system (glibc's
+/// `malloc_trim`, at most about once a second), so resident memory falls back after a
+/// burst of sessions instead of staying at its peak.
 pub async fn serve_http_listener(
     router: axum::Router,
     listener: tokio::net::TcpListener,
@@ -201,6 +206,7 @@ pub async fn serve_http_listener(
             tracing::debug!("could not set TCP_NODELAY: {e}");
         }
     });
+    let listener = TrimOnClose::new(listener, TRIM_DELAY);
     let server = axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;
