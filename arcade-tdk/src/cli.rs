@@ -1280,10 +1280,12 @@ impl Cli {
         }
     }
 
-    /// The OAuth app for `id`: one given to [`Cli::oauth_provider`], else the environment's.
+    /// The OAuth app for `id`: one given to [`Cli::oauth_provider`], else the one the
+    /// environment (or the `.env` file) configures, as `serve` would find it.
     fn oauth_app(
         &self,
         id: &str,
+        environment: &LocalEnvironment,
     ) -> Result<crate::token::oauth::OAuthProvider, crate::token::oauth::OAuthError> {
         use crate::token::oauth::OAuthProvider;
         let requirement = crate::auth::ToolAuthorization::oauth2(Some(id), None, None);
@@ -1293,12 +1295,22 @@ impl Cli {
             .find(|p| p.matches(&requirement))
         {
             Some(p) => Ok(p.clone()),
-            None => OAuthProvider::require_env(id),
+            None => {
+                OAuthProvider::require_lookup(id, |name| environment.var(name).map(str::to_owned))
+            }
         }
     }
 
     fn auth(&self, args: AuthArgs, io: &mut Output<'_>) -> u8 {
         use crate::token::oauth;
+        let from_env;
+        let environment = match &self.environment {
+            Some(environment) => environment,
+            None => {
+                from_env = LocalEnvironment::from_env();
+                &from_env
+            }
+        };
         match args.command {
             AuthCommand::Login {
                 provider,
@@ -1308,7 +1320,7 @@ impl Cli {
                     Ok(id) => id,
                     Err(code) => return code,
                 };
-                let app = match self.oauth_app(&id) {
+                let app = match self.oauth_app(&id, environment) {
                     Ok(app) => app,
                     Err(e) => {
                         io.error(e);
@@ -1361,7 +1373,7 @@ Waiting for the redirect to {} ...",
                 };
                 let mut any = false;
                 let var = crate::token::var_prefix(&id);
-                let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+                let set = |name: &str| environment.var(name).is_some();
                 let access = format!("{var}_ACCESS_TOKEN");
                 let key = format!("{var}_API_KEY");
                 let env_line = if set(&access) {
@@ -1373,8 +1385,12 @@ Waiting for the redirect to {} ...",
                 } else {
                     format!("neither {access} nor {key} is set")
                 };
-                let _ = writeln!(io.out, "environment: {env_line}");
-                let oauth_line = match self.oauth_app(&id) {
+                let source = match environment.dotenv_path() {
+                    Some(path) => format!("environment and {}", path.display()),
+                    None => "environment".to_owned(),
+                };
+                let _ = writeln!(io.out, "{source}: {env_line}");
+                let oauth_line = match self.oauth_app(&id, environment) {
                     Ok(app) => match oauth::status(&app) {
                         Ok(status) => {
                             any |= status.logged_in;
@@ -1399,7 +1415,7 @@ Waiting for the redirect to {} ...",
                     Ok(id) => id,
                     Err(code) => return code,
                 };
-                let app = match self.oauth_app(&id) {
+                let app = match self.oauth_app(&id, environment) {
                     Ok(app) => app,
                     Err(e) => {
                         io.error(e);

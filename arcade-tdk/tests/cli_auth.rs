@@ -363,3 +363,57 @@ async fn auth_without_an_app_says_what_to_set() {
     assert_eq!(bare.code, 2);
     assert!(bare.stderr.contains("name the provider"), "{}", bare.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_status_reads_the_dotenv_file_as_serve_does() {
+    let dir = temp_dir("cli-auth-dotenv");
+    let dotenv = dir.join(".env");
+    std::fs::write(
+        &dotenv,
+        "ACME_API_KEY=k3y_from_dotenv\nACME_OAUTH_CLIENT_ID=app-from-dotenv\n\
+         ACME_OAUTH_AUTHORIZE_URL=http://127.0.0.1:9/authorize\n\
+         ACME_OAUTH_TOKEN_URL=http://127.0.0.1:9/token\n",
+    )
+    .unwrap();
+    let environment = LocalEnvironment::from_env_in(&dir);
+    let cli = Cli::new(toolkit()).environment(environment);
+    let status = run(cli, &["auth", "status"]).await;
+    assert_eq!(status.code, 0, "{}{}", status.stdout, status.stderr);
+    assert!(
+        status.stdout.contains(&format!(
+            "environment and {}: ACME_API_KEY is set (an API key; used first)",
+            dotenv.display()
+        )),
+        "{}",
+        status.stdout
+    );
+    // The OAuth app the .env file configures is the one `auth` uses.
+    let oauth_line = status
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("own OAuth app:"))
+        .unwrap();
+    assert!(
+        oauth_line.starts_with("own OAuth app: acme: ") && oauth_line.contains("logged in"),
+        "{oauth_line}"
+    );
+    assert!(!status.stdout.contains("k3y_from_dotenv"));
+
+    // Without the file, neither is found.
+    let bare = LocalEnvironment::from_vars([("UNRELATED", "1")]);
+    let status = run(Cli::new(toolkit()).environment(bare), &["auth", "status"]).await;
+    assert!(
+        status
+            .stdout
+            .contains("environment: neither ACME_ACCESS_TOKEN nor ACME_API_KEY is set"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status
+            .stdout
+            .contains("no OAuth app is configured for acme"),
+        "{}",
+        status.stdout
+    );
+}

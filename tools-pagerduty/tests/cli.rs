@@ -284,3 +284,115 @@ fn serve_sandbox_with_write_tools_and_areas() {
     let result = &answers[2]["result"];
     assert_eq!(result["isError"], false, "{result}");
 }
+
+/// The JSON-RPC message with `id` in a Streamable HTTP answer (JSON or SSE).
+fn answer_with_id(body: &str, id: u64) -> Value {
+    let messages: Vec<Value> = match serde_json::from_str::<Value>(body) {
+        Ok(json) => vec![json],
+        Err(_) => body
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str(d.trim()).ok())
+            .collect(),
+    };
+    messages
+        .into_iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no answer {id} in {body}"))
+}
+
+/// `serve http --sandbox` in a child process: over Streamable HTTP, where tools that
+/// need a token are refused by default, the sandbox's tools run (its token is fake).
+#[tokio::test]
+async fn serve_http_sandbox_runs_tools_that_need_a_token() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tools-pagerduty"));
+    cmd.args(["serve", "http", "--sandbox", "--port", "0"])
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PAGERDUTY") || key.starts_with("ARCADE_") || key.starts_with("MCP_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("RUST_LOG", "info");
+    let mut child = cmd.spawn().unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    let child = Kill(child);
+    let url = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        loop {
+            let line = lines
+                .next()
+                .expect("the server exited before listening")
+                .unwrap();
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on ".len()..];
+                let end = rest.find("/mcp").expect("a /mcp URL") + "/mcp".len();
+                // Keep draining stderr so the child never blocks on a full pipe.
+                std::thread::spawn(move || lines.for_each(drop));
+                return rest[..end].to_owned();
+            }
+        }
+    })
+    .await
+    .unwrap();
+
+    let http = reqwest::Client::new();
+    let post = |body: Value, session: Option<String>| {
+        let mut request = http
+            .post(&url)
+            .header("accept", "application/json, text/event-stream")
+            .json(&body);
+        if let Some(session) = session {
+            request = request.header("mcp-session-id", session);
+        }
+        request.send()
+    };
+    let init = post(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "cli-test", "version": "1"}}}),
+        None,
+    )
+    .await
+    .unwrap();
+    let session = init.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let init = answer_with_id(&init.text().await.unwrap(), 1);
+    assert_eq!(init["result"]["serverInfo"]["name"], "PagerDuty", "{init}");
+    let initialized = post(
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        Some(session.clone()),
+    )
+    .await
+    .unwrap();
+    assert!(
+        initialized.status().is_success(),
+        "{}",
+        initialized.status()
+    );
+    let call = post(
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params":
+            {"name": "PagerDuty_ListIncidents", "arguments": {"limit": 2}}}),
+        Some(session),
+    )
+    .await
+    .unwrap();
+    let call = answer_with_id(&call.text().await.unwrap(), 2);
+    let result = &call["result"];
+    assert_eq!(result["isError"], false, "{call}");
+    let incidents = result["structuredContent"]["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 2, "{result}");
+    drop(child);
+}

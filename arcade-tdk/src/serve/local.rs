@@ -185,6 +185,16 @@ impl LocalEnvironment {
         self.secret(key).is_some()
     }
 
+    /// A variable of the environment or the `.env` file, reserved names included: the
+    /// CLI's `auth` commands look for tokens and OAuth apps where `serve` does.
+    #[cfg_attr(not(feature = "oauth"), allow(dead_code))]
+    pub(crate) fn var(&self, key: &str) -> Option<&str> {
+        self.vars
+            .get(key)
+            .map(|v| v.expose_secret().trim())
+            .filter(|v| !v.is_empty())
+    }
+
     fn secret(&self, key: &str) -> Option<&SecretString> {
         if is_reserved(key) {
             return None;

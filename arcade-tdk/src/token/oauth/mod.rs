@@ -323,7 +323,24 @@ impl OAuthProvider {
     /// # }
     /// ```
     pub fn require_env(id: &str) -> Result<Self, OAuthError> {
-        Self::from_env(id)?.ok_or_else(|| {
+        Self::require_lookup(id, |name| std::env::var(name).ok())
+    }
+
+    /// [`from_lookup`](Self::from_lookup), with an error naming the variable to set when
+    /// the provider is not configured.
+    ///
+    /// ```
+    /// use arcade_tdk::token::oauth::OAuthProvider;
+    /// let vars = |name: &str| (name == "PAGERDUTY_OAUTH_CLIENT_ID").then(|| "cl1ent".to_owned());
+    /// assert!(OAuthProvider::require_lookup("pagerduty", vars).is_ok());
+    /// let err = OAuthProvider::require_lookup("examplecorp", vars).unwrap_err();
+    /// assert!(err.to_string().contains("EXAMPLECORP_OAUTH_CLIENT_ID"));
+    /// ```
+    pub fn require_lookup(
+        id: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, OAuthError> {
+        Self::from_lookup(id, lookup)?.ok_or_else(|| {
             OAuthError::Config(format!(
                 "no OAuth app is configured for {id}: set {}_OAUTH_CLIENT_ID (and its \
                  _OAUTH_CLIENT_SECRET if the app has one)",
