@@ -23,8 +23,9 @@
 //! * `auth login|status|logout [PROVIDER]` (feature `oauth`, on by default): log in
 //!   with your own OAuth app (`{PROVIDER}_OAUTH_CLIENT_ID`, ...; see
 //!   [`token::oauth`](crate::token::oauth)), show where the provider's token would come
-//!   from (environment, cached login, Arcade Engine), or remove the cached login. The
-//!   provider defaults to the one the toolkit's tools require, when there is one.
+//!   from (environment and `.env`, cached login, Arcade Engine), or remove the cached
+//!   login. The provider defaults to the one the toolkit's tools require, when there is
+//!   one. Variables are looked up where `serve` looks: the environment, then `.env`.
 //!
 //! `serve` and `call` take their tokens from
 //! [`LocalEnvironment::from_env`](crate::serve::local::LocalEnvironment::from_env): the
@@ -140,8 +141,8 @@ enum AuthCommand {
         #[arg(long)]
         no_browser: bool,
     },
-    /// Show where the provider's token would come from: the environment, the cached
-    /// login, the Arcade Engine. Exit code 1 when none has one.
+    /// Show where the provider's token would come from: the environment (and .env), the
+    /// cached login, the Arcade Engine. Exit code 1 when none has one.
     Status {
         /// The provider id (default: the provider of the toolkit's tools).
         provider: Option<String>,
