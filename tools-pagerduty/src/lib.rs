@@ -2,8 +2,10 @@
 //!
 //! PagerDuty tools for LLMs, built on [`arcade_tdk`]: the 14 read tools of Arcade's
 //! PagerDuty toolkit (same names and parameters) plus incident response (acknowledge,
-//! resolve, reassign, snooze, update, create, notes, alerts, timeline), on-call
-//! (`WhoIsOnCall`) and the Events API (`SendEvent`, `SendChangeEvent`).
+//! resolve, reassign, snooze, update, create, notes, alerts, timeline, related and
+//! past incidents), incident workflows (`ListIncidentWorkflows`,
+//! `StartIncidentWorkflow`), on-call (`WhoIsOnCall`) and the Events API (`SendEvent`,
+//! `SendChangeEvent`).
 //!
 //! - [`toolkit`]: every tool; [`read_only_toolkit`]: only the read tools (or filter
 //!   at serve time with the TDK's `ToolFilter { read_only: true, .. }`).
@@ -27,7 +29,7 @@ use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
     analytics, changes, escalation, events, incidents, maintenance, oncall, priorities, schedules,
-    services, teams, users,
+    services, teams, users, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -62,6 +64,9 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         maintenance::list_maintenance_windows::tool(),
         changes::list_change_events::tool(),
         analytics::get_incident_metrics::tool(),
+        incidents::get_related_incidents::tool(),
+        incidents::get_past_incidents::tool(),
+        workflows::list_incident_workflows::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -75,6 +80,7 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         incidents::escalate_incident::tool(),
         incidents::merge_incidents::tool(),
         maintenance::create_maintenance_window::tool(),
+        workflows::start_incident_workflow::tool(),
         // On-call changes (write).
         schedules::create_schedule_override::tool(),
         // Events API.
@@ -109,6 +115,8 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "ListIncidentNotes",
                 "ListIncidentAlerts",
                 "ListIncidentChangeEvents",
+                "GetRelatedIncidents",
+                "GetPastIncidents",
                 "ListLogEntries",
                 "ListPriorities",
                 "AcknowledgeIncidents",
@@ -122,6 +130,8 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "AddResponders",
                 "EscalateIncident",
                 "MergeIncidents",
+                "ListIncidentWorkflows",
+                "StartIncidentWorkflow",
             ],
         ),
         (
@@ -166,6 +176,10 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             ],
         ),
         ("analytics", vec!["GetIncidentMetrics"]),
+        (
+            "workflows",
+            vec!["ListIncidentWorkflows", "StartIncidentWorkflow"],
+        ),
     ]
 }
 

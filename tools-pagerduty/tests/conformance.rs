@@ -165,6 +165,19 @@ async fn scenario(sb: &Sandbox) {
             "MergeIncidents",
             json!({"target_incident_id": "PINC029", "source_incident_ids": ["PINC028"]}),
         ),
+        ("GetRelatedIncidents", json!({"incident_id": "PINC026"})),
+        (
+            "GetPastIncidents",
+            json!({"incident_id": "PINC030", "limit": 3}),
+        ),
+        (
+            "ListIncidentWorkflows",
+            json!({"query": "incident", "limit": 2, "offset": 0}),
+        ),
+        (
+            "StartIncidentWorkflow",
+            json!({"workflow_id": "PIWF002", "incident_id": "PINC024"}),
+        ),
     ] {
         call(sb, tool, args).await;
     }

@@ -6,7 +6,7 @@ mod common;
 use arcade_tdk::TokenKind;
 use common::{call, call_err, call_with, ids, none};
 use serde_json::json;
-use tools_pagerduty::sandbox::{Sandbox, routing_key};
+use tools_pagerduty::sandbox::{Fault, Sandbox, routing_key};
 
 #[tokio::test]
 async fn toolkit_has_parity_names_and_read_only_subset() {
@@ -35,8 +35,22 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
     let read_only = arcade_tdk::Catalog::unfiltered(tools_pagerduty::read_only_toolkit()).unwrap();
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
-    assert_eq!(read_only.len(), 24);
-    assert_eq!(catalog.len(), 39);
+    assert_eq!(read_only.len(), 27);
+    assert_eq!(catalog.len(), 43);
+    for name in [
+        "GetRelatedIncidents",
+        "GetPastIncidents",
+        "ListIncidentWorkflows",
+    ] {
+        assert!(
+            read_only.get(&format!("PagerDuty.{name}")).is_some(),
+            "{name}"
+        );
+    }
+    let start = catalog.get("PagerDuty.StartIncidentWorkflow").unwrap();
+    let spec = start.tool().spec();
+    assert!(!spec.is_read_only());
+    assert!(read_only.get("PagerDuty.StartIncidentWorkflow").is_none());
 }
 
 #[tokio::test]
@@ -883,4 +897,333 @@ async fn incident_metrics_for_the_account_and_per_service() {
     )
     .await;
     assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+}
+
+#[tokio::test]
+async fn related_incidents_with_reasons() {
+    let sb = Sandbox::start().await;
+    // PINC026 is on api-gateway (PSVC001), which depends on auth (PSVC002) and
+    // payments (PSVC003); its neighbours within 12 hours are PINC024, 025, 027, 028.
+    let v = call(
+        &sb,
+        "GetRelatedIncidents",
+        json!({"incident_id": "PINC026"}),
+    )
+    .await;
+    assert_eq!(v["incident_id"], "PINC026");
+    let related = v["related_incidents"].as_array().unwrap();
+    let got: Vec<&str> = related
+        .iter()
+        .map(|r| r["incident"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ["PINC028", "PINC027", "PINC025", "PINC024"]);
+    // Full incidents (additional_details[]=incident), not only references.
+    assert_eq!(related[0]["incident"]["service"]["id"], "PSVC003");
+    assert!(related[0]["incident"]["status"].is_string());
+    let dep = &related[0]["relationships"][0];
+    assert_eq!(dep["kind"], "service_dependency");
+    assert_eq!(dep["dependent_services"][0]["id"], "PSVC001");
+    assert_eq!(dep["supporting_services"][0]["id"], "PSVC003");
+    let ml = &related[2]["relationships"][0];
+    assert_eq!(ml["kind"], "machine_learning_inferred");
+    assert_eq!(ml["grouping"], "similar_contents");
+    assert!(ml["positive_feedback"].as_u64().unwrap() >= 1);
+    let req = sb.requests().into_iter().last().unwrap();
+    assert_eq!(req.path, "/incidents/PINC026/related_incidents");
+    assert!(
+        req.query
+            .contains(&("additional_details[]".into(), "incident".into())),
+        "{:?}",
+        req.query
+    );
+
+    let ctx = sb.context("tok", TokenKind::OAuth2);
+    let sent = sb.requests().len();
+    for bad in ["", "   ", "PINC026/../x", "PINC 026"] {
+        let err = call_err(
+            "GetRelatedIncidents",
+            json!({"incident_id": bad}),
+            ctx.clone(),
+        )
+        .await;
+        assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE", "{bad:?}");
+        assert!(
+            err["message"].as_str().unwrap().contains("incident ID"),
+            "{err}"
+        );
+    }
+    assert_eq!(sb.requests().len(), sent, "bad input sends nothing");
+    let err = call_err(
+        "GetRelatedIncidents",
+        json!({"incident_id": "PNOPE99"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 404);
+
+    // Related incidents need an AIOps plan: PagerDuty's 402 becomes a clear error.
+    sb.inject_on(
+        Some("/incidents/PINC026/related_incidents"),
+        Fault::payment_required(),
+    );
+    let err = call_err(
+        "GetRelatedIncidents",
+        json!({"incident_id": "PINC026"}),
+        ctx,
+    )
+    .await;
+    assert_eq!(err["status_code"], 402);
+    let hint = err["additional_prompt_content"].as_str().unwrap();
+    assert!(
+        hint.contains("plan") && hint.contains("related_incidents"),
+        "{hint}"
+    );
+}
+
+#[tokio::test]
+async fn past_incidents_most_similar_first() {
+    let sb = Sandbox::start().await;
+    // PINC030 is on etl-pipeline (PSVC005); PINC020 and PINC010 have its title.
+    let v = call(&sb, "GetPastIncidents", json!({"incident_id": "PINC030"})).await;
+    let past = v["past_incidents"].as_array().unwrap();
+    assert_eq!(past.len(), 5);
+    assert_eq!(v["total"], 5);
+    let got: Vec<&str> = past.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(got, ["PINC020", "PINC010", "PINC025", "PINC015", "PINC005"]);
+    let title = sb.incident("PINC030").unwrap()["title"].clone();
+    assert_eq!(past[0]["title"], title);
+    assert!(past[0]["created_at"].as_str().unwrap().ends_with('Z'));
+    let scores: Vec<f64> = past.iter().map(|p| p["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores[0] > 80.0 && scores[4] < 40.0, "{scores:?}");
+
+    let two = call(
+        &sb,
+        "GetPastIncidents",
+        json!({"incident_id": "PINC030", "limit": 2}),
+    )
+    .await;
+    assert_eq!(two["past_incidents"].as_array().unwrap().len(), 2);
+    assert_eq!(two["total"], 5);
+    let req = sb.requests().into_iter().last().unwrap();
+    assert_eq!(req.path, "/incidents/PINC030/past_incidents");
+    assert!(req.query.contains(&("limit".into(), "2".into())));
+    assert!(req.query.contains(&("total".into(), "true".into())));
+
+    // The first incident of a service has no past.
+    let first = call(&sb, "GetPastIncidents", json!({"incident_id": "PINC001"})).await;
+    assert!(first["past_incidents"].as_array().unwrap().is_empty());
+    assert_eq!(first["total"], 0);
+
+    let ctx = sb.context("tok", TokenKind::OAuth2);
+    let err = call_err("GetPastIncidents", json!({"incident_id": ""}), ctx.clone()).await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+    let err = call_err("GetPastIncidents", json!({}), ctx.clone()).await;
+    assert!(
+        err["message"].as_str().unwrap().contains("incident_id"),
+        "{err}"
+    );
+    sb.inject_on(
+        Some("/incidents/PINC030/past_incidents"),
+        Fault::payment_required(),
+    );
+    let err = call_err("GetPastIncidents", json!({"incident_id": "PINC030"}), ctx).await;
+    assert_eq!(err["status_code"], 402);
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("plan")
+    );
+}
+
+#[tokio::test]
+async fn list_incident_workflows_with_filter_and_pages() {
+    let sb = Sandbox::start().await;
+    let v = call(&sb, "ListIncidentWorkflows", none()).await;
+    let list = v["incident_workflows"].as_array().unwrap();
+    assert_eq!(
+        ids(&v["incident_workflows"]),
+        ["PIWF001", "PIWF002", "PIWF003"]
+    );
+    assert_eq!(list[0]["name"], "Major incident kickoff");
+    assert!(list[0]["description"].as_str().unwrap().contains("Slack"));
+    assert_eq!(list[0]["enabled"], true);
+    assert_eq!(list[2]["enabled"], false);
+    assert_eq!(v["more"], false);
+
+    let found = call(
+        &sb,
+        "ListIncidentWorkflows",
+        json!({"query": "stakeholder"}),
+    )
+    .await;
+    assert_eq!(ids(&found["incident_workflows"]), ["PIWF002"]);
+    let req = sb.requests().into_iter().last().unwrap();
+    assert_eq!(req.path, "/incident_workflows");
+    assert!(req.query.contains(&("query".into(), "stakeholder".into())));
+
+    let page = call(&sb, "ListIncidentWorkflows", json!({"limit": 2})).await;
+    assert_eq!(page["incident_workflows"].as_array().unwrap().len(), 2);
+    assert_eq!(page["more"], true);
+    assert_eq!(page["next_offset"], 2);
+    let rest = call(
+        &sb,
+        "ListIncidentWorkflows",
+        json!({"limit": 2, "offset": 2}),
+    )
+    .await;
+    assert_eq!(ids(&rest["incident_workflows"]), ["PIWF003"]);
+
+    sb.inject_on(Some("/incident_workflows"), Fault::payment_required());
+    let err = call_err(
+        "ListIncidentWorkflows",
+        none(),
+        sb.context("tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert_eq!(err["status_code"], 402);
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("plan")
+    );
+}
+
+#[tokio::test]
+async fn start_incident_workflow_on_an_incident() {
+    let sb = Sandbox::start().await;
+    let v = call(
+        &sb,
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF001", "incident_id": "PINC030"}),
+    )
+    .await;
+    assert!(v["id"].as_str().unwrap().starts_with("PIWI"), "{v}");
+    assert_eq!(v["workflow_id"], "PIWF001");
+    assert_eq!(v["incident"]["id"], "PINC030");
+    assert!(
+        v["incident"]["name"].as_str().unwrap().contains("#30"),
+        "{v}"
+    );
+    let post = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(post.path, "/incident_workflows/PIWF001/instances");
+    assert_eq!(
+        post.body.unwrap(),
+        json!({"incident_workflow_instance": {"incident": {"id": "PINC030", "type": "incident_reference"}}})
+    );
+    let runs = sb.workflow_instances();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0]["incident_workflow"]["id"], "PIWF001");
+    assert_eq!(runs[0]["id"], v["id"]);
+
+    let ctx = sb.context("tok", TokenKind::OAuth2);
+    // A disabled workflow: PagerDuty's 400 with its reason.
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF003", "incident_id": "PINC030"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 400);
+    assert!(
+        err["message"].as_str().unwrap().contains("disabled"),
+        "{err}"
+    );
+    // An unknown workflow or incident.
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PNOPE99", "incident_id": "PINC030"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 404);
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF002", "incident_id": "PNOPE99"}),
+        ctx.clone(),
+    )
+    .await;
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("Incident not found"),
+        "{err}"
+    );
+    assert_eq!(
+        sb.workflow_instances().len(),
+        1,
+        "failed starts store nothing"
+    );
+
+    // Bad IDs are refused before any request, naming the argument.
+    let sent = sb.requests().len();
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "", "incident_id": "PINC030"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("incident workflow ID"),
+        "{err}"
+    );
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF001", "incident_id": "PINC030?x=1"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid incident ID"),
+        "{err}"
+    );
+    assert_eq!(sb.requests().len(), sent);
+
+    // A read-only credential: 403 naming the Scoped-OAuth scope.
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF001", "incident_id": "PINC030"}),
+        sb.context("ro-tok", TokenKind::OAuth2),
+    )
+    .await;
+    assert_eq!(err["status_code"], 403);
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("incident_workflows:instances.write"),
+        "{err}"
+    );
+
+    // The premium ability missing: PagerDuty's 402 becomes a clear error.
+    sb.inject_on(Some("/incident_workflows/"), Fault::payment_required());
+    let err = call_err(
+        "StartIncidentWorkflow",
+        json!({"workflow_id": "PIWF001", "incident_id": "PINC030"}),
+        ctx,
+    )
+    .await;
+    assert_eq!(err["status_code"], 402);
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("plan")
+    );
+    assert_eq!(sb.workflow_instances().len(), 1);
 }

@@ -69,6 +69,11 @@ pub fn required_scope(method: &str, path: &str) -> Option<&'static str> {
         ("escalation_policies", false) => "escalation_policies.read",
         ("escalation_policies", true) => "escalation_policies.write",
         ("priorities", _) => "priorities.read",
+        ("incident_workflows", false) => "incident_workflows.read",
+        ("incident_workflows", true) if segments.get(2) == Some(&"instances") => {
+            "incident_workflows:instances.write"
+        }
+        ("incident_workflows", true) => "incident_workflows.write",
         ("change_events", false) => "change_events.read",
         ("change_events", true) => "change_events.write",
         // Analytics reads are POSTs; PagerDuty files them under `analytics.write`.
@@ -186,6 +191,14 @@ mod tests {
     fn scopes() {
         assert_eq!(required_scope("PUT", "/incidents"), Some("incidents.write"));
         assert_eq!(required_scope("GET", "/oncalls"), Some("oncalls.read"));
+        assert_eq!(
+            required_scope("POST", "/incident_workflows/PIWF001/instances"),
+            Some("incident_workflows:instances.write")
+        );
+        assert_eq!(
+            required_scope("GET", "/incident_workflows"),
+            Some("incident_workflows.read")
+        );
         assert_eq!(
             required_scope("GET", "/users/P1/contact_methods"),
             Some("users:contact_methods.read")

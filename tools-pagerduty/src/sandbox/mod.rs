@@ -4,7 +4,7 @@
 //! and the Events API v2 (`POST /v2/enqueue`, `/v2/change/enqueue`) on
 //! `127.0.0.1:<random port>`, seeded with a realistic account (8 users, 3 teams,
 //! 3 schedules, 3 escalation policies, 5 services, 30 incidents with alerts, log
-//! entries and notes). Changes stick: an acknowledged incident is acknowledged in the
+//! entries and notes, 3 incident workflows). Changes stick: an acknowledged incident is acknowledged in the
 //! next list. Pagination is classic (`limit`/`offset`/`more`/`total`, 10,000 ceiling).
 //!
 //! Faults can be injected ([`Fault`]): 429 with `ratelimit-reset`, 5xx, 401, 403, 402,
@@ -203,6 +203,10 @@ pub(crate) struct Db {
     pub(crate) responder_requests: Vec<Value>,
     pub(crate) events: Vec<Value>,
     pub(crate) change_events: Vec<Value>,
+    pub(crate) workflows: Vec<Value>,
+    pub(crate) workflow_instances: Vec<Value>,
+    /// Service dependencies: (dependent service, supporting service).
+    pub(crate) dependencies: Vec<(String, String)>,
     pub(crate) next_id: u64,
 }
 
@@ -446,6 +450,12 @@ impl Sandbox {
     /// Events received on the Events API.
     pub fn events(&self) -> Vec<Value> {
         self.inner.db().events.clone()
+    }
+
+    /// The incident workflow runs started so far (`incident_workflow_instance` objects
+    /// with the workflow's `incident_workflow` reference added).
+    pub fn workflow_instances(&self) -> Vec<Value> {
+        self.inner.db().workflow_instances.clone()
     }
 }
 

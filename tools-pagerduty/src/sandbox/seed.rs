@@ -1,5 +1,6 @@
 //! The seeded sandbox account: 8 users, 3 teams, 3 schedules, 3 escalation policies,
-//! 5 services, 5 priorities, 30 incidents with alerts, log entries and notes.
+//! 5 services, 5 priorities, 30 incidents with alerts, log entries and notes, 3 incident
+//! workflows (one disabled), and service dependencies for related incidents.
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,7 @@ fn plural(kind: &str) -> &'static str {
         "priority" => "priorities",
         "alert" => "alerts",
         "maintenance_window" => "maintenance_windows",
+        "incident_workflow" => "incident_workflows",
         _ => "objects",
     }
 }
@@ -611,5 +613,43 @@ pub(crate) fn seed(now: time::OffsetDateTime) -> Db {
             }));
         }
     }
+
+    // Incident workflows (an Incident Workflows feature); the last is disabled.
+    for (k, (name, desc, enabled)) in [
+        (
+            "Major incident kickoff",
+            "Opens a Slack channel and a conference bridge, and adds the incident commander.",
+            true,
+        ),
+        (
+            "Notify stakeholders",
+            "Posts a status update to the stakeholders of the impacted business services.",
+            true,
+        ),
+        (
+            "Database failover runbook",
+            "Runs the automated failover of the primary database (retired).",
+            false,
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = format!("PIWF00{}", k + 1);
+        let mut w = object("incident_workflow", &id, name);
+        w.insert("name".into(), json!(name));
+        w.insert("description".into(), json!(desc));
+        w.insert("is_enabled".into(), json!(enabled));
+        w.insert(
+            "created_at".into(),
+            json!(at(now, -86_400 * (200 - k as i64 * 30))),
+        );
+        db.workflows.push(Value::Object(w));
+    }
+    // The API gateway depends on auth and payments.
+    db.dependencies = vec![
+        ("PSVC001".into(), "PSVC002".into()),
+        ("PSVC001".into(), "PSVC003".into()),
+    ];
     db
 }

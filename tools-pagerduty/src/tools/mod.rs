@@ -17,6 +17,7 @@ pub mod schedules;
 pub mod services;
 pub mod teams;
 pub mod users;
+pub mod workflows;
 
 use arcade_tdk::ToolError;
 use schemars::JsonSchema;
