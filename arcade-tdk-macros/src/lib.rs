@@ -6,7 +6,28 @@ use proc_macro::TokenStream;
 
 mod tool;
 
-/// Turns a function into a tool. See the documentation of `arcade_tdk::tool`.
+/// Turns a function into a tool: `name::tool()` returns it, with its definition, its JSON
+/// schemas and a callable wrapper. The function's doc comment is its description.
+///
+/// Attribute keys, each at most once:
+///
+/// - `name = "..."`, `desc = "..."`, `output = "..."` (the output's description),
+///   `deprecated = "..."`;
+/// - `requires_auth = OAuth2(provider_id = "...", id = "...", scopes = [...])` or a
+///   built-in provider's shorthand such as `PagerDuty(scopes = ["read"])`;
+/// - `requires_secrets = ["..."]`, `requires_metadata = ["..."]`;
+/// - `read_only`, `destructive`, `idempotent`, `open_world` (each also `= true|false`),
+///   `operations = [read, create, update, delete, opaque]`,
+///   `service_domains = [incident_management, ...]`, `extras(key = literal, ...)`;
+/// - `preset = path::to::preset`: the keys of a preset defined with
+///   `arcade_tdk::tool_preset!`, followed by the tool's own keys. A key the preset
+///   already sets cannot be set again (the "specified more than once" error, at the
+///   tool's key): presets are not overridden.
+///
+/// Parameters are documented by their doc comments; `#[arg(name = "...", desc = "...",
+/// default = ..., inferrable = false)]` adjusts one. A `ToolContext` parameter (by value
+/// or by reference, anywhere) is not an input. Every mistake is a compile error at the
+/// offending token.
 #[proc_macro_attribute]
 pub fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
     tool::tool(attr.into(), item.into()).into()

@@ -47,6 +47,7 @@ pub mod executor;
 pub mod http;
 pub mod metadata;
 pub mod names;
+mod preset;
 mod schema;
 pub mod token;
 pub mod tool;

@@ -5,10 +5,11 @@ use syn::meta::ParseNestedMeta;
 use syn::{Ident, LitStr, Token, bracketed, parenthesized};
 
 use super::ctxt::Ctxt;
+use super::preset::PRESET_KEYS;
 
 /// The keys `#[tool(...)]` accepts, listed in errors.
 const KEYS: &str = "`name`, `desc`, `output`, `requires_auth`, `requires_secrets`, `requires_metadata`, \
-`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`";
+`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `preset`";
 
 /// Arcade's built-in OAuth providers: the shorthand and its provider id.
 const PROVIDERS: &[(&str, &str)] = &[
@@ -122,16 +123,7 @@ impl ToolArgs {
     /// Parses the attribute's arguments, recording every error in `cx`.
     pub fn parse(tokens: proc_macro2::TokenStream, cx: &Ctxt) -> Self {
         let mut args = ToolArgs::default();
-        let parser = syn::meta::parser(|meta| {
-            if let Err(e) = args.parse_one(&meta, cx) {
-                cx.push(e);
-                // Skip the rest of this key's value so that one mistake is one error.
-                while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-                    meta.input.parse::<proc_macro2::TokenTree>()?;
-                }
-            }
-            Ok(())
-        });
+        let parser = syn::meta::parser(|meta| args.parse_key(&meta, cx, false));
         if let Err(e) = syn::parse::Parser::parse2(parser, tokens) {
             cx.push(e);
         }
@@ -139,7 +131,34 @@ impl ToolArgs {
         args
     }
 
-    fn parse_one(&mut self, meta: &ParseNestedMeta<'_>, cx: &Ctxt) -> syn::Result<()> {
+    /// One key, recording its error in `cx` and skipping the rest of its value so that
+    /// one mistake is one error. `in_preset`: the key came from a `tool_preset!`.
+    fn parse_key(
+        &mut self,
+        meta: &ParseNestedMeta<'_>,
+        cx: &Ctxt,
+        in_preset: bool,
+    ) -> syn::Result<()> {
+        if !in_preset && meta.path.is_ident(PRESET_KEYS) {
+            // The keys of `#[tool(preset = ...)]`'s preset, put first by the preset's
+            // macro, so that a key the tool sets again is reported at the tool.
+            return meta.parse_nested_meta(|inner| self.parse_key(&inner, cx, true));
+        }
+        if let Err(e) = self.parse_one(meta, cx, in_preset) {
+            cx.push(e);
+            while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                meta.input.parse::<proc_macro2::TokenTree>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_one(
+        &mut self,
+        meta: &ParseNestedMeta<'_>,
+        cx: &Ctxt,
+        in_preset: bool,
+    ) -> syn::Result<()> {
         let Some(key) = meta.path.get_ident() else {
             return Err(meta.error(format!("unknown `#[tool]` key; expected one of {KEYS}")));
         };
@@ -238,7 +257,19 @@ impl ToolArgs {
             "destructive" => once!(self.destructive, parse_flag(meta, span)?),
             "idempotent" => once!(self.idempotent, parse_flag(meta, span)?),
             "open_world" => once!(self.open_world, parse_flag(meta, span)?),
+            "preset" if in_preset => {
+                return Err(syn::Error::new(
+                    span,
+                    "a preset cannot use another preset; list its keys instead",
+                ));
+            }
             "operations" => {
+                if !self.operations.is_empty() {
+                    return Err(syn::Error::new(
+                        span,
+                        "`operations` is specified more than once",
+                    ));
+                }
                 self.operations = parse_word_list(meta)?;
                 for op in &self.operations {
                     if !OPERATIONS.contains(&op.value.as_str()) {
@@ -254,6 +285,12 @@ impl ToolArgs {
                 }
             }
             "service_domains" => {
+                if !self.service_domains.is_empty() {
+                    return Err(syn::Error::new(
+                        span,
+                        "`service_domains` is specified more than once",
+                    ));
+                }
                 self.service_domains = parse_word_list(meta)?;
                 for d in &self.service_domains {
                     if !SERVICE_DOMAINS.contains(&d.value.as_str()) {
@@ -270,11 +307,17 @@ impl ToolArgs {
             }
             "extras" => {
                 meta.parse_nested_meta(|inner| {
-                    let key = inner
+                    let ident = inner
                         .path
                         .get_ident()
-                        .ok_or_else(|| inner.error("an extras key must be an identifier"))?
-                        .to_string();
+                        .ok_or_else(|| inner.error("an extras key must be an identifier"))?;
+                    let key = ident.to_string();
+                    if self.extras.iter().any(|(k, _)| *k == key) {
+                        cx.push(syn::Error::new(
+                            ident.span(),
+                            format!("the extras key `{key}` is specified more than once"),
+                        ));
+                    }
                     let lit: syn::Lit = inner.value()?.parse()?;
                     let value = match lit {
                         syn::Lit::Str(s) => ExtraValue::Str(s.value()),

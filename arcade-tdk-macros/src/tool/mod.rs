@@ -5,6 +5,7 @@ mod args;
 mod ctxt;
 mod doc;
 mod expand;
+mod preset;
 mod signature;
 
 use proc_macro2::TokenStream;
@@ -12,6 +13,9 @@ use proc_macro2::TokenStream;
 use ctxt::Ctxt;
 
 pub(crate) fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if let Some(out) = preset::expand(&attr, &item) {
+        return out;
+    }
     let mut func: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
