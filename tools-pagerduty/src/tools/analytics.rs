@@ -132,16 +132,7 @@ pub struct IncidentMetrics {
 /// account or per service or team, optionally split by day, week or month. Use it for
 /// "how did the payments team do last month?" or "which service paged most this
 /// week?". Analytics lag live data by a few minutes.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Incident metrics per group"
-)]
+#[tool(preset = super::pagerduty_read, output = "Incident metrics per group")]
 pub async fn get_incident_metrics(
     context: ToolContext,
     /// Start of the range (ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z).

@@ -24,16 +24,7 @@ pub struct ChangeEventPage {
 /// changed around the time something broke; for the changes PagerDuty relates to one
 /// incident use ListIncidentChangeEvents. When `more` is true, call again with
 /// `offset` = `next_offset`.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Change events with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Change events with pagination fields")]
 pub async fn list_change_events(
     context: ToolContext,
     /// Start of the time range (ISO 8601 with zone, e.g. 2026-01-31T00:00:00Z). Default is None.

@@ -123,16 +123,7 @@ pub struct EscalationPolicyList {
 
 /// List escalation policies with the services and teams that use them. Use
 /// GetEscalationPolicy for the levels and who is paged at each.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Escalation policies with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Escalation policies with pagination fields")]
 pub async fn list_escalation_policies(
     context: ToolContext,
     /// Maximum policies to return (1-50). Default is 10.
@@ -165,16 +156,7 @@ pub async fn list_escalation_policies(
 /// Get a single escalation policy by ID: its levels in order, who (users or
 /// schedules) is paged at each level, the delay between levels and how often it
 /// repeats.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The escalation policy"
-)]
+#[tool(preset = super::pagerduty_read, output = "The escalation policy")]
 pub async fn get_escalation_policy(
     context: ToolContext,
     /// Escalation policy ID to fetch.

@@ -166,16 +166,7 @@ pub struct IncidentList {
 /// "open incidents for service X" or "incidents last week". Returns compact incidents
 /// (id, number, title, status, urgency, priority, service, assignees, times, link) and
 /// pagination: when `more` is true, call again with `offset` = `next_offset`.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Incidents with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Incidents with pagination fields")]
 pub async fn list_incidents(
     context: ToolContext,
     /// Filter by status. Default is None (all statuses).
@@ -227,16 +218,7 @@ pub async fn list_incidents(
 /// Get one PagerDuty incident by ID (or incident number): status, urgency, priority,
 /// service, escalation policy, assignees, who acknowledged it, alert counts and times.
 /// Use ListIncidents first when you only know the title.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The incident"
-)]
+#[tool(preset = super::pagerduty_read, output = "The incident")]
 pub async fn get_incident(
     context: ToolContext,
     /// Incident ID to fetch (an incident number also works).
@@ -321,16 +303,7 @@ pub struct LogEntryList {
 /// Returns events like incident triggers, acknowledgments, escalations, notifications
 /// and resolutions across the account, newest first. Use GetIncidentTimeline for the
 /// history of one incident.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Log entries with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Log entries with pagination fields")]
 pub async fn list_log_entries(
     context: ToolContext,
     /// Start time filter (ISO 8601 UTC). Default is None.
@@ -379,16 +352,7 @@ pub async fn list_log_entries(
 /// acknowledged, reassigned, annotated, snoozed, resolved) with who did it and when,
 /// newest first. Use it to explain what happened during an incident or to write a
 /// post-incident summary.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The incident's log entries with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "The incident's log entries with pagination fields")]
 pub async fn get_incident_timeline(
     context: ToolContext,
     /// The incident ID.
@@ -462,16 +426,7 @@ pub struct NoteList {
 
 /// List the notes responders left on an incident (status updates, findings,
 /// hand-offs), oldest first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The incident's notes"
-)]
+#[tool(preset = super::pagerduty_read, output = "The incident's notes")]
 pub async fn list_incident_notes(
     context: ToolContext,
     /// The incident ID.
@@ -561,16 +516,7 @@ pub struct AlertList {
 /// List the alerts grouped into an incident: what the monitoring tools actually sent
 /// (summary, severity, dedup key, details). Use it to see the raw signal behind an
 /// incident.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Alerts with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Alerts with pagination fields")]
 pub async fn list_incident_alerts(
     context: ToolContext,
     /// The incident ID.
@@ -653,15 +599,7 @@ async fn bulk_update(
 /// Acknowledge one or more PagerDuty incidents as the authorized user: stops their
 /// escalation and tells the team someone is on it. Acknowledging an acknowledged
 /// incident changes nothing. Returns the incidents after the change.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The acknowledged incidents"
-)]
+#[tool(preset = super::pagerduty_update, output = "The acknowledged incidents")]
 pub async fn acknowledge_incidents(
     context: ToolContext,
     /// IDs of the incidents to acknowledge (1-100).
@@ -675,15 +613,7 @@ pub async fn acknowledge_incidents(
 /// Resolve one or more PagerDuty incidents as the authorized user, with an optional
 /// resolution note recorded in the incident's timeline. Confirm with the user before
 /// resolving incidents they did not name. Returns the incidents after the change.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The resolved incidents"
-)]
+#[tool(preset = super::pagerduty_update, output = "The resolved incidents")]
 pub async fn resolve_incidents(
     context: ToolContext,
     /// IDs of the incidents to resolve (1-100).
@@ -703,15 +633,7 @@ pub async fn resolve_incidents(
 /// policy (which restarts escalation from its first level). Give exactly one of
 /// `user_ids` and `escalation_policy_id`; find IDs with SearchUsers or
 /// ListEscalationPolicies. Returns the incidents after the change.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The reassigned incidents"
-)]
+#[tool(preset = super::pagerduty_update, output = "The reassigned incidents")]
 pub async fn reassign_incidents(
     context: ToolContext,
     /// IDs of the incidents to reassign (1-100).
@@ -800,15 +722,7 @@ fn changed(body: &Value) -> Result<ChangedIncident, ToolError> {
 /// Change one incident's title, urgency, priority, status or escalation level.
 /// Give only the fields to change. Escalating to a higher level notifies that
 /// level's on-call responders. Find priority IDs with ListPriorities.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The updated incident"
-)]
+#[tool(preset = super::pagerduty_update, output = "The updated incident")]
 pub async fn update_incident(
     context: ToolContext,
     /// The incident ID.
@@ -877,14 +791,7 @@ pub async fn update_incident(
 /// responders. Use it when a human reports a problem; monitoring tools should use
 /// SendEvent instead. Give an `incident_key` to avoid opening a duplicate. Find the
 /// service with ListServices.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The created incident"
-)]
+#[tool(preset = super::pagerduty_create, output = "The created incident")]
 pub async fn create_incident(
     context: ToolContext,
     /// A short title that says what is wrong.
@@ -981,14 +888,7 @@ pub struct CreatedNote {
 /// Add a note to an incident's timeline as the authorized user: findings, status
 /// updates for other responders, hand-off context. Notes cannot be edited or deleted
 /// afterwards.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The created note"
-)]
+#[tool(preset = super::pagerduty_create, output = "The created note")]
 pub async fn add_incident_note(
     context: ToolContext,
     /// The incident ID.
@@ -1077,16 +977,7 @@ pub struct ChangeEventList {
 /// List the recent changes (deploys, config changes) PagerDuty relates to an
 /// incident, most likely cause first. Use it early in triage: "what changed before
 /// this broke?".
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Change events related to the incident"
-)]
+#[tool(preset = super::pagerduty_read, output = "Change events related to the incident")]
 pub async fn list_incident_change_events(
     context: ToolContext,
     /// The incident ID.
@@ -1135,14 +1026,7 @@ pub struct StatusUpdate {
 /// Post a status update on an incident: it is sent to the incident's stakeholders and
 /// subscribers (email, Slack, status page) as the authorized user. Use AddIncidentNote
 /// for internal notes that notify nobody. Confirm the wording with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The posted status update"
-)]
+#[tool(preset = super::pagerduty_create, output = "The posted status update")]
 pub async fn create_status_update(
     context: ToolContext,
     /// The incident ID.
@@ -1209,14 +1093,7 @@ pub struct ResponderRequest {
 /// escalation policies are paged with your message, e.g. "DB team, join the bridge".
 /// Needs a user token (the request is made as the authorized user). Find IDs with
 /// SearchUsers or ListEscalationPolicies.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "Who was asked to respond"
-)]
+#[tool(preset = super::pagerduty_create, output = "Who was asked to respond")]
 pub async fn add_responders(
     context: ToolContext,
     /// The incident ID.
@@ -1315,15 +1192,7 @@ pub async fn add_responders(
 /// secondary on-call when the primary is not responding. The responders at that level
 /// are notified now. Use ReassignIncidents to hand it to another policy or person.
 /// Returns the incident after the change.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The escalated incident"
-)]
+#[tool(preset = super::pagerduty_update, output = "The escalated incident")]
 pub async fn escalate_incident(
     context: ToolContext,
     /// The incident ID.
@@ -1466,16 +1335,7 @@ pub struct RelatedIncidentList {
 /// services that depend on each other, with the reasons. Use it in triage to spot a
 /// wider outage and the other responders already working on it. Returns at most 20
 /// incidents, most recent first. Needs PagerDuty's AIOps (Event Intelligence) add-on.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Related incidents with the reasons they are related"
-)]
+#[tool(preset = super::pagerduty_read, output = "Related incidents with the reasons they are related")]
 pub async fn get_related_incidents(
     context: ToolContext,
     /// The incident ID.
@@ -1546,16 +1406,7 @@ pub struct PastIncidentList {
 /// similar first. Use it to answer "has this happened before, and how was it fixed?";
 /// then read a past incident's notes (ListIncidentNotes) or timeline
 /// (GetIncidentTimeline). Needs PagerDuty's AIOps (Event Intelligence) add-on.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Similar past incidents with similarity scores"
-)]
+#[tool(preset = super::pagerduty_read, output = "Similar past incidents with similarity scores")]
 pub async fn get_past_incidents(
     context: ToolContext,
     /// The incident ID.

@@ -94,16 +94,7 @@ impl WindowFilter {
 /// List maintenance windows (planned work during which services open no incidents),
 /// by default the ongoing and future ones. Use it to explain why a service is quiet
 /// or before planning new work.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Maintenance windows with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Maintenance windows with pagination fields")]
 pub async fn list_maintenance_windows(
     context: ToolContext,
     /// Only windows covering these services. Default is None.
@@ -140,14 +131,7 @@ pub async fn list_maintenance_windows(
 /// Put services into maintenance for a time window: while it lasts they open no
 /// incidents and page nobody. Use it for planned work (deploys, migrations); confirm
 /// services and times with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The created maintenance window"
-)]
+#[tool(preset = super::pagerduty_create, output = "The created maintenance window")]
 pub async fn create_maintenance_window(
     context: ToolContext,
     /// The services to put into maintenance.

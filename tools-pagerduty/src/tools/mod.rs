@@ -5,6 +5,38 @@
 //! explicit zone), and every list carries `more` and `next_offset` so a truncated
 //! answer is never mistaken for a complete one.
 
+// The `#[tool]` keys most tools share (`#[tool(preset = super::pagerduty_read, ...)]`);
+// a tool whose keys differ writes them out in full.
+arcade_tdk::tool_preset! {
+    /// Reads of the REST API: read-only, idempotent.
+    pagerduty_read = (
+        requires_auth = PagerDuty(scopes = ["read"]),
+        read_only,
+        idempotent,
+        open_world,
+        destructive = false,
+        operations = [read],
+        service_domains = [incident_management],
+    );
+    /// Writes of the REST API that create something.
+    pagerduty_create = (
+        requires_auth = PagerDuty(scopes = ["write"]),
+        open_world,
+        destructive = false,
+        operations = [create],
+        service_domains = [incident_management],
+    );
+    /// Writes of the REST API that update something to a given state: idempotent.
+    pagerduty_update = (
+        requires_auth = PagerDuty(scopes = ["write"]),
+        idempotent,
+        open_world,
+        destructive = false,
+        operations = [update],
+        service_domains = [incident_management],
+    );
+}
+
 pub mod analytics;
 pub mod changes;
 pub mod escalation;

@@ -74,16 +74,7 @@ async fn team_policies(session: &Session, team_ids: &[String]) -> Result<Vec<Str
 /// and the shift's start and end (absent for permanent on-call). Without since/until
 /// it shows who is on call now. Filtering by team uses the team's escalation policies.
 /// For a grouped "who do I page" answer, use WhoIsOnCall.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "On-call entries with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "On-call entries with pagination fields")]
 pub async fn list_oncalls(
     context: ToolContext,
     /// Filter by schedule IDs. Default is None.
@@ -207,16 +198,7 @@ pub struct WhoIsOnCall {
 /// escalation policy and level (level 1 is paged first), with when each shift ends.
 /// Give a service (resolved to its escalation policy), an escalation policy, a
 /// schedule or a team, or nothing for the whole account.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Who is on call now, by escalation policy and level"
-)]
+#[tool(preset = super::pagerduty_read, output = "Who is on call now, by escalation policy and level")]
 pub async fn who_is_on_call(
     context: ToolContext,
     /// A service ID: answers for the service's escalation policy. Default is None.

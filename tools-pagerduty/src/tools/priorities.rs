@@ -32,16 +32,7 @@ pub struct PriorityList {
 /// List the account's incident priorities (P1, P2, ...) with their IDs, for setting an
 /// incident's priority with CreateIncident or UpdateIncident. Accounts without the
 /// priorities feature get an error saying so.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The priorities"
-)]
+#[tool(preset = super::pagerduty_read, output = "The priorities")]
 pub async fn list_priorities(context: ToolContext) -> Result<PriorityList, ToolError> {
     let session = Session::from_context(&context)?;
     let all = session

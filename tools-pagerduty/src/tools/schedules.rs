@@ -64,16 +64,7 @@ pub struct ScheduleList {
 
 /// List on-call schedules with their users, teams and the escalation policies that
 /// use them. To see who is on call now, use WhoIsOnCall or ListOncalls.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Schedules with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Schedules with pagination fields")]
 pub async fn list_schedules(
     context: ToolContext,
     /// Maximum schedules to return (1-50). Default is 10.
@@ -151,16 +142,7 @@ pub struct ScheduleDetail {
 /// Get one schedule and who is on call on it, shift by shift, in a time window
 /// (default: the next 7 days), overrides included. Use it for "who is on call this
 /// weekend on X" or before creating an override.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The schedule with its on-call entries in the window"
-)]
+#[tool(preset = super::pagerduty_read, output = "The schedule with its on-call entries in the window")]
 pub async fn get_schedule(
     context: ToolContext,
     /// The schedule ID.
@@ -217,14 +199,7 @@ pub struct CreatedOverride {
 /// Put someone on call in a schedule for a time window (a schedule override), e.g.
 /// to cover a colleague's shift. The override wins over the schedule's rotation for
 /// that window. Confirm the user and times with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The created override"
-)]
+#[tool(preset = super::pagerduty_create, output = "The created override")]
 pub async fn create_schedule_override(
     context: ToolContext,
     /// The schedule ID.

@@ -74,16 +74,7 @@ pub struct ServiceList {
 /// List PagerDuty services with optional name search. Returns each service's ID,
 /// name, status (critical = has triggered incidents), escalation policy and teams.
 /// Use it to find a service ID for ListIncidents, CreateIncident or WhoIsOnCall.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Services with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Services with pagination fields")]
 pub async fn list_services(
     context: ToolContext,
     /// Search services by name. Default is None.
@@ -114,16 +105,7 @@ pub async fn list_services(
 
 /// Get a single PagerDuty service by ID: status, escalation policy, teams, timeouts
 /// and when it last had an incident.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The service"
-)]
+#[tool(preset = super::pagerduty_read, output = "The service")]
 pub async fn get_service(
     context: ToolContext,
     /// Service ID to fetch.

@@ -53,16 +53,7 @@ pub struct TeamList {
 
 /// List PagerDuty teams. Use GetTeam for a team's members, services, schedules and
 /// escalation policies.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Teams with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Teams with pagination fields")]
 pub async fn list_teams(
     context: ToolContext,
     /// Maximum teams to return (1-50). Default is 10.
@@ -118,16 +109,7 @@ pub struct TeamDetail {
 
 /// Get a single team by ID including members and linked resources: members with
 /// their roles, and the team's escalation policies, services and schedules.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Team details."
-)]
+#[tool(preset = super::pagerduty_read, output = "Team details.")]
 pub async fn get_team(
     context: ToolContext,
     /// Team ID to fetch.

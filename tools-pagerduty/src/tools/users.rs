@@ -64,16 +64,7 @@ pub struct UserList {
 
 /// List users in the PagerDuty account with their email, role, time zone and teams.
 /// To find a particular person, use SearchUsers.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Users with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Users with pagination fields")]
 pub async fn list_users(
     context: ToolContext,
     /// Maximum users to return (1-50). Default is 10.
@@ -186,16 +177,7 @@ pub fn similarity(query: &str, candidate: &str) -> f64 {
 /// returns matches with a confidence from 0.6 to 1.0, best first. Use the returned ID
 /// with ReassignIncidents or CreateIncident. With `auto_accept_matches`, a single
 /// match at 0.9 or above is accepted and returned alone.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Fuzzy user matches with confidence scores"
-)]
+#[tool(preset = super::pagerduty_read, output = "Fuzzy user matches with confidence scores")]
 pub async fn search_users(
     context: ToolContext,
     /// Search string to match against user name and email.
@@ -330,16 +312,7 @@ fn kind(v: &Value) -> String {
 /// they are contacted, and whether they are on call now or when next (within 30
 /// days). Call it first to resolve "me" / "my incidents". An account-level API key has
 /// no user and gets an error.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "The authenticated user's profile and on-call status"
-)]
+#[tool(preset = super::pagerduty_read, output = "The authenticated user's profile and on-call status")]
 pub async fn whoami(context: ToolContext) -> Result<Whoami, ToolError> {
     let session = Session::from_context(&context)?;
     let me = session

@@ -60,16 +60,7 @@ pub struct IncidentWorkflowList {
 /// optionally filtered by name. Use it to find the workflow to run with
 /// StartIncidentWorkflow. When `more` is true, call again with `offset` =
 /// `next_offset`.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["read"]),
-    read_only,
-    idempotent,
-    open_world,
-    destructive = false,
-    operations = [read],
-    service_domains = [incident_management],
-    output = "Incident workflows with pagination fields"
-)]
+#[tool(preset = super::pagerduty_read, output = "Incident workflows with pagination fields")]
 pub async fn list_incident_workflows(
     context: ToolContext,
     /// Only workflows whose name contains this text. Default is None.
@@ -114,14 +105,7 @@ pub struct WorkflowInstance {
 /// Slack or Teams channels, start a conference bridge, add responders, page people).
 /// Each call starts a new run. Confirm the workflow and incident with the user first;
 /// find workflow IDs with ListIncidentWorkflows. Returns the started run.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive = false,
-    operations = [create],
-    service_domains = [incident_management],
-    output = "The started workflow run"
-)]
+#[tool(preset = super::pagerduty_create, output = "The started workflow run")]
 pub async fn start_incident_workflow(
     context: ToolContext,
     /// The incident workflow ID (from ListIncidentWorkflows).
