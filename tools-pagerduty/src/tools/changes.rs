@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::incidents::ChangeEvent;
-use super::{DEFAULT_LIMIT, MAX_LIMIT, Pagination, check_time, clamp_limit, offset, path_ids};
+use super::{DEFAULT_LIMIT, MAX_LIMIT, Pagination, check_time, clamp_limit, list_page, path_ids};
 use crate::client::{Query, Session};
 
 /// A page of change events.
@@ -53,18 +53,17 @@ pub async fn list_change_events(
         .list("team_ids", teams.unwrap_or_default())
         .list("integration_ids", integrations.unwrap_or_default());
     let session = Session::from_context(&context)?;
-    let page = session
-        .get_page(
-            "/change_events",
-            "change_events",
-            &query,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (change_events, pagination) = list_page(
+        &session,
+        "/change_events",
+        &query,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        ChangeEvent::from_api,
+    )
+    .await?;
     Ok(ChangeEventPage {
-        pagination: Pagination::of(&page),
-        change_events: page.items.iter().map(ChangeEvent::from_api).collect(),
+        change_events,
+        pagination,
     })
 }

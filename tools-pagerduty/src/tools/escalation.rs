@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, offset, path_id, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, refs_at, s};
 use crate::client::{Query, Session};
 
 /// An escalation policy, compactly.
@@ -133,23 +133,18 @@ pub async fn list_escalation_policies(
     offset: Option<i64>,
 ) -> Result<EscalationPolicyList, ToolError> {
     let session = Session::from_context(&context)?;
-    let page = session
-        .get_page(
-            "/escalation_policies",
-            "escalation_policies",
-            &Query::new().set("sort_by", "name"),
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (policies, pagination) = list_page(
+        &session,
+        "/escalation_policies",
+        &Query::new().set("sort_by", "name"),
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        |v| EscalationPolicy::from_api(v, false),
+    )
+    .await?;
     Ok(EscalationPolicyList {
-        policies: page
-            .items
-            .iter()
-            .map(|v| EscalationPolicy::from_api(v, false))
-            .collect(),
-        pagination: Pagination::of(&page),
+        policies,
+        pagination,
     })
 }
 

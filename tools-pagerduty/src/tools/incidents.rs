@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, offset, path_id, path_ids, ref_at,
+    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, path_id, path_ids, ref_at,
     refs_at, s,
 };
 use crate::client::{Query, Session};
@@ -199,19 +199,18 @@ pub async fn list_incidents(
         .opt("until", until)
         .set("time_zone", "UTC")
         .set("sort_by", "created_at:desc");
-    let page = session
-        .get_page(
-            "/incidents",
-            "incidents",
-            &query,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (incidents, pagination) = list_page(
+        &session,
+        "/incidents",
+        &query,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Incident::from_api,
+    )
+    .await?;
     Ok(IncidentList {
-        incidents: page.items.iter().map(Incident::from_api).collect(),
-        pagination: Pagination::of(&page),
+        incidents,
+        pagination,
     })
 }
 
@@ -332,19 +331,18 @@ pub async fn list_log_entries(
         .list("team_ids", team_ids.unwrap_or_default())
         .set("time_zone", time_zone.as_deref().unwrap_or("UTC"))
         .set("is_overview", is_overview);
-    let page = session
-        .get_page(
-            "/log_entries",
-            "log_entries",
-            &query,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (log_entries, pagination) = list_page(
+        &session,
+        "/log_entries",
+        &query,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        LogEntry::from_api,
+    )
+    .await?;
     Ok(LogEntryList {
-        log_entries: page.items.iter().map(LogEntry::from_api).collect(),
-        pagination: Pagination::of(&page),
+        log_entries,
+        pagination,
     })
 }
 
@@ -373,19 +371,18 @@ pub async fn get_incident_timeline(
     let query = Query::new()
         .set("time_zone", time_zone.as_deref().unwrap_or("UTC"))
         .set("is_overview", is_overview);
-    let page = session
-        .get_page(
-            &format!("/incidents/{id}/log_entries"),
-            "log_entries",
-            &query,
-            clamp_limit(limit, 100),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (log_entries, pagination) = list_page(
+        &session,
+        &format!("/incidents/{id}/log_entries"),
+        &query,
+        clamp_limit(limit, 100),
+        offset,
+        LogEntry::from_api,
+    )
+    .await?;
     Ok(LogEntryList {
-        log_entries: page.items.iter().map(LogEntry::from_api).collect(),
-        pagination: Pagination::of(&page),
+        log_entries,
+        pagination,
     })
 }
 
@@ -540,20 +537,16 @@ pub async fn list_incident_alerts(
     }
     let session = Session::from_context(&context)?;
     let query = Query::new().list("statuses", status);
-    let page = session
-        .get_page(
-            &format!("/incidents/{id}/alerts"),
-            "alerts",
-            &query,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
-    Ok(AlertList {
-        alerts: page.items.iter().map(Alert::from_api).collect(),
-        pagination: Pagination::of(&page),
-    })
+    let (alerts, pagination) = list_page(
+        &session,
+        &format!("/incidents/{id}/alerts"),
+        &query,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Alert::from_api,
+    )
+    .await?;
+    Ok(AlertList { alerts, pagination })
 }
 
 /// The incidents a bulk change touched.

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, offset, path_ids, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, path_ids, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A maintenance window.
@@ -112,19 +112,18 @@ pub async fn list_maintenance_windows(
     let q = Query::new()
         .list("service_ids", service_ids.unwrap_or_default())
         .set("filter", filter.as_str());
-    let page = session
-        .get_page(
-            "/maintenance_windows",
-            "maintenance_windows",
-            &q,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (maintenance_windows, pagination) = list_page(
+        &session,
+        "/maintenance_windows",
+        &q,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        MaintenanceWindow::from_api,
+    )
+    .await?;
     Ok(MaintenanceWindowList {
-        maintenance_windows: page.items.iter().map(MaintenanceWindow::from_api).collect(),
-        pagination: Pagination::of(&page),
+        maintenance_windows,
+        pagination,
     })
 }
 

@@ -56,7 +56,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::client::{MAX_OFFSET, Page};
+use crate::client::{MAX_OFFSET, Page, Query, Session};
 
 /// A reference to another PagerDuty object.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -118,6 +118,25 @@ pub(crate) fn clamp_limit(limit: i64, max: u32) -> u32 {
 /// A non-negative offset.
 pub(crate) fn offset(offset: Option<i64>) -> u32 {
     offset.unwrap_or(0).clamp(0, u32::MAX as i64) as u32
+}
+
+/// Fetches one page of the list at `path` (`limit` already clamped, `offset`
+/// as the tool received it, no total asked for), whose records PagerDuty
+/// returns under the key named by the path's last segment, and maps each
+/// record with `map`. Returns the mapped records and the page's [`Pagination`].
+pub(crate) async fn list_page<T>(
+    session: &Session,
+    path: &str,
+    query: &Query,
+    limit: u32,
+    offset: Option<i64>,
+    map: impl Fn(&Value) -> T,
+) -> Result<(Vec<T>, Pagination), ToolError> {
+    let key = path.rsplit('/').next().unwrap_or(path);
+    let page = session
+        .get_page(path, key, query, limit, self::offset(offset), false)
+        .await?;
+    Ok((page.items.iter().map(map).collect(), Pagination::of(&page)))
 }
 
 /// A string field.

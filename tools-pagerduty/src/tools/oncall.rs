@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, now_utc, offset, path_id, ref_at, s,
+    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, now_utc, offset, path_id,
+    ref_at, s,
 };
 use crate::client::{Query, Session};
 
@@ -133,19 +134,18 @@ pub async fn list_oncalls(
         .set("time_zone", time_zone.as_deref().unwrap_or("UTC"))
         .opt("since", since)
         .opt("until", until);
-    let page = session
-        .get_page(
-            "/oncalls",
-            "oncalls",
-            &query,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (oncalls, pagination) = list_page(
+        &session,
+        "/oncalls",
+        &query,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Oncall::from_api,
+    )
+    .await?;
     Ok(OncallList {
-        oncalls: page.items.iter().map(Oncall::from_api).collect(),
-        pagination: Pagination::of(&page),
+        oncalls,
+        pagination,
     })
 }
 

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, offset, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A schedule, compactly.
@@ -77,19 +77,18 @@ pub async fn list_schedules(
 ) -> Result<ScheduleList, ToolError> {
     let session = Session::from_context(&context)?;
     let q = Query::new().opt("time_zone", time_zone);
-    let page = session
-        .get_page(
-            "/schedules",
-            "schedules",
-            &q,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (schedules, pagination) = list_page(
+        &session,
+        "/schedules",
+        &q,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Schedule::from_api,
+    )
+    .await?;
     Ok(ScheduleList {
-        schedules: page.items.iter().map(Schedule::from_api).collect(),
-        pagination: Pagination::of(&page),
+        schedules,
+        pagination,
     })
 }
 

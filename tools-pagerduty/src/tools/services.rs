@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, offset, path_id, ref_at, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A service, compactly.
@@ -87,19 +87,18 @@ pub async fn list_services(
 ) -> Result<ServiceList, ToolError> {
     let session = Session::from_context(&context)?;
     let q = Query::new().opt("query", query).set("sort_by", "name");
-    let page = session
-        .get_page(
-            "/services",
-            "services",
-            &q,
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (services, pagination) = list_page(
+        &session,
+        "/services",
+        &q,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Service::from_api,
+    )
+    .await?;
     Ok(ServiceList {
-        services: page.items.iter().map(Service::from_api).collect(),
-        pagination: Pagination::of(&page),
+        services,
+        pagination,
     })
 }
 

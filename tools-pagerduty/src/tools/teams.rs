@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, offset, path_id, ref_at, reference, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at, reference, s};
 use crate::client::{Query, Session};
 
 /// A team, compactly.
@@ -63,20 +63,16 @@ pub async fn list_teams(
     offset: Option<i64>,
 ) -> Result<TeamList, ToolError> {
     let session = Session::from_context(&context)?;
-    let page = session
-        .get_page(
-            "/teams",
-            "teams",
-            &Query::new(),
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
-    Ok(TeamList {
-        teams: page.items.iter().map(Team::from_api).collect(),
-        pagination: Pagination::of(&page),
-    })
+    let (teams, pagination) = list_page(
+        &session,
+        "/teams",
+        &Query::new(),
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        Team::from_api,
+    )
+    .await?;
+    Ok(TeamList { teams, pagination })
 }
 
 /// A member of a team.

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, format_utc, offset, ref_at, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, format_utc, list_page, ref_at, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A user, compactly.
@@ -74,20 +74,16 @@ pub async fn list_users(
     offset: Option<i64>,
 ) -> Result<UserList, ToolError> {
     let session = Session::from_context(&context)?;
-    let page = session
-        .get_page(
-            "/users",
-            "users",
-            &Query::new(),
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
-    Ok(UserList {
-        users: page.items.iter().map(User::from_api).collect(),
-        pagination: Pagination::of(&page),
-    })
+    let (users, pagination) = list_page(
+        &session,
+        "/users",
+        &Query::new(),
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        User::from_api,
+    )
+    .await?;
+    Ok(UserList { users, pagination })
 }
 
 /// A user matching a search.

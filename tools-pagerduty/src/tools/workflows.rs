@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, offset, path_id, ref_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at, s};
 use crate::client::{Query, Session};
 
 /// An incident workflow, compactly.
@@ -72,19 +72,18 @@ pub async fn list_incident_workflows(
     offset: Option<i64>,
 ) -> Result<IncidentWorkflowList, ToolError> {
     let session = Session::from_context(&context)?;
-    let page = session
-        .get_page(
-            "/incident_workflows",
-            "incident_workflows",
-            &Query::new().opt("query", query),
-            clamp_limit(limit, MAX_LIMIT),
-            self::offset(offset),
-            false,
-        )
-        .await?;
+    let (incident_workflows, pagination) = list_page(
+        &session,
+        "/incident_workflows",
+        &Query::new().opt("query", query),
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        IncidentWorkflow::from_api,
+    )
+    .await?;
     Ok(IncidentWorkflowList {
-        incident_workflows: page.items.iter().map(IncidentWorkflow::from_api).collect(),
-        pagination: Pagination::of(&page),
+        incident_workflows,
+        pagination,
     })
 }
 
