@@ -1164,34 +1164,20 @@ async fn start_incident_workflow_on_an_incident() {
 
     // Bad IDs are refused before any request, naming the argument.
     let sent = sb.requests().len();
-    let err = call_err(
-        "StartIncidentWorkflow",
-        json!({"workflow_id": "", "incident_id": "PINC030"}),
-        ctx.clone(),
-    )
-    .await;
-    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("incident workflow ID"),
-        "{err}"
-    );
-    let err = call_err(
-        "StartIncidentWorkflow",
-        json!({"workflow_id": "PIWF001", "incident_id": "PINC030?x=1"}),
-        ctx.clone(),
-    )
-    .await;
-    assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("not a valid incident ID"),
-        "{err}"
-    );
+    for (args, says) in [
+        (
+            json!({"workflow_id": "", "incident_id": "PINC030"}),
+            "incident workflow ID",
+        ),
+        (
+            json!({"workflow_id": "PIWF001", "incident_id": "PINC030?x=1"}),
+            "not a valid incident ID",
+        ),
+    ] {
+        let err = call_err("StartIncidentWorkflow", args, ctx.clone()).await;
+        assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+    }
     assert_eq!(sb.requests().len(), sent);
 
     // A read-only credential: 403 naming the Scoped-OAuth scope.
