@@ -1302,6 +1302,24 @@ impl Cli {
         }
     }
 
+    /// The provider id and its OAuth app for `auth login|logout`, or the exit code after
+    /// saying why there is none.
+    fn configured_app(
+        &self,
+        provider: Option<String>,
+        environment: &LocalEnvironment,
+        io: &mut Output<'_>,
+    ) -> Result<(String, crate::token::oauth::OAuthProvider), u8> {
+        let id = self.auth_provider_id(provider, io)?;
+        match self.oauth_app(&id, environment) {
+            Ok(app) => Ok((id, app)),
+            Err(e) => {
+                io.error(e);
+                Err(EXIT_USAGE)
+            }
+        }
+    }
+
     fn auth(&self, args: AuthArgs, io: &mut Output<'_>) -> u8 {
         use crate::token::oauth;
         let from_env;
@@ -1317,16 +1335,9 @@ impl Cli {
                 provider,
                 no_browser,
             } => {
-                let id = match self.auth_provider_id(provider, io) {
-                    Ok(id) => id,
+                let (id, app) = match self.configured_app(provider, environment, io) {
+                    Ok(found) => found,
                     Err(code) => return code,
-                };
-                let app = match self.oauth_app(&id, environment) {
-                    Ok(app) => app,
-                    Err(e) => {
-                        io.error(e);
-                        return EXIT_USAGE;
-                    }
                 };
                 let rt = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -1412,16 +1423,9 @@ Waiting for the redirect to {} ...",
                 if any { EXIT_OK } else { EXIT_FAILURE }
             }
             AuthCommand::Logout { provider } => {
-                let id = match self.auth_provider_id(provider, io) {
-                    Ok(id) => id,
+                let (id, app) = match self.configured_app(provider, environment, io) {
+                    Ok(found) => found,
                     Err(code) => return code,
-                };
-                let app = match self.oauth_app(&id, environment) {
-                    Ok(app) => app,
-                    Err(e) => {
-                        io.error(e);
-                        return EXIT_USAGE;
-                    }
                 };
                 match oauth::logout(&app) {
                     Ok(true) => {
