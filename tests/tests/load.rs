@@ -344,38 +344,6 @@ async fn sigterm_during_load_exits_cleanly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-async fn stdio_loop(
-    mut write: impl tokio::io::AsyncWrite + Unpin,
-    read: impl tokio::io::AsyncRead + Unpin,
-    calls: usize,
-) {
-    let mut lines = BufReader::new(read).lines();
-    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "load", "version": "0"}}});
-    write
-        .write_all(format!("{init}\n").as_bytes())
-        .await
-        .unwrap();
-    lines.next_line().await.unwrap().unwrap();
-    write
-        .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
-        .await
-        .unwrap();
-    for n in 1..=calls {
-        let line = format!(
-            "{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"tools/call\",\"params\":{{\"name\":\"SampleKit_Echo\",\"arguments\":{{\"text\":\"s{n}\"}}}}}}\n"
-        );
-        write.write_all(line.as_bytes()).await.unwrap();
-        let answer: Value =
-            serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-        assert_eq!(answer["id"], json!(n), "{answer}");
-        assert_eq!(
-            answer["result"]["structuredContent"]["result"],
-            format!("s{n}")
-        );
-    }
-}
-
 #[tokio::test]
 async fn stdio_process_tight_loop() {
     let calls = env_usize("LOAD_STDIO_CALLS", 1_000);
@@ -417,7 +385,8 @@ async fn stdio_process_tight_loop() {
     assert!(status.success());
 }
 
-/// Calls `from+1..=to` (initializing first when `from` is 0) over a line stream.
+/// Calls echo `from+1..=to` (initializing first when `from` is 0) over a line stream,
+/// checking that each answer is the one to its own request.
 async fn stdio_loop_counted<W, R>(write: &mut W, lines: &mut R, from: usize, to: usize)
 where
     W: tokio::io::AsyncWrite + Unpin,
@@ -473,9 +442,11 @@ fn stdio_in_process_leaves_no_task_behind() {
         let (client, server) = tokio::io::duplex(1 << 16);
         let (sr, sw) = tokio::io::split(server);
         let task = tokio::spawn(arcade_tdk::serve::mcp::serve_io(catalog, options, sr, sw));
-        let (read, write) = tokio::io::split(client);
-        stdio_loop(write, read, calls).await;
+        let (read, mut write) = tokio::io::split(client);
+        let mut lines = BufReader::new(read);
+        stdio_loop_counted(&mut write, &mut lines, 0, calls).await;
         // The client halves are dropped: the server ends.
+        drop((write, lines));
         tokio::time::timeout(Duration::from_secs(10), task)
             .await
             .expect("the server ends")
