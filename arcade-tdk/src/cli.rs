@@ -755,6 +755,18 @@ impl Output<'_> {
     fn error(&mut self, message: impl std::fmt::Display) {
         let _ = writeln!(self.err, "error: {message}");
     }
+
+    /// The exit code of a server run: 0, or 1 after printing its error.
+    #[cfg(any(feature = "mcp", feature = "worker"))]
+    fn exit_code(&mut self, result: Result<(), impl std::fmt::Display>) -> u8 {
+        match result {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                self.error(e);
+                EXIT_FAILURE
+            }
+        }
+    }
 }
 
 /// The command description, named after the toolkit.
@@ -977,13 +989,8 @@ impl Cli {
         match args.transport {
             Transport::Stdio => {
                 tracing::info!(tools = catalog.len(), "serving MCP over stdio");
-                match rt.block_on(mcp::serve_stdio(catalog, options)) {
-                    Ok(()) => EXIT_OK,
-                    Err(e) => {
-                        io.error(format_args!("MCP stdio server failed: {e}"));
-                        EXIT_FAILURE
-                    }
-                }
+                let result = rt.block_on(mcp::serve_stdio(catalog, options));
+                io.exit_code(result.map_err(|e| format!("MCP stdio server failed: {e}")))
             }
             Transport::Http => {
                 let addr = SocketAddr::new(args.host, args.port);
@@ -1013,13 +1020,7 @@ impl Cli {
                         .await
                         .map_err(|e| format!("MCP HTTP server failed: {e}"))
                 });
-                match result {
-                    Ok(()) => EXIT_OK,
-                    Err(e) => {
-                        io.error(e);
-                        EXIT_FAILURE
-                    }
-                }
+                io.exit_code(result)
             }
         }
     }
@@ -1086,13 +1087,7 @@ impl Cli {
                 .await
                 .map_err(|e| format!("worker server failed: {e}"))
         });
-        match result {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                io.error(e);
-                EXIT_FAILURE
-            }
-        }
+        io.exit_code(result)
     }
 }
 
