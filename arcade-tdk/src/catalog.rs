@@ -172,15 +172,27 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A catalog of `toolkit`, less what `ARCADE_DISABLED_TOOLS` and
-    /// `ARCADE_DISABLED_TOOLKITS` disable.
+    /// A catalog of every tool of `toolkit`. Reads nothing from the process environment
+    /// (see [`Catalog::from_env`]).
+    ///
+    /// ```
+    /// let catalog = arcade_tdk::Catalog::new(arcade_tdk::Toolkit::new("Empty")).unwrap();
+    /// assert!(catalog.is_empty());
+    /// ```
     pub fn new(toolkit: Toolkit) -> Result<Self, CatalogError> {
+        Self::filtered([toolkit], &ToolFilter::default())
+    }
+
+    /// A catalog of `toolkit`, less what `ARCADE_DISABLED_TOOLS` and
+    /// `ARCADE_DISABLED_TOOLKITS` disable ([`ToolFilter::from_env`]), as Arcade's servers
+    /// read them.
+    pub fn from_env(toolkit: Toolkit) -> Result<Self, CatalogError> {
         Self::filtered([toolkit], &ToolFilter::from_env())
     }
 
-    /// A catalog of `toolkit`, ignoring the environment.
+    /// The same as [`Catalog::new`].
     pub fn unfiltered(toolkit: Toolkit) -> Result<Self, CatalogError> {
-        Self::filtered([toolkit], &ToolFilter::default())
+        Self::new(toolkit)
     }
 
     /// A catalog of several toolkits, less what `filter` leaves out.
@@ -191,11 +203,11 @@ impl Catalog {
         let mut entries: Vec<CatalogEntry> = Vec::new();
         for toolkit in toolkits {
             let toolkit_def = ToolkitDefinition {
-                name: toolkit.name().to_owned(),
+                name: toolkit.get_name().to_owned(),
                 description: toolkit.get_description().map(str::to_owned),
                 version: toolkit.get_version().map(str::to_owned),
             };
-            for &tool in toolkit.tools() {
+            for &tool in toolkit.get_tools() {
                 let entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
                 if entries
                     .iter()

@@ -35,6 +35,7 @@ use serde_json::{Map, Value};
 use crate::catalog::CatalogEntry;
 use crate::context::ToolContext;
 use crate::error::{ErrorKind, ToolError};
+use crate::redact::Redactor;
 use crate::tool::ToolValue;
 
 /// Arcade's `ToolCallOutput`: every key present, nulls included.
@@ -160,17 +161,26 @@ impl Execution {
 ///
 /// Arguments are validated (and coerced as Arcade does) before the tool runs; a panic
 /// in the tool becomes a fatal tool error and the process lives on. Token and secret
-/// values of the context are scrubbed from every error text.
+/// values of the context are scrubbed from every text of the error, `extra` included
+/// (see [`Redactor`]).
 pub async fn execute(
     entry: &CatalogEntry,
     args: Map<String, Value>,
     context: ToolContext,
 ) -> Execution {
+    let redactor = Redactor::for_context(&context);
+    execute_redacted(entry, args, context, &redactor).await
+}
+
+/// [`execute`] with the call's [`Redactor`] built by the caller, who shares it with the
+/// context's notification sink (one redactor per call).
+pub async fn execute_redacted(
+    entry: &CatalogEntry,
+    args: Map<String, Value>,
+    context: ToolContext,
+    redactor: &Redactor,
+) -> Execution {
     let spec = entry.tool().spec();
-    let mut sensitive: Vec<String> = context.secret_values().map(str::to_owned).collect();
-    if let Some(token) = context.authorization.token_if_any() {
-        sensitive.push(token.to_owned());
-    }
     let tool = entry.tool();
     // The call itself (argument decoding) and the future it returns may both panic.
     let result = match std::panic::catch_unwind(AssertUnwindSafe(|| tool.call(context, args))) {
@@ -182,7 +192,7 @@ pub async fn execute(
     };
     let outcome = result.map_err(|e| {
         let mut wire = ToolCallError::from_tool_error(&e, spec.name());
-        redact(&mut wire, &sensitive);
+        redactor.redact_error(&mut wire);
         wire
     });
     let logs = spec
@@ -205,24 +215,4 @@ fn panic_error(payload: &(dyn std::any::Any + Send)) -> ToolError {
         .unwrap_or_else(|| "non-string panic payload".to_owned());
     ToolError::fatal("An unhandled panic occurred in the tool.")
         .with_developer_message(format!("panic: {text}"))
-}
-
-fn redact(error: &mut ToolCallError, sensitive: &[String]) {
-    let scrub = |s: &mut String| {
-        for secret in sensitive.iter().filter(|s| s.len() >= 4) {
-            if s.contains(secret.as_str()) {
-                *s = s.replace(secret.as_str(), "[redacted]");
-            }
-        }
-    };
-    scrub(&mut error.message);
-    if let Some(d) = error.developer_message.as_mut() {
-        scrub(d);
-    }
-    if let Some(a) = error.additional_prompt_content.as_mut() {
-        scrub(a);
-    }
-    if let Some(s) = error.stacktrace.as_mut() {
-        scrub(s);
-    }
 }

@@ -48,6 +48,7 @@ pub mod http;
 pub mod metadata;
 pub mod names;
 mod preset;
+pub mod redact;
 mod schema;
 pub mod token;
 pub mod tool;

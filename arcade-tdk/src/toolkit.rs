@@ -16,8 +16,8 @@
 //!     .description("Sample kit")
 //!     .version("1.0.0")
 //!     .tool(echo::tool());
-//! assert_eq!(toolkit.name(), "SampleKit");
-//! assert_eq!(toolkit.tools().len(), 1);
+//! assert_eq!(toolkit.get_name(), "SampleKit");
+//! assert_eq!(toolkit.get_tools().len(), 1);
 //! ```
 
 use crate::names;
@@ -73,7 +73,15 @@ impl Toolkit {
     }
 
     /// Renames the toolkit (the name is used as given).
-    pub fn name_as(mut self, name: impl Into<String>) -> Self {
+    ///
+    /// Builders take the plain name (`name`, `description`, `version`, `tool_names`,
+    /// `tool`); getters are `get_*`, as in clap.
+    ///
+    /// ```
+    /// let toolkit = arcade_tdk::Toolkit::new("x").name("PagerDuty");
+    /// assert_eq!(toolkit.get_name(), "PagerDuty");
+    /// ```
+    pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
@@ -129,7 +137,7 @@ impl Toolkit {
     }
 
     /// The toolkit's name.
-    pub fn name(&self) -> &str {
+    pub fn get_name(&self) -> &str {
         &self.name
     }
     /// Its description.
@@ -145,7 +153,7 @@ impl Toolkit {
         self.tool_names
     }
     /// Its tools, in registration order.
-    pub fn tools(&self) -> &[&'static dyn Tool] {
+    pub fn get_tools(&self) -> &[&'static dyn Tool] {
         &self.tools
     }
 }

@@ -101,14 +101,14 @@ fn only_exclude_and_read_only_filters() {
 
 #[test]
 fn toolkit_names_follow_pythons_rules() {
-    assert_eq!(Toolkit::new("sample_kit").name(), "SampleKit");
-    assert_eq!(Toolkit::new("my kit").name(), "MyKit");
+    assert_eq!(Toolkit::new("sample_kit").get_name(), "SampleKit");
+    assert_eq!(Toolkit::new("my kit").get_name(), "MyKit");
     assert_eq!(
-        Toolkit::from_package("arcade-pagerduty", "0.3.0", "").name(),
+        Toolkit::from_package("arcade-pagerduty", "0.3.0", "").get_name(),
         "Pagerduty"
     );
-    let named = Toolkit::new("x").name_as("PagerDuty");
-    assert_eq!(named.name(), "PagerDuty");
+    let named = Toolkit::new("x").name("PagerDuty");
+    assert_eq!(named.get_name(), "PagerDuty");
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn declared_names_must_be_unique_across_toolkits() {
     let twice = Catalog::filtered(
         [
             conformance::toolkit(),
-            conformance::toolkit().name_as("Other"),
+            conformance::toolkit().name("Other"),
         ],
         &ToolFilter::default(),
     );

@@ -63,7 +63,8 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
 use crate::context::ToolContext;
-use crate::executor::{self, ToolCallOutput};
+use crate::executor::ToolCallOutput;
+use crate::serve::pipeline;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 
 /// The environment variable holding the worker secret.
@@ -277,8 +278,16 @@ async fn invoke(State(state): State<WorkerState>, headers: HeaderMap, body: Byte
             .into_response();
     };
     let started = Instant::now();
-    let execution =
-        executor::execute(entry, request.inputs.unwrap_or_default(), request.context).await;
+    // The Engine checked the requirements and sent the token: the call starts at the
+    // executor, with the one redactor of the pipeline (no sink: the worker protocol
+    // carries no notifications).
+    let execution = pipeline::run(
+        entry,
+        request.inputs.unwrap_or_default(),
+        request.context,
+        |_| None,
+    )
+    .await;
     let duration = started.elapsed().as_secs_f64() * 1000.0;
     let success = execution.is_success();
     tracing::info!(

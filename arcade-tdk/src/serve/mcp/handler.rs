@@ -18,17 +18,18 @@ use rmcp::model::{
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler, ServiceExt};
-use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
-use crate::catalog::{Catalog, CatalogEntry};
+use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
 use crate::error::ToolError;
-use crate::executor::{self, ToolCallError};
+use crate::executor::ToolCallError;
+use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
+use crate::serve::pipeline::{CallOutcome, Pipeline};
 use crate::tool::ToolValue;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
@@ -43,12 +44,12 @@ const SUPPORTED_VERSIONS: &[ProtocolVersion] = &[
 struct Shared {
     catalog: Arc<Catalog>,
     options: McpOptions,
-    environment: Arc<LocalEnvironment>,
+    /// Requirements, tokens, redaction: the path every call takes. Tools that need
+    /// secrets or a token are refused over unauthenticated HTTP unless the operator
+    /// allows them.
+    pipeline: Pipeline,
     tools: Vec<Tool>,
     info: ServerConfig,
-    /// Whether tools that need secrets or a token may run (not over unauthenticated
-    /// HTTP, unless the operator allows it).
-    credentialed_tools: bool,
 }
 
 /// One MCP server: the shared catalog plus this connection's log level.
@@ -144,10 +145,9 @@ impl McpServer {
             shared: Arc::new(Shared {
                 catalog,
                 options,
-                environment,
+                pipeline: Pipeline::new(environment).credentialed_tools(credentialed_tools),
                 tools,
                 info,
-                credentialed_tools,
             }),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
         }
@@ -164,7 +164,7 @@ impl McpServer {
     /// Logs (to stderr, through `tracing`) the tools whose declared secrets are missing.
     pub(crate) fn warn_missing_secrets(&self) {
         for entry in self.shared.catalog.entries() {
-            let missing = self.shared.environment.missing_secrets(entry);
+            let missing = self.shared.pipeline.environment().missing_secrets(entry);
             if !missing.is_empty() {
                 tracing::warn!(
                     tool = entry.mcp_name(),
@@ -182,7 +182,7 @@ impl McpServer {
             .catalog
             .entries()
             .iter()
-            .filter(|e| needs_credentials(e))
+            .filter(|e| self.shared.pipeline.refuses(e))
             .map(|e| e.mcp_name())
             .collect();
         if !refused.is_empty() {
@@ -223,45 +223,26 @@ impl McpServer {
                 None,
             ));
         };
-        if !shared.credentialed_tools && needs_credentials(entry) {
-            return Ok(requirements_result(&unsupported_transport(entry)));
-        }
-        // Resolving a token may take a while (an OAuth source); a cancellation stops it.
-        let resolved = tokio::select! {
-            biased;
-            () = context.ct.cancelled() => return Err(cancelled()),
-            resolved = shared.environment.context_for(entry) => resolved,
-        };
-        let mut tool_context = match resolved {
-            Ok(c) => c,
-            Err(err) => return Ok(requirements_result(&err)),
-        };
-
         // The sink queues notifications; this task sends them, in order, before the
-        // response, while it polls the tool.
+        // response, while it polls the call (a cancellation stops it, also while a
+        // token is being resolved).
         let (tx, mut rx) = mpsc::unbounded_channel();
         let min_level = self.min_log_level(&context);
-        let mut sensitive: Vec<SecretString> = tool_context
-            .secret_values()
-            .filter(|v| v.len() >= 4)
-            .map(SecretString::from)
-            .collect();
-        if let Ok(token) = tool_context.authorization.token() {
-            sensitive.push(SecretString::from(token));
-        }
-        tool_context.set_sink(Arc::new(CallSink {
-            tx,
-            sensitive,
-            logger: entry.mcp_name().to_owned(),
-            min_level,
-            progress_token: context.meta.get_progress_token(),
-            last_progress: Mutex::new(None),
-        }));
-
+        let progress_token = context.meta.get_progress_token();
+        let logger = entry.mcp_name().to_owned();
         let args = request.arguments.unwrap_or_default();
-        let execution = executor::execute(entry, args, tool_context);
-        tokio::pin!(execution);
-        let execution = loop {
+        let call = shared.pipeline.call(entry, args, move |redactor| {
+            Some(Arc::new(CallSink {
+                tx,
+                redactor,
+                logger,
+                min_level,
+                progress_token,
+                last_progress: Mutex::new(None),
+            }) as Arc<dyn ContextSink>)
+        });
+        tokio::pin!(call);
+        let outcome = loop {
             tokio::select! {
                 biased;
                 () = context.ct.cancelled() => {
@@ -269,19 +250,18 @@ impl McpServer {
                     return Err(cancelled());
                 }
                 Some(note) = rx.recv() => note.send(&context).await,
-                execution = &mut execution => break execution,
+                outcome = &mut call => break outcome,
             }
         };
         while let Ok(note) = rx.try_recv() {
             note.send(&context).await;
         }
+        let execution = match outcome {
+            CallOutcome::Executed(execution) => execution,
+            CallOutcome::Unmet(unmet) => return Ok(requirements_result(&unmet.error)),
+        };
         for log in &execution.logs {
             tracing::warn!(tool = entry.mcp_name(), "{}", log.message);
-        }
-        if let Err(error) = &execution.outcome
-            && error.kind == crate::error::ErrorKind::UpstreamRuntimeAuthError
-        {
-            shared.environment.token_rejected(entry);
         }
         Ok(match execution.outcome {
             Ok(value) => success_result(value),
@@ -405,8 +385,8 @@ impl Note {
 /// progress reports when the client asked for them.
 struct CallSink {
     tx: mpsc::UnboundedSender<Note>,
-    /// The call's secret values and token, scrubbed from what the tool logs.
-    sensitive: Vec<SecretString>,
+    /// The call's redactor (shared with the executor), applied to what the tool logs.
+    redactor: Arc<Redactor>,
     logger: String,
     min_level: Option<LogLevel>,
     progress_token: Option<ProgressToken>,
@@ -424,9 +404,7 @@ impl ContextSink for CallSink {
             payload.insert("extra".into(), extra.clone());
         }
         let mut payload = Value::Object(payload);
-        if !self.sensitive.is_empty() {
-            scrub(&mut payload, &self.sensitive);
-        }
+        self.redactor.redact_value(&mut payload);
         let param = LoggingMessageNotificationParam::new(to_rmcp_level(level), payload)
             .with_logger(self.logger.clone());
         let _ = self.tx.send(Note::Log(param));
@@ -446,7 +424,7 @@ impl ContextSink for CallSink {
         }
         let mut param = ProgressNotificationParam::new(token.clone(), progress);
         param.total = total;
-        param.message = message.map(str::to_owned);
+        param.message = message.map(|m| self.redactor.redact(m));
         let _ = self.tx.send(Note::Progress(param));
     }
 }
@@ -454,58 +432,6 @@ impl ContextSink for CallSink {
 /// The answer to a cancelled request (rmcp never sends it: the client gave up).
 fn cancelled() -> ErrorData {
     ErrorData::internal_error("request cancelled", None)
-}
-
-fn needs_credentials(entry: &CatalogEntry) -> bool {
-    let requirements = entry.tool().spec().requirements();
-    requirements.authorization.is_some() || requirements.secret_keys().next().is_some()
-}
-
-/// Why a tool that needs credentials does not run over unauthenticated HTTP (as in
-/// Arcade's Python server): anyone who can reach the port would use the developer's
-/// secrets and tokens.
-fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
-    let tool = entry.mcp_name();
-    let requirements = entry.tool().spec().requirements();
-    let what = match (
-        requirements.authorization.is_some(),
-        requirements.secret_keys().next().is_some(),
-    ) {
-        (true, true) => "authorization and secrets",
-        (true, false) => "authorization",
-        _ => "secrets",
-    };
-    let var = super::ALLOW_CREDENTIALED_TOOLS_ENV;
-    ToolError::requirements_not_met(
-        format!(
-            "Unsupported transport: tool '{tool}' requires {what}, which this server does not provide \
-             over unauthenticated HTTP.\n\n  To fix, either:\n  1. Serve the toolkit over stdio, or\n  \
-             2. On a trusted machine, allow such tools over HTTP:  export {var}=1\n\n  \
-             Then restart the server."
-        ),
-        format!(
-            "The MCP server cannot execute the '{tool}' tool over its HTTP transport because the tool \
-             requires {what} and the HTTP transport does not authenticate users. Tell the user to serve \
-             the toolkit over stdio, or (on a trusted machine) to set {var}=1 and restart the server."
-        ),
-    )
-}
-
-/// Replaces every secret value in the strings of `value` with `[redacted]`.
-fn scrub(value: &mut Value, sensitive: &[SecretString]) {
-    match value {
-        Value::String(s) => {
-            for secret in sensitive {
-                let secret = secret.expose_secret();
-                if s.contains(secret) {
-                    *s = s.replace(secret, "[redacted]");
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, sensitive)),
-        Value::Object(map) => map.values_mut().for_each(|v| scrub(v, sensitive)),
-        _ => {}
-    }
 }
 
 /// A success: the value as text and `structuredContent` (an object as is, anything else

@@ -26,9 +26,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// shutdown signal before it returns anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
-/// The variable that allows tools needing secrets or a token over HTTP
-/// ([`HttpOptions::from_env`]).
-pub const ALLOW_CREDENTIALED_TOOLS_ENV: &str = "MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS";
+pub use crate::serve::pipeline::ALLOW_CREDENTIALED_TOOLS_ENV;
 
 /// Hosts always accepted in the `Host` header (any port).
 const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];

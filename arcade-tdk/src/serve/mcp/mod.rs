@@ -62,7 +62,7 @@ pub struct McpOptions {
     /// `instructions` in the `initialize` result, when set.
     pub instructions: Option<String>,
     /// Append the developer message to tool error texts (off by default; see
-    /// [`McpOptions::new`]).
+    /// [`McpOptions::from_env`]).
     pub expose_developer_messages: bool,
     /// Append the stack trace (a panic's location) to tool error texts.
     pub expose_stacktraces: bool,
@@ -72,23 +72,40 @@ pub struct McpOptions {
 }
 
 impl McpOptions {
-    /// Options named `name` at `version`. Developer messages and stack traces are
-    /// exposed only when `ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES`
-    /// (resp. `ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES`) is
-    /// [`EXPOSE_INTERNALS_CONSENT`], as in Arcade's Python server.
+    /// Options named `name` at `version`; developer messages and stack traces are not
+    /// exposed. Reads nothing from the process environment (see
+    /// [`McpOptions::from_env`]).
+    ///
+    /// ```
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("my_toolkit", "1.0.0");
+    /// assert!(!options.expose_developer_messages && !options.expose_stacktraces);
+    /// ```
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
-        let consent = |var: &str| std::env::var(var).is_ok_and(|v| v == EXPOSE_INTERNALS_CONSENT);
         Self {
             name: name.into(),
             version: version.into(),
             title: None,
             instructions: None,
-            expose_developer_messages: consent(
-                "ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES",
-            ),
-            expose_stacktraces: consent("ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES"),
+            expose_developer_messages: false,
+            expose_stacktraces: false,
             environment: None,
         }
+    }
+
+    /// [`McpOptions::new`], with developer messages (stack traces) exposed when
+    /// `ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES`
+    /// (`ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES`) is
+    /// [`EXPOSE_INTERNALS_CONSENT`], as in Arcade's Python server. The command line's
+    /// `serve` uses this.
+    pub fn from_env(name: impl Into<String>, version: impl Into<String>) -> Self {
+        let consent = |var: &str| std::env::var(var).is_ok_and(|v| v == EXPOSE_INTERNALS_CONSENT);
+        Self::new(name, version)
+            .with_expose_developer_messages(consent(
+                "ARCADE_DEBUG_EXPOSE_DEVELOPER_MESSAGE_IN_TOOL_ERROR_RESPONSES",
+            ))
+            .with_expose_stacktraces(consent(
+                "ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES",
+            ))
     }
 
     /// Options named after the catalog's first toolkit (name and version, `0.1.0` when

@@ -1,0 +1,218 @@
+//! The standard command line of a toolkit binary.
+//!
+//! ```no_run
+//! fn main() -> std::process::ExitCode {
+//!     arcade_tdk::cli::run(arcade_tdk::toolkit!()) // plus `.tool(...)` for each tool
+//! }
+//! ```
+//!
+//! Commands:
+//!
+//! * `tools [--format arcade|mcp|openai|anthropic]`: print the tool definitions as a
+//!   pretty JSON array (Arcade's `ToolDefinition`s by default).
+//! * `serve [stdio|http] [--host 127.0.0.1] [--port 8000]`: serve the toolkit over MCP.
+//!   Over HTTP the endpoint is `/mcp`; when `ARCADE_WORKER_SECRET` is set, Arcade's
+//!   worker routes (`/worker/...`) are served on the same port, as Arcade's Python
+//!   server does.
+//! * `worker [--host 127.0.0.1] [--port 8002]`: serve Arcade's worker protocol (needs
+//!   `ARCADE_WORKER_SECRET`).
+//! * `call TOOL [--input JSON]`: run one tool locally, with the secrets and tokens of
+//!   the environment (and `.env`), and print Arcade's `ToolCallOutput`: pretty on a
+//!   terminal, compact JSON otherwise.
+//!
+//! * `auth login|status|logout [PROVIDER]` (feature `oauth`, on by default): log in
+//!   with your own OAuth app (`{PROVIDER}_OAUTH_CLIENT_ID`, ...; see
+//!   [`token::oauth`](crate::token::oauth)), show where the provider's token would come
+//!   from (environment and `.env`, cached login, Arcade Engine), or remove the cached
+//!   login. The provider defaults to the one the toolkit's tools require, when there is
+//!   one. Variables are looked up where `serve` looks: the environment, then `.env`.
+//!
+//! `serve` and `call` take their tokens from
+//! [`LocalEnvironment::from_env`](crate::serve::local::LocalEnvironment::from_env): the
+//! environment, then the cached OAuth login, then the Arcade Engine when
+//! `ARCADE_API_KEY` is set. A tool that fails with `UPSTREAM_RUNTIME_AUTH_ERROR` makes
+//! the sources forget the token, so the next call gets a fresh one.
+//!
+//! A toolkit adds its own options with [`Cli`]: an opt-in flag for write tools, named
+//! areas (`--areas`), extra flags and a hook run before tools are served.
+//!
+//! `tools`, `serve` and `worker` take `--tools A,B`, `--exclude-tools C` and
+//! `--read-only` to narrow the catalog; `ARCADE_DISABLED_TOOLS` and
+//! `ARCADE_DISABLED_TOOLKITS` always apply.
+//!
+//! Logs go to stderr only (stdout carries nothing but the command's output, and the MCP
+//! protocol under `serve stdio`). Their level is `--log-level`, else `RUST_LOG`, else
+//! `info` for the servers and `warn` for `tools` and `call`.
+//!
+//! # Exit codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success (including `--help` and `--version`) |
+//! | 1 | the tool returned an error (`call`), a server or the toolkit failed at run time (a port already in use, duplicate tool names), a login failed, or `auth status` found no token source |
+//! | 2 | a usage error: bad arguments, an unknown tool, invalid `--input`, a missing `ARCADE_WORKER_SECRET`, or a command this build does not include |
+
+mod args;
+#[cfg(feature = "oauth")]
+mod auth;
+mod builder;
+#[cfg(any(feature = "mcp", feature = "worker"))]
+mod call;
+mod logging;
+mod output;
+#[cfg(any(feature = "mcp", feature = "worker", feature = "oauth"))]
+mod runtime;
+mod select;
+#[cfg(feature = "mcp")]
+mod serve;
+mod tools;
+#[cfg(feature = "worker")]
+mod worker;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::FromArgMatches;
+
+use crate::toolkit::Toolkit;
+
+pub use builder::{Cli, Setup};
+pub use logging::install_panic_hook;
+
+use args::{CliArgs, Command};
+use output::{CliResult, EXIT_OK, EXIT_USAGE, Output};
+
+/// Runs the standard command line for `toolkit` with the process arguments. See the
+/// [module docs](self) for the commands and exit codes. [`Cli`] adds toolkit-specific
+/// options.
+pub fn run(toolkit: Toolkit) -> ExitCode {
+    Cli::new(toolkit).run()
+}
+
+/// Runs the command line with `args` (the first being the program name), writing to the
+/// process's stdout and stderr.
+pub fn run_with<I, T>(toolkit: Toolkit, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::new(toolkit).run_with(args)
+}
+
+/// Runs the command line with `args` (the first being the program name), writing the
+/// command's output to `stdout` and its error messages to `stderr` (neither treated as a
+/// terminal), and returns the exit code as a number. For tests and embedding: logs
+/// still go to the process's stderr.
+pub fn run_with_output<I, T>(
+    toolkit: Toolkit,
+    args: I,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::new(toolkit).run_with_output(args, stdout, stderr)
+}
+
+
+impl Cli {
+    /// Parses `args`, runs the command and prints its error, if any, in one place.
+    #[cfg_attr(not(any(feature = "mcp", feature = "worker")), allow(unused_mut))]
+    fn dispatch<I, T>(mut self, args: I, mut io: Output<'_>) -> u8
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let parsed = self.command().try_get_matches_from(args).and_then(|m| {
+            let cli = CliArgs::from_arg_matches(&m)?;
+            Ok((cli, m))
+        });
+        let (cli, matches) = match parsed {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                let text = if (e.use_stderr() && io.err_is_terminal)
+                    || (!e.use_stderr() && io.out_is_terminal)
+                {
+                    e.render().ansi().to_string()
+                } else {
+                    e.render().to_string()
+                };
+                let sink = if e.use_stderr() {
+                    &mut *io.err
+                } else {
+                    &mut *io.out
+                };
+                let _ = sink.write_all(text.as_bytes());
+                let _ = sink.flush();
+                return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            }
+        };
+        let extras = match matches.subcommand() {
+            Some((_, sub)) => self.extras(sub),
+            None => builder::Extras::default(),
+        };
+        let default_level = match cli.command {
+            Command::Serve(_) | Command::Worker(_) => "info",
+            Command::Tools(_) | Command::Call(_) | Command::Auth(_) => "warn",
+        };
+        logging::init(cli.log_level.as_deref(), default_level, io.err_is_terminal);
+
+        let result: CliResult = match cli.command {
+            Command::Tools(args) => tools::run(&self, args, &extras, &mut io),
+            #[cfg(feature = "mcp")]
+            Command::Serve(args) => serve::run(&mut self, args, extras, &mut io),
+            #[cfg(not(feature = "mcp"))]
+            Command::Serve(_) => Err(output::CliError::usage(
+                "`serve` is not available: this build of arcade-tdk lacks the `mcp` feature",
+            )),
+            #[cfg(feature = "worker")]
+            Command::Worker(args) => worker::run(&self, args, &extras),
+            #[cfg(not(feature = "worker"))]
+            Command::Worker(_) => Err(output::CliError::usage(
+                "`worker` is not available: this build of arcade-tdk lacks the `worker` feature",
+            )),
+            #[cfg(any(feature = "mcp", feature = "worker"))]
+            Command::Call(args) => call::run(&mut self, args, extras, &mut io),
+            #[cfg(not(any(feature = "mcp", feature = "worker")))]
+            Command::Call(_) => Err(output::CliError::usage(
+                "`call` is not available: this build of arcade-tdk has neither the `mcp` nor the `worker` feature",
+            )),
+            #[cfg(feature = "oauth")]
+            Command::Auth(args) => auth::run(&self, args, &mut io),
+            #[cfg(not(feature = "oauth"))]
+            Command::Auth(_) => Err(output::CliError::usage(
+                "`auth` is not available: this build of arcade-tdk lacks the `oauth` feature",
+            )),
+        };
+        io.finish(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toolkit::Toolkit;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        CliArgs::command().debug_assert();
+        args::command(&Toolkit::new("Bare")).debug_assert();
+        Cli::new(Toolkit::new("Extra"))
+            .write_tools_opt_in("--enable-write-tools")
+            .areas([("a", ["X"])])
+            .flag("--sandbox", "Sandbox.")
+            .command()
+            .debug_assert();
+        args::command(
+            &Toolkit::new("Full")
+                .version("1.2.3")
+                .description("Full kit"),
+        )
+        .debug_assert();
+    }
+
+}

@@ -1,0 +1,88 @@
+//! `serve`: the toolkit over MCP, on stdio or Streamable HTTP (with Arcade's worker
+//! routes on the same port when `ARCADE_WORKER_SECRET` is set).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::args::{ServeArgs, Transport};
+use super::builder::{Cli, Extras};
+use super::output::{CliError, CliResult, Output};
+use super::runtime;
+use crate::serve::local::LocalEnvironment;
+use crate::serve::mcp::{self, HttpOptions, McpOptions};
+
+pub(super) fn run(cli: &mut Cli, args: ServeArgs, extras: Extras, io: &mut Output<'_>) -> CliResult {
+    let toolkit = &cli.toolkit;
+    let mut options =
+        McpOptions::from_env(toolkit.get_name(), toolkit.get_version().unwrap_or("0.1.0"));
+    if let Some(description) = toolkit.get_description() {
+        options = options.with_instructions(description);
+    }
+    let catalog = Arc::new(cli.catalog(&args.filter, &extras, true)?);
+    if catalog.is_empty() {
+        tracing::warn!("no tools to serve (all filtered out)");
+    }
+    let environment = cli
+        .environment
+        .take()
+        .unwrap_or_else(LocalEnvironment::from_env);
+    let rt = runtime::build(args.transport == Transport::Http)?;
+    let setup = rt.block_on(cli.setup("serve", &extras, environment, io))?;
+    let options = options.with_environment(Arc::new(setup.environment));
+    let _keep_alive = setup.keep_alive;
+    match args.transport {
+        Transport::Stdio => {
+            tracing::info!(tools = catalog.len(), "serving MCP over stdio");
+            rt.block_on(mcp::serve_stdio(catalog, options))
+                .map_err(|e| CliError::failure(format_args!("MCP stdio server failed: {e}")))
+        }
+        Transport::Http => {
+            let addr = SocketAddr::new(args.host, args.port);
+            let mut http = HttpOptions::from_env();
+            if setup.credentialed_tools_over_http {
+                http = http.with_credentialed_tools(true);
+            }
+            if !args.host.is_loopback() && http.allowed_hosts.is_empty() {
+                tracing::warn!(
+                    "listening on {}: MCP requests must still carry a loopback Host header \
+                     unless MCP_TRANSPORT_ALLOWED_HOSTS lists the names clients use",
+                    args.host
+                );
+            }
+            rt.block_on(async move {
+                let router = mcp::http_router(catalog.clone(), options, http);
+                #[cfg(feature = "worker")]
+                let router = with_worker_routes(router, &catalog);
+                let listener = runtime::bind(addr).await?;
+                if let Ok(local) = listener.local_addr() {
+                    tracing::info!(
+                        tools = catalog.len(),
+                        "MCP server listening on http://{local}/mcp"
+                    );
+                }
+                mcp::serve_http_listener(router, listener, runtime::shutdown_signal())
+                    .await
+                    .map_err(|e| format!("MCP HTTP server failed: {e}"))
+            })
+            .map_err(CliError::failure)
+        }
+    }
+}
+
+/// Adds the worker routes to the MCP router when `ARCADE_WORKER_SECRET` is set, as
+/// Arcade's Python server does.
+#[cfg(feature = "worker")]
+fn with_worker_routes(router: axum::Router, catalog: &Arc<crate::Catalog>) -> axum::Router {
+    use crate::serve::worker::{WORKER_SECRET_ENV, WorkerSecret, WorkerSecretError, worker_router};
+    match WorkerSecret::from_env() {
+        Ok(secret) => {
+            tracing::info!("{WORKER_SECRET_ENV} is set: serving the worker routes at /worker too");
+            router.merge(worker_router(catalog.clone(), secret))
+        }
+        Err(WorkerSecretError::Empty) => {
+            tracing::warn!("{WORKER_SECRET_ENV} is empty: the worker routes are not served");
+            router
+        }
+        Err(WorkerSecretError::Missing) => router,
+    }
+}

@@ -1,0 +1,217 @@
+//! The path of one call, in one place. Every adapter — the MCP handler (stdio and
+//! HTTP), the `call` command and Arcade's worker protocol — runs a tool through here:
+//!
+//! 1. the transport's policy (tools that need credentials may be refused over
+//!    unauthenticated HTTP);
+//! 2. the tool's requirements: its declared secrets from the [`LocalEnvironment`], its
+//!    token from the environment's token chain (or the context the Arcade Engine sent,
+//!    for the worker);
+//! 3. one [`Redactor`] for the call, built from that context, shared by the executor
+//!    (errors) and the notification sink the adapter supplies (logs, progress);
+//! 4. the [`executor`](crate::executor): validation, the tool, panics contained;
+//! 5. a token the upstream rejected (`UPSTREAM_RUNTIME_AUTH_ERROR`) is forgotten, so the
+//!    next call fetches a fresh one;
+//! 6. a requirement that failed becomes a [`ToolCallError`] like any tool error, and
+//!    stays available as the [`ToolError`] it was, for adapters that word it
+//!    differently (MCP, as Arcade's Python server does).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arcade_tdk::serve::local::LocalEnvironment;
+//! use arcade_tdk::serve::pipeline::Pipeline;
+//! use arcade_tdk::{tool, Catalog, ToolContext, ToolError, Toolkit};
+//!
+//! /// Read the API key's last four characters.
+//! #[tool(requires_secrets = ["API_KEY"])]
+//! fn key_tail(context: &ToolContext) -> Result<String, ToolError> {
+//!     let key = context.get_secret("API_KEY")?;
+//!     Err(ToolError::execution(format!("refused key {key}")))
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let catalog = Catalog::unfiltered(Toolkit::new("Demo").tool(key_tail::tool())).unwrap();
+//! let entry = catalog.get("Demo.KeyTail").unwrap();
+//! let pipeline = Pipeline::new(Arc::new(LocalEnvironment::from_vars([("API_KEY", "sk-99999")])));
+//! let output = pipeline.call(entry, Default::default(), |_| None).await.into_output();
+//! let error = output.error.unwrap();
+//! assert!(error.message.ends_with("refused key [redacted]"));
+//!
+//! // Without the secret the tool does not run.
+//! let pipeline = Pipeline::new(Arc::new(LocalEnvironment::from_vars::<&str, &str>([])));
+//! let outcome = pipeline.call(entry, Default::default(), |_| None).await;
+//! assert!(outcome.unmet().is_some());
+//! # });
+//! ```
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::catalog::CatalogEntry;
+use crate::context::{ContextSink, ToolContext};
+use crate::error::{ErrorKind, ToolError};
+use crate::executor::{self, Execution, ToolCallError, ToolCallOutput};
+use crate::redact::Redactor;
+use crate::serve::local::LocalEnvironment;
+
+/// The environment variable that lets tools needing credentials run over
+/// unauthenticated HTTP (`1` or `true`), as in Arcade's Python server.
+pub const ALLOW_CREDENTIALED_TOOLS_ENV: &str = "MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS";
+
+/// The result of one call through the [`Pipeline`].
+#[derive(Debug)]
+pub enum CallOutcome {
+    /// The tool ran (and may have failed).
+    Executed(Execution),
+    /// A requirement was not met (a missing secret, no token, credentials refused over
+    /// this transport): the tool did not run.
+    Unmet(Unmet),
+}
+
+/// A requirement that was not met, in both forms.
+#[derive(Debug)]
+pub struct Unmet {
+    /// The error as the requirement check raised it.
+    pub error: ToolError,
+    /// Its wire form, as for any tool error (prefixed with the kind and tool name).
+    pub wire: ToolCallError,
+}
+
+impl CallOutcome {
+    /// Arcade's `ToolCallOutput` for either outcome.
+    pub fn into_output(self) -> ToolCallOutput {
+        match self {
+            Self::Executed(execution) => execution.into_output(),
+            Self::Unmet(unmet) => ToolCallOutput {
+                value: None,
+                logs: None,
+                error: Some(unmet.wire),
+                requires_authorization: None,
+            },
+        }
+    }
+
+    /// The unmet requirement, if that is what happened.
+    pub fn unmet(&self) -> Option<&Unmet> {
+        match self {
+            Self::Unmet(unmet) => Some(unmet),
+            Self::Executed(_) => None,
+        }
+    }
+}
+
+/// How tools run locally: the environment they take secrets and tokens from, and
+/// whether tools that need credentials may run at all (see the [module docs](self)).
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    environment: Arc<LocalEnvironment>,
+    credentialed_tools: bool,
+}
+
+impl Pipeline {
+    /// A pipeline over `environment`; tools that need credentials run.
+    pub fn new(environment: Arc<LocalEnvironment>) -> Self {
+        Self {
+            environment,
+            credentialed_tools: true,
+        }
+    }
+
+    /// Whether tools that need secrets or a token may run (`false` over unauthenticated
+    /// HTTP unless the operator allows them): a refused tool fails with a requirement
+    /// error that says how to allow it.
+    pub fn credentialed_tools(mut self, allowed: bool) -> Self {
+        self.credentialed_tools = allowed;
+        self
+    }
+
+    /// The environment tools run in.
+    pub fn environment(&self) -> &LocalEnvironment {
+        &self.environment
+    }
+
+    /// Whether `entry` would be refused because it needs credentials.
+    pub fn refuses(&self, entry: &CatalogEntry) -> bool {
+        !self.credentialed_tools && needs_credentials(entry)
+    }
+
+    /// Runs `entry` with `args`. `sink` is given the call's redactor and returns the
+    /// notification sink for the tool's logs and progress, if the adapter has one.
+    pub async fn call(
+        &self,
+        entry: &CatalogEntry,
+        args: Map<String, Value>,
+        sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
+    ) -> CallOutcome {
+        if self.refuses(entry) {
+            return unmet(entry, unsupported_transport(entry));
+        }
+        let context = match self.environment.context_for(entry).await {
+            Ok(context) => context,
+            Err(error) => return unmet(entry, error),
+        };
+        let execution = run(entry, args, context, sink).await;
+        if let Err(error) = &execution.outcome
+            && error.kind == ErrorKind::UpstreamRuntimeAuthError
+        {
+            self.environment.token_rejected(entry);
+        }
+        CallOutcome::Executed(execution)
+    }
+}
+
+/// Runs `entry` with a context its caller built (the Arcade Engine's, for the worker
+/// protocol): one redactor for the call, shared with the sink `sink` returns.
+pub async fn run(
+    entry: &CatalogEntry,
+    args: Map<String, Value>,
+    mut context: ToolContext,
+    sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
+) -> Execution {
+    let redactor = Arc::new(Redactor::for_context(&context));
+    if let Some(sink) = sink(redactor.clone()) {
+        context.set_sink(sink);
+    }
+    executor::execute_redacted(entry, args, context, &redactor).await
+}
+
+fn unmet(entry: &CatalogEntry, error: ToolError) -> CallOutcome {
+    let wire = ToolCallError::from_tool_error(&error, entry.definition().name.as_str());
+    CallOutcome::Unmet(Unmet { error, wire })
+}
+
+/// Whether `entry` needs a token or secrets.
+pub fn needs_credentials(entry: &CatalogEntry) -> bool {
+    let requirements = entry.tool().spec().requirements();
+    requirements.authorization.is_some() || requirements.secret_keys().next().is_some()
+}
+
+/// Why a tool that needs credentials does not run over unauthenticated HTTP (as in
+/// Arcade's Python server): anyone who can reach the port would use the developer's
+/// secrets and tokens.
+fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
+    let tool = entry.mcp_name();
+    let requirements = entry.tool().spec().requirements();
+    let what = match (
+        requirements.authorization.is_some(),
+        requirements.secret_keys().next().is_some(),
+    ) {
+        (true, true) => "authorization and secrets",
+        (true, false) => "authorization",
+        _ => "secrets",
+    };
+    let var = ALLOW_CREDENTIALED_TOOLS_ENV;
+    ToolError::requirements_not_met(
+        format!(
+            "Unsupported transport: tool '{tool}' requires {what}, which this server does not provide \
+             over unauthenticated HTTP.\n\n  To fix, either:\n  1. Serve the toolkit over stdio, or\n  \
+             2. On a trusted machine, allow such tools over HTTP:  export {var}=1\n\n  \
+             Then restart the server."
+        ),
+        format!(
+            "The MCP server cannot execute the '{tool}' tool over its HTTP transport because the tool \
+             requires {what} and the HTTP transport does not authenticate users. Tell the user to serve \
+             the toolkit over stdio, or (on a trusted machine) to set {var}=1 and restart the server."
+        ),
+    )
+}
