@@ -56,6 +56,8 @@ run kit-call-fail "$kit" call Fail
 run kit-call-secret "$kit" call UseSecrets
 run kit-call-oauth "$kit" call ListIncidentsOauth2
 run kit-auth-status "$kit" auth status pagerduty
-# Paths of the temporary folder differ between runs.
-sed -i "s#$tmp#TMP#g" "$out"/*
+# What differs between any two runs: the temporary folder, the sandbox's port, and the
+# sandbox's timestamps (its data is seeded relative to now).
+sed -i -E -e "s#$tmp#TMP#g" -e 's#127\.0\.0\.1:[0-9]+#127.0.0.1:PORT#g' \
+  -e 's#[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z#TIME#g' "$out"/*
 echo "snapshot written to $out ($(ls "$out" | wc -l) files)"
