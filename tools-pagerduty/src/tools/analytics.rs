@@ -45,49 +45,36 @@ pub enum MetricsUrgency {
 }
 
 /// Metrics of one group of incidents.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct MetricsRow {
     /// The service (for scope `services`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// The service's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// The team (for scope `teams`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// The team's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
     /// The start of the period (with `aggregate_unit`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range_start: Option<String>,
     /// Incidents created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_incident_count: Option<u64>,
     /// Incidents acknowledged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_incidents_acknowledged: Option<u64>,
     /// Mean seconds from creation to the first acknowledgement (MTTA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_seconds_to_first_ack: Option<i64>,
     /// Mean seconds from creation to resolution (MTTR).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_seconds_to_resolve: Option<i64>,
     /// Escalations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_escalation_count: Option<u64>,
     /// Incidents resolved automatically (timeouts, integrations).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_incidents_auto_resolved: Option<u64>,
     /// Notifications that interrupted responders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_interruptions: Option<u64>,
     /// Interruptions outside business hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_off_hour_interruptions: Option<u64>,
     /// Percentage of the period the service was not in a major incident.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub up_time_pct: Option<f64>,
 }
 

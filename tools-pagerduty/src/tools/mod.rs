@@ -59,16 +59,17 @@ use serde_json::Value;
 use crate::client::{MAX_OFFSET, Page, Query, Session};
 
 /// A reference to another PagerDuty object.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Ref {
     /// The object's ID.
     pub id: String,
     /// Its name (PagerDuty's `summary`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// Where a page of results sits in the whole list.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Pagination {
     /// The page size used.
@@ -78,12 +79,11 @@ pub struct Pagination {
     /// Whether more records exist after this page.
     pub more: bool,
     /// Pass this as `offset` to get the next page; `null` when there is none.
+    #[serialize_always]
     pub next_offset: Option<u32>,
     /// The total number of matching records, when PagerDuty reported it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// A warning when more records exist than pagination can reach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

@@ -14,25 +14,20 @@ use super::{
 use crate::client::{Query, Session};
 
 /// One on-call entry: a user on call for a level of an escalation policy.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Oncall {
     /// The user on call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Ref>,
     /// The escalation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy (1 is paged first).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_level: Option<u64>,
     /// The schedule the shift comes from; absent when the user is a direct target.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Ref>,
     /// Shift start (ISO 8601 with zone); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Shift end (ISO 8601 with zone); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
@@ -150,15 +145,14 @@ pub async fn list_oncalls(
 }
 
 /// A responder on call now.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Responder {
     /// The user.
     pub user: Ref,
     /// The schedule the shift comes from, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Ref>,
     /// When the shift ends; absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
 }
 
@@ -181,12 +175,12 @@ pub struct PolicyOnCall {
 }
 
 /// Who is on call now.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct WhoIsOnCall {
     /// The moment the answer is for (UTC).
     pub as_of: String,
     /// How the filter was resolved (e.g. the service's escalation policy).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
     /// On-call responders per escalation policy.
     pub policies: Vec<PolicyOnCall>,

@@ -9,18 +9,16 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A schedule, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Schedule {
     /// The schedule ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The schedule's own time zone (IANA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The users in its rotations.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -32,7 +30,6 @@ pub struct Schedule {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// The schedule's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
@@ -93,16 +90,14 @@ pub async fn list_schedules(
 }
 
 /// A stretch of time someone is on call in a schedule.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ScheduleEntry {
     /// Who.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Ref>,
     /// From (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Until (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
@@ -177,21 +172,18 @@ pub async fn get_schedule(
 }
 
 /// The created override.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CreatedOverride {
     /// The schedule ID.
     pub schedule_id: String,
     /// The override ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Who covers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Ref>,
     /// From.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Until.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 

@@ -9,30 +9,25 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, format_utc, list_page, ref_
 use crate::client::{Query, Session};
 
 /// A user, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct User {
     /// The user ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The login email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The account role (`admin`, `user`, `limited_user`, `observer`, `owner`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The user's time zone (IANA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The user's teams.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// The user's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
@@ -87,18 +82,16 @@ pub async fn list_users(
 }
 
 /// A user matching a search.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct UserMatch {
     /// The user ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The login email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The account role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// How well it matches, from 0.6 to 1.0.
     pub confidence: f64,
@@ -225,53 +218,47 @@ pub async fn search_users(
 }
 
 /// A way to reach the user.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ContactMethod {
     /// `email`, `phone`, `sms` or `push_notification`.
     pub kind: String,
     /// The label (e.g. `Work`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The address or number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 
 /// When and how the user is notified.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct NotificationRule {
     /// `high` or `low` urgency incidents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<String>,
     /// Minutes after the incident is assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_delay_in_minutes: Option<u64>,
     /// The contact method used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_method: Option<String>,
 }
 
 /// An on-call shift of the user.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Shift {
     /// The escalation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_level: Option<u64>,
     /// The schedule, when the shift comes from one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Ref>,
     /// Start (UTC); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End (UTC); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
 /// The authenticated user.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Whoami {
     /// The user.
@@ -286,10 +273,8 @@ pub struct Whoami {
     /// Their current on-call shifts.
     pub on_call_now: Vec<Shift>,
     /// Their next on-call shift start within 30 days (UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_on_call_start: Option<String>,
     /// Its end (UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_on_call_end: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use crate::tools::{
 };
 
 /// A log entry: one event in an incident's life.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct LogEntry {
     /// The log entry ID.
@@ -20,25 +21,18 @@ pub struct LogEntry {
     /// `notify`, `annotate`, `snooze`, `reach_trigger_limit`, ...
     pub kind: String,
     /// When (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// PagerDuty's one-line description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Who or what did it (a user, a service, an integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<Ref>,
     /// The incident.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<Ref>,
     /// The service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Ref>,
     /// The channel it came through (`web_ui`, `api`, `email`, `auto`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// A note or resolution text carried by the entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -162,6 +156,7 @@ pub async fn get_incident_timeline(
 }
 
 /// A note on an incident.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Note {
     /// The note ID.
@@ -169,10 +164,8 @@ pub struct Note {
     /// The text.
     pub content: String,
     /// Who wrote it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Ref>,
     /// When (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
@@ -221,36 +214,28 @@ pub async fn list_incident_notes(
 }
 
 /// An alert grouped into an incident.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Alert {
     /// The alert ID.
     pub id: String,
     /// `triggered` or `resolved`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The alert's summary.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// `critical`, `error`, `warning` or `info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// The de-duplication key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_key: Option<String>,
     /// The service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Ref>,
     /// The integration that sent it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Ref>,
     /// Whether it was suppressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<bool>,
     /// When it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The monitoring tool's details (`body.details`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
 

@@ -11,30 +11,26 @@ use crate::client::{Query, Session};
 use crate::tools::{MAX_LIMIT, Ref, clamp_limit, path_id, refs_at, s};
 
 /// A change (deploy, config change) that may be related to an incident.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ChangeEvent {
     /// The change event ID.
     pub id: String,
     /// What changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// When (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Where it came from (e.g. a CI system).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The services it touched.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub services: Vec<Ref>,
     /// Why PagerDuty relates it: `most_recent`, `related_service` or `intelligent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation: Option<String>,
     /// Links (build, diff).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub links: Vec<String>,
     /// Free-form details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
 
@@ -99,19 +95,17 @@ pub async fn list_incident_change_events(
 }
 
 /// Why PagerDuty relates two incidents.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Relationship {
     /// `machine_learning_inferred` (similar alerts, or responders' past feedback) or
     /// `service_dependency` (the services depend on each other).
     pub kind: String,
     /// For `machine_learning_inferred`: `similar_contents` or `prior_feedback`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grouping: Option<String>,
     /// How many times users agreed the incidents are related.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_feedback: Option<u64>,
     /// How many times users disagreed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_feedback: Option<u64>,
     /// For `service_dependency`: the services that depend on the others.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -210,22 +204,22 @@ pub async fn get_related_incidents(
 }
 
 /// An earlier incident similar to another one.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct PastIncident {
     /// The past incident's ID (use it with GetIncidentTimeline or ListIncidentNotes to
     /// see how it was handled).
     pub id: String,
     /// Its title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// When it was triggered (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// PagerDuty's similarity score (higher is more similar).
     pub score: f64,
 }
 
 /// The past incidents similar to an incident.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct PastIncidentList {
     /// The incident asked about.
@@ -233,7 +227,6 @@ pub struct PastIncidentList {
     /// The similar past incidents, most similar first.
     pub past_incidents: Vec<PastIncident>,
     /// How many similar past incidents exist in all, when PagerDuty reported it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
 }
 

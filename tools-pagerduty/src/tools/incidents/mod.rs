@@ -66,30 +66,24 @@ impl Urgency {
 }
 
 /// An incident, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Incident {
     /// The incident ID (use it with the other incident tools).
     pub id: String,
     /// The account-wide incident number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<u64>,
     /// The title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `triggered`, `acknowledged` or `resolved`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `high` or `low`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<String>,
     /// The priority's name (e.g. `P1`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// The affected service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Ref>,
     /// The escalation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_policy: Option<Ref>,
     /// The teams.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -101,22 +95,16 @@ pub struct Incident {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub acknowledged_by: Vec<Ref>,
     /// The de-duplication key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_key: Option<String>,
     /// When it was created (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When its status last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_status_change_at: Option<String>,
     /// When it was resolved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<String>,
     /// Alerts: triggered and resolved counts (only from GetIncident).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_counts: Option<AlertCounts>,
     /// The incident's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 

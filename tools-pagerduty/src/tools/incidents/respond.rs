@@ -373,20 +373,18 @@ pub async fn add_incident_note(
 }
 
 /// The posted status update.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct StatusUpdate {
     /// The incident ID.
     pub incident_id: String,
     /// The status update ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The message sent.
     pub message: String,
     /// Who sent it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<Ref>,
     /// When.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
@@ -436,12 +434,12 @@ pub struct RequestedResponder {
 }
 
 /// A paged responder's state.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ResponderState {
     /// The user.
     pub user: Ref,
     /// `pending`, `joined` or `declined`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
