@@ -39,6 +39,7 @@ arcade_tdk::tool_preset! {
 
 pub mod analytics;
 pub mod changes;
+mod de;
 pub mod escalation;
 pub mod events;
 pub mod incidents;
@@ -141,7 +142,12 @@ pub(crate) async fn list_page<T>(
 
 /// A string field.
 pub(crate) fn s(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
+    value.get(key).and_then(text)
+}
+
+/// A string value: `None` when empty, a number as its decimal text.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,

@@ -8,40 +8,39 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, now_utc, offset, path_id,
+    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, de, list_page, now_utc, offset, path_id,
     ref_at, s,
 };
 use crate::client::{Query, Session};
 
 /// One on-call entry: a user on call for a level of an escalation policy.
 #[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Oncall {
     /// The user on call.
+    #[serde(default, deserialize_with = "de::reference")]
     pub user: Option<Ref>,
     /// The escalation policy.
+    #[serde(default, deserialize_with = "de::reference")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy (1 is paged first).
+    #[serde(default, deserialize_with = "de::lenient")]
     pub escalation_level: Option<u64>,
     /// The schedule the shift comes from; absent when the user is a direct target.
+    #[serde(default, deserialize_with = "de::reference")]
     pub schedule: Option<Ref>,
     /// Shift start (ISO 8601 with zone); absent for permanent on-call.
+    #[serde(default, deserialize_with = "de::text")]
     pub start: Option<String>,
     /// Shift end (ISO 8601 with zone); absent for permanent on-call.
+    #[serde(default, deserialize_with = "de::text")]
     pub end: Option<String>,
 }
 
 impl Oncall {
     /// The compact form of PagerDuty's on-call object.
     pub fn from_api(v: &Value) -> Self {
-        Self {
-            user: ref_at(v, "user"),
-            escalation_policy: ref_at(v, "escalation_policy"),
-            escalation_level: v.get("escalation_level").and_then(Value::as_u64),
-            schedule: ref_at(v, "schedule"),
-            start: s(v, "start"),
-            end: s(v, "end"),
-        }
+        de::object(v)
     }
 }
 

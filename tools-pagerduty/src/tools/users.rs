@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, format_utc, list_page, ref_at, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, de, format_utc, list_page, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A user, compactly.
@@ -243,17 +243,22 @@ pub struct NotificationRule {
 
 /// An on-call shift of the user.
 #[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Shift {
     /// The escalation policy.
+    #[serde(default, deserialize_with = "de::reference")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub escalation_level: Option<u64>,
     /// The schedule, when the shift comes from one.
+    #[serde(default, deserialize_with = "de::reference")]
     pub schedule: Option<Ref>,
     /// Start (UTC); absent for permanent on-call.
+    #[serde(default, deserialize_with = "de::text")]
     pub start: Option<String>,
     /// End (UTC); absent for permanent on-call.
+    #[serde(default, deserialize_with = "de::text")]
     pub end: Option<String>,
 }
 
@@ -314,13 +319,7 @@ pub async fn whoami(context: ToolContext) -> Result<Whoami, ToolError> {
             200,
         )
         .await?;
-    let shift = |o: &Value| Shift {
-        escalation_policy: ref_at(o, "escalation_policy"),
-        escalation_level: o.get("escalation_level").and_then(Value::as_u64),
-        schedule: ref_at(o, "schedule"),
-        start: s(o, "start"),
-        end: s(o, "end"),
-    };
+    let shift = de::object::<Shift>;
     let (current, future): (Vec<&Value>, Vec<&Value>) = oncalls
         .items
         .iter()
