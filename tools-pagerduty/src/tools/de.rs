@@ -12,7 +12,10 @@
 //! A struct that computes a field (a name that falls back to the `summary`, a type
 //! with `_reference` trimmed, a value nested deeper than its field) keeps its
 //! hand-written `from_api`: serde cannot say "the first non-empty of these keys"
-//! (an `alias` fails on an object that has both keys, and PagerDuty sends both).
+//! (an `alias` fails on an object that has both keys, and PagerDuty sends both). So
+//! does a struct with a required `id`: a missing `id` reads as `""`, which serde does
+//! only with `default`, and `default` would make `id` optional in the schema (the
+//! definitions use schemars' deserialize contract).
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 use serde_json::Value;

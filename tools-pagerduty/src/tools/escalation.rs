@@ -57,6 +57,8 @@ pub struct EscalationTarget {
     pub name: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): levels are numbered from the rules' order and a
+// target's `type` loses `_reference`.
 impl EscalationPolicy {
     /// The compact form of PagerDuty's escalation policy object.
     pub fn from_api(v: &Value, with_levels: bool) -> Self {

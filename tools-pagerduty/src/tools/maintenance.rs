@@ -33,6 +33,8 @@ pub struct MaintenanceWindow {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): a missing `id` reads as "" (serde would fail the
+// object, and `default` on `id` would make it optional in the schema).
 impl MaintenanceWindow {
     fn from_api(v: &Value) -> Self {
         Self {

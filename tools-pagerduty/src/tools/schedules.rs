@@ -33,6 +33,7 @@ pub struct Schedule {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Schedule {
     /// The compact form of PagerDuty's schedule object.
     pub fn from_api(v: &Value) -> Self {

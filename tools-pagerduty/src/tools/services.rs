@@ -36,6 +36,7 @@ pub struct Service {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Service {
     /// The compact form of PagerDuty's service object.
     pub fn from_api(v: &Value) -> Self {

@@ -25,6 +25,7 @@ pub struct Team {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Team {
     /// The compact form of PagerDuty's team object.
     pub fn from_api(v: &Value) -> Self {

@@ -31,6 +31,7 @@ pub struct User {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl User {
     /// The compact form of PagerDuty's user object.
     pub fn from_api(v: &Value) -> Self {

@@ -27,6 +27,7 @@ pub struct IncidentWorkflow {
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl IncidentWorkflow {
     /// The compact form of PagerDuty's incident workflow object.
     pub fn from_api(v: &Value) -> Self {

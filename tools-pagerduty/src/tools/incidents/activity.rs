@@ -36,6 +36,8 @@ pub struct LogEntry {
     pub note: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): the kind is `type` without `_log_entry`, and
+// `channel` and `note` come from nested or fallback keys.
 impl LogEntry {
     /// The compact form of PagerDuty's log entry.
     pub fn from_api(v: &Value) -> Self {
@@ -169,6 +171,8 @@ pub struct Note {
     pub created_at: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): a missing `id` or `content` reads as "" (serde
+// would fail the object, and `default` would make them optional in the schema).
 impl Note {
     pub(super) fn from_api(v: &Value) -> Self {
         Self {
@@ -239,6 +243,7 @@ pub struct Alert {
     pub details: Option<Value>,
 }
 
+// By hand, not serde (see `tools::de`): `details` sits under `body`.
 impl Alert {
     fn from_api(v: &Value) -> Self {
         Self {

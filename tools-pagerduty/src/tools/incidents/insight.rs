@@ -34,6 +34,8 @@ pub struct ChangeEvent {
     pub details: Option<Value>,
 }
 
+// By hand, not serde (see `tools::de`): `correlation` is nested and `links` keeps only
+// each link's `href`.
 impl ChangeEvent {
     /// The compact form of PagerDuty's change event.
     pub fn from_api(c: &Value) -> Self {
@@ -115,6 +117,8 @@ pub struct Relationship {
     pub supporting_services: Vec<Ref>,
 }
 
+// By hand, not serde (see `tools::de`): its fields come from `metadata`, whose services
+// are an array or a single object.
 impl Relationship {
     fn from_api(r: &Value) -> Self {
         let meta = r.get("metadata").cloned().unwrap_or_default();

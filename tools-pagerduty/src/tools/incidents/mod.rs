@@ -117,6 +117,8 @@ pub struct AlertCounts {
     pub resolved: u64,
 }
 
+// By hand, not serde (see `tools::de`): `title` falls back to `summary`, the priority is
+// a name, and assignees and acknowledgers are nested.
 impl Incident {
     /// The compact form of PagerDuty's incident object.
     pub fn from_api(v: &Value) -> Self {
