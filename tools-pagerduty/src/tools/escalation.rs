@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, kind_of, list_page, path_id, refs_at, s};
 use crate::client::{Query, Session};
 
 /// An escalation policy, compactly.
@@ -80,10 +80,7 @@ impl EscalationPolicy {
                                 .map(|ts| {
                                     ts.iter()
                                         .map(|t| EscalationTarget {
-                                            kind: s(t, "type")
-                                                .unwrap_or_default()
-                                                .trim_end_matches("_reference")
-                                                .to_owned(),
+                                            kind: kind_of(t, &["_reference"]),
                                             id: s(t, "id").unwrap_or_default(),
                                             name: s(t, "summary").or_else(|| s(t, "name")),
                                         })

@@ -154,6 +154,16 @@ pub(crate) fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// An object's `type` with PagerDuty's suffixes trimmed, in order
+/// (`user_reference` → `user`, `email_contact_method_reference` → `email`).
+pub(crate) fn kind_of(value: &Value, suffixes: &[&str]) -> String {
+    let kind = s(value, "type").unwrap_or_default();
+    suffixes
+        .iter()
+        .fold(kind.as_str(), |k, suffix| k.trim_end_matches(suffix))
+        .to_owned()
+}
+
 /// A reference field (`{id, summary}` or a full object with `name`).
 pub(crate) fn reference(value: &Value) -> Option<Ref> {
     let id = s(value, "id")?;

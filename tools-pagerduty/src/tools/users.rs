@@ -5,7 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, de, format_utc, list_page, refs_at, s};
+use super::{
+    MAX_LIMIT, Pagination, Ref, clamp_limit, de, format_utc, kind_of, list_page, refs_at, s,
+};
 use crate::client::{Query, Session};
 
 /// A user, compactly.
@@ -285,12 +287,7 @@ pub struct Whoami {
 }
 
 fn kind(v: &Value) -> String {
-    s(v, "type")
-        .unwrap_or_default()
-        .trim_end_matches("_reference")
-        .trim_end_matches("_contact_method")
-        .trim_end_matches("_rule")
-        .to_owned()
+    kind_of(v, &["_reference", "_contact_method", "_rule"])
 }
 
 /// Get the authenticated PagerDuty user's profile with contact and notification summaries.

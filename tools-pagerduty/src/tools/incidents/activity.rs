@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::client::{Query, Session};
 use crate::tools::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, path_id, ref_at, s,
+    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, kind_of, list_page, path_id, ref_at, s,
 };
 
 /// A log entry: one event in an incident's life.
@@ -41,11 +41,10 @@ pub struct LogEntry {
 impl LogEntry {
     /// The compact form of PagerDuty's log entry.
     pub fn from_api(v: &Value) -> Self {
-        let kind = s(v, "type").unwrap_or_default();
         let channel = v.get("channel");
         Self {
             id: s(v, "id").unwrap_or_default(),
-            kind: kind.trim_end_matches("_log_entry").to_owned(),
+            kind: kind_of(v, &["_log_entry"]),
             created_at: s(v, "created_at"),
             summary: s(v, "summary"),
             agent: ref_at(v, "agent"),

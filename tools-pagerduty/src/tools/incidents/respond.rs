@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Incident, IncidentStatus, Note, Urgency};
 use crate::client::{Query, Session};
-use crate::tools::{Ref, path_id, path_ids, ref_at, s};
+use crate::tools::{Ref, kind_of, path_id, path_ids, ref_at, s};
 
 /// The incidents a bulk change touched.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -523,10 +523,7 @@ pub async fn add_responders(
             a.iter()
                 .filter_map(|t| t.get("responder_request_target"))
                 .map(|t| RequestedResponder {
-                    kind: s(t, "type")
-                        .unwrap_or_default()
-                        .trim_end_matches("_reference")
-                        .to_owned(),
+                    kind: kind_of(t, &["_reference"]),
                     id: s(t, "id").unwrap_or_default(),
                     responders: t
                         .get("incidents_responders")
