@@ -90,15 +90,19 @@ pub async fn list_schedules(
     })
 }
 
-/// A stretch of time someone is on call in a schedule.
+/// A stretch of time someone is on call in a schedule (a rendered schedule entry as
+/// PagerDuty sends it).
 #[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ScheduleEntry {
     /// Who.
+    #[serde(default, deserialize_with = "super::de::reference")]
     pub user: Option<Ref>,
     /// From (ISO 8601 with zone).
+    #[serde(default, deserialize_with = "super::de::text")]
     pub start: Option<String>,
     /// Until (ISO 8601 with zone).
+    #[serde(default, deserialize_with = "super::de::text")]
     pub end: Option<String>,
 }
 
@@ -106,15 +110,7 @@ fn entries(v: &Value, sub: &str) -> Vec<ScheduleEntry> {
     v.get(sub)
         .and_then(|s| s.get("rendered_schedule_entries"))
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|e| ScheduleEntry {
-                    user: super::ref_at(e, "user"),
-                    start: s(e, "start"),
-                    end: s(e, "end"),
-                })
-                .collect()
-        })
+        .map(|a| a.iter().map(super::de::object).collect())
         .unwrap_or_default()
 }
 
