@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{check_time, path_ids, s};
+use super::{check_time, de, path_ids};
 use crate::client::Session;
 
 /// How to group the metrics.
@@ -44,74 +44,52 @@ pub enum MetricsUrgency {
     Low,
 }
 
-/// Metrics of one group of incidents.
+/// Metrics of one group of incidents: a row as PagerDuty Analytics sends it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct MetricsRow {
     /// The service (for scope `services`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub service_id: Option<String>,
     /// The service's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub service_name: Option<String>,
     /// The team (for scope `teams`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub team_id: Option<String>,
     /// The team's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub team_name: Option<String>,
     /// The start of the period (with `aggregate_unit`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub range_start: Option<String>,
     /// Incidents created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_incident_count: Option<u64>,
     /// Incidents acknowledged.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_incidents_acknowledged: Option<u64>,
     /// Mean seconds from creation to the first acknowledgement (MTTA).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub mean_seconds_to_first_ack: Option<i64>,
     /// Mean seconds from creation to resolution (MTTR).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub mean_seconds_to_resolve: Option<i64>,
     /// Escalations.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_escalation_count: Option<u64>,
     /// Incidents resolved automatically (timeouts, integrations).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_incidents_auto_resolved: Option<u64>,
     /// Notifications that interrupted responders.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_interruptions: Option<u64>,
     /// Interruptions outside business hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub total_off_hour_interruptions: Option<u64>,
     /// Percentage of the period the service was not in a major incident.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub up_time_pct: Option<f64>,
-}
-
-impl MetricsRow {
-    fn from_api(v: &Value) -> Self {
-        let u = |k: &str| v.get(k).and_then(Value::as_u64);
-        let i = |k: &str| v.get(k).and_then(Value::as_i64);
-        Self {
-            service_id: s(v, "service_id"),
-            service_name: s(v, "service_name"),
-            team_id: s(v, "team_id"),
-            team_name: s(v, "team_name"),
-            range_start: s(v, "range_start"),
-            total_incident_count: u("total_incident_count"),
-            total_incidents_acknowledged: u("total_incidents_acknowledged"),
-            mean_seconds_to_first_ack: i("mean_seconds_to_first_ack"),
-            mean_seconds_to_resolve: i("mean_seconds_to_resolve"),
-            total_escalation_count: u("total_escalation_count"),
-            total_incidents_auto_resolved: u("total_incidents_auto_resolved"),
-            total_interruptions: u("total_interruptions"),
-            total_off_hour_interruptions: u("total_off_hour_interruptions"),
-            up_time_pct: v.get("up_time_pct").and_then(Value::as_f64),
-        }
-    }
 }
 
 /// Incident metrics for a date range.
@@ -182,7 +160,7 @@ pub async fn get_incident_metrics(
     let rows = response
         .get("data")
         .and_then(Value::as_array)
-        .map(|d| d.iter().map(MetricsRow::from_api).collect())
+        .map(|d| d.iter().map(de::object).collect())
         .unwrap_or_default();
     Ok(IncidentMetrics {
         since,

@@ -5,22 +5,20 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, refs_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, kind_of, list_page, path_id, refs_at, s};
 use crate::client::{Query, Session};
 
 /// An escalation policy, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EscalationPolicy {
     /// The escalation policy ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How many times the whole policy repeats when nobody acknowledges.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<u64>,
     /// The services that use it.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -32,23 +30,23 @@ pub struct EscalationPolicy {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub levels: Vec<EscalationLevel>,
     /// The policy's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
 /// One level of an escalation policy.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EscalationLevel {
     /// The level, from 1.
     pub level: u32,
     /// Minutes before escalating to the next level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_delay_minutes: Option<u64>,
     /// Who is paged at this level.
     pub targets: Vec<EscalationTarget>,
 }
 
 /// A user or schedule paged at a level.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EscalationTarget {
     /// `user` or `schedule`.
@@ -56,10 +54,11 @@ pub struct EscalationTarget {
     /// The ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): levels are numbered from the rules' order and a
+// target's `type` loses `_reference`.
 impl EscalationPolicy {
     /// The compact form of PagerDuty's escalation policy object.
     pub fn from_api(v: &Value, with_levels: bool) -> Self {
@@ -81,10 +80,7 @@ impl EscalationPolicy {
                                 .map(|ts| {
                                     ts.iter()
                                         .map(|t| EscalationTarget {
-                                            kind: s(t, "type")
-                                                .unwrap_or_default()
-                                                .trim_end_matches("_reference")
-                                                .to_owned(),
+                                            kind: kind_of(t, &["_reference"]),
                                             id: s(t, "id").unwrap_or_default(),
                                             name: s(t, "summary").or_else(|| s(t, "name")),
                                         })

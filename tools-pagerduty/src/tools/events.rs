@@ -35,15 +35,14 @@ pub enum Severity {
 }
 
 /// PagerDuty's answer to an event.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EventResult {
     /// `success` when PagerDuty accepted the event.
     pub status: String,
     /// PagerDuty's message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The alert's de-duplication key: pass it to acknowledge or resolve it later.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedup_key: Option<String>,
 }
 

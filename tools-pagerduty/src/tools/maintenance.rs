@@ -10,18 +10,16 @@ use super::{MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, path
 use crate::client::{Query, Session};
 
 /// A maintenance window.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct MaintenanceWindow {
     /// The window ID.
     pub id: String,
     /// What the work is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Start (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// The services that open no incidents during the window.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -30,13 +28,13 @@ pub struct MaintenanceWindow {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// Who created it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Ref>,
     /// The window's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): a missing `id` reads as "" (serde would fail the
+// object, and `default` on `id` would make it optional in the schema).
 impl MaintenanceWindow {
     fn from_api(v: &Value) -> Self {
         Self {

@@ -39,6 +39,7 @@ arcade_tdk::tool_preset! {
 
 pub mod analytics;
 pub mod changes;
+mod de;
 pub mod escalation;
 pub mod events;
 pub mod incidents;
@@ -59,16 +60,17 @@ use serde_json::Value;
 use crate::client::{MAX_OFFSET, Page, Query, Session};
 
 /// A reference to another PagerDuty object.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Ref {
     /// The object's ID.
     pub id: String,
     /// Its name (PagerDuty's `summary`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// Where a page of results sits in the whole list.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Pagination {
     /// The page size used.
@@ -78,12 +80,11 @@ pub struct Pagination {
     /// Whether more records exist after this page.
     pub more: bool,
     /// Pass this as `offset` to get the next page; `null` when there is none.
+    #[serialize_always]
     pub next_offset: Option<u32>,
     /// The total number of matching records, when PagerDuty reported it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// A warning when more records exist than pagination can reach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -141,11 +142,26 @@ pub(crate) async fn list_page<T>(
 
 /// A string field.
 pub(crate) fn s(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
+    value.get(key).and_then(text)
+}
+
+/// A string value: `None` when empty, a number as its decimal text.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// An object's `type` with PagerDuty's suffixes trimmed, in order
+/// (`user_reference` → `user`, `email_contact_method_reference` → `email`).
+pub(crate) fn kind_of(value: &Value, suffixes: &[&str]) -> String {
+    let kind = s(value, "type").unwrap_or_default();
+    suffixes
+        .iter()
+        .fold(kind.as_str(), |k, suffix| k.trim_end_matches(suffix))
+        .to_owned()
 }
 
 /// A reference field (`{id, summary}` or a full object with `name`).

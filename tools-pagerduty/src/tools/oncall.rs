@@ -8,45 +8,39 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, now_utc, offset, path_id,
+    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, de, list_page, now_utc, offset, path_id,
     ref_at, s,
 };
 use crate::client::{Query, Session};
 
 /// One on-call entry: a user on call for a level of an escalation policy.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Oncall {
     /// The user on call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::reference")]
     pub user: Option<Ref>,
     /// The escalation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::reference")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy (1 is paged first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub escalation_level: Option<u64>,
     /// The schedule the shift comes from; absent when the user is a direct target.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::reference")]
     pub schedule: Option<Ref>,
     /// Shift start (ISO 8601 with zone); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub start: Option<String>,
     /// Shift end (ISO 8601 with zone); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub end: Option<String>,
 }
 
 impl Oncall {
     /// The compact form of PagerDuty's on-call object.
     pub fn from_api(v: &Value) -> Self {
-        Self {
-            user: ref_at(v, "user"),
-            escalation_policy: ref_at(v, "escalation_policy"),
-            escalation_level: v.get("escalation_level").and_then(Value::as_u64),
-            schedule: ref_at(v, "schedule"),
-            start: s(v, "start"),
-            end: s(v, "end"),
-        }
+        de::object(v)
     }
 }
 
@@ -150,15 +144,14 @@ pub async fn list_oncalls(
 }
 
 /// A responder on call now.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Responder {
     /// The user.
     pub user: Ref,
     /// The schedule the shift comes from, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Ref>,
     /// When the shift ends; absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
 }
 
@@ -181,12 +174,12 @@ pub struct PolicyOnCall {
 }
 
 /// Who is on call now.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct WhoIsOnCall {
     /// The moment the answer is for (UTC).
     pub as_of: String,
     /// How the filter was resolved (e.g. the service's escalation policy).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
     /// On-call responders per escalation policy.
     pub policies: Vec<PolicyOnCall>,

@@ -8,15 +8,14 @@ use super::s;
 use crate::client::{Query, Session};
 
 /// A priority.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Priority {
     /// The priority ID (for CreateIncident and UpdateIncident).
     pub id: String,
     /// The name, e.g. `P1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What it means in this account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 

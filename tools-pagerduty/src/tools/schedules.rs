@@ -9,18 +9,16 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, refs_at, s};
 use crate::client::{Query, Session};
 
 /// A schedule, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Schedule {
     /// The schedule ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The schedule's own time zone (IANA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The users in its rotations.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -32,10 +30,10 @@ pub struct Schedule {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// The schedule's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Schedule {
     /// The compact form of PagerDuty's schedule object.
     pub fn from_api(v: &Value) -> Self {
@@ -92,17 +90,19 @@ pub async fn list_schedules(
     })
 }
 
-/// A stretch of time someone is on call in a schedule.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+/// A stretch of time someone is on call in a schedule (a rendered schedule entry as
+/// PagerDuty sends it).
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ScheduleEntry {
     /// Who.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::de::reference")]
     pub user: Option<Ref>,
     /// From (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::de::text")]
     pub start: Option<String>,
     /// Until (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::de::text")]
     pub end: Option<String>,
 }
 
@@ -110,15 +110,7 @@ fn entries(v: &Value, sub: &str) -> Vec<ScheduleEntry> {
     v.get(sub)
         .and_then(|s| s.get("rendered_schedule_entries"))
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|e| ScheduleEntry {
-                    user: super::ref_at(e, "user"),
-                    start: s(e, "start"),
-                    end: s(e, "end"),
-                })
-                .collect()
-        })
+        .map(|a| a.iter().map(super::de::object).collect())
         .unwrap_or_default()
 }
 
@@ -177,21 +169,18 @@ pub async fn get_schedule(
 }
 
 /// The created override.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CreatedOverride {
     /// The schedule ID.
     pub schedule_id: String,
     /// The override ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Who covers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Ref>,
     /// From.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Until.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 

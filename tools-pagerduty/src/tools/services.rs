@@ -9,40 +9,34 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at,
 use crate::client::{Query, Session};
 
 /// A service, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Service {
     /// The service ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `active`, `warning` (has acknowledged incidents), `critical` (has triggered
     /// incidents), `maintenance` or `disabled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The escalation policy that pages for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_policy: Option<Ref>,
     /// The owning teams.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// When its last incident was opened.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_incident_timestamp: Option<String>,
     /// Seconds after which an acknowledged incident re-triggers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledgement_timeout: Option<u64>,
     /// Seconds after which an open incident auto-resolves.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_resolve_timeout: Option<u64>,
     /// The service's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Service {
     /// The compact form of PagerDuty's service object.
     pub fn from_api(v: &Value) -> Self {

@@ -10,24 +10,22 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at,
 use crate::client::{Query, Session};
 
 /// A team, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Team {
     /// The team ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The parent team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Ref>,
     /// The team's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl Team {
     /// The compact form of PagerDuty's team object.
     pub fn from_api(v: &Value) -> Self {
@@ -76,12 +74,12 @@ pub async fn list_teams(
 }
 
 /// A member of a team.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct TeamMember {
     /// The user.
     pub user: Ref,
     /// `manager`, `responder` or `observer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 

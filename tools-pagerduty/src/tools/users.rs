@@ -5,37 +5,35 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, format_utc, list_page, ref_at, refs_at, s};
+use super::{
+    MAX_LIMIT, Pagination, Ref, clamp_limit, de, format_utc, kind_of, list_page, refs_at, s,
+};
 use crate::client::{Query, Session};
 
 /// A user, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct User {
     /// The user ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The login email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The account role (`admin`, `user`, `limited_user`, `observer`, `owner`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The user's time zone (IANA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The user's teams.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub teams: Vec<Ref>,
     /// The user's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl User {
     /// The compact form of PagerDuty's user object.
     pub fn from_api(v: &Value) -> Self {
@@ -87,18 +85,16 @@ pub async fn list_users(
 }
 
 /// A user matching a search.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct UserMatch {
     /// The user ID.
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The login email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The account role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// How well it matches, from 0.6 to 1.0.
     pub confidence: f64,
@@ -225,53 +221,52 @@ pub async fn search_users(
 }
 
 /// A way to reach the user.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ContactMethod {
     /// `email`, `phone`, `sms` or `push_notification`.
     pub kind: String,
     /// The label (e.g. `Work`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The address or number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 
 /// When and how the user is notified.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct NotificationRule {
     /// `high` or `low` urgency incidents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<String>,
     /// Minutes after the incident is assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_delay_in_minutes: Option<u64>,
     /// The contact method used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_method: Option<String>,
 }
 
 /// An on-call shift of the user.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Shift {
     /// The escalation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::reference")]
     pub escalation_policy: Option<Ref>,
     /// The level of the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::lenient")]
     pub escalation_level: Option<u64>,
     /// The schedule, when the shift comes from one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::reference")]
     pub schedule: Option<Ref>,
     /// Start (UTC); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub start: Option<String>,
     /// End (UTC); absent for permanent on-call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "de::text")]
     pub end: Option<String>,
 }
 
 /// The authenticated user.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Whoami {
     /// The user.
@@ -286,20 +281,13 @@ pub struct Whoami {
     /// Their current on-call shifts.
     pub on_call_now: Vec<Shift>,
     /// Their next on-call shift start within 30 days (UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_on_call_start: Option<String>,
     /// Its end (UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_on_call_end: Option<String>,
 }
 
 fn kind(v: &Value) -> String {
-    s(v, "type")
-        .unwrap_or_default()
-        .trim_end_matches("_reference")
-        .trim_end_matches("_contact_method")
-        .trim_end_matches("_rule")
-        .to_owned()
+    kind_of(v, &["_reference", "_contact_method", "_rule"])
 }
 
 /// Get the authenticated PagerDuty user's profile with contact and notification summaries.
@@ -329,13 +317,7 @@ pub async fn whoami(context: ToolContext) -> Result<Whoami, ToolError> {
             200,
         )
         .await?;
-    let shift = |o: &Value| Shift {
-        escalation_policy: ref_at(o, "escalation_policy"),
-        escalation_level: o.get("escalation_level").and_then(Value::as_u64),
-        schedule: ref_at(o, "schedule"),
-        start: s(o, "start"),
-        end: s(o, "end"),
-    };
+    let shift = de::object::<Shift>;
     let (current, future): (Vec<&Value>, Vec<&Value>) = oncalls
         .items
         .iter()

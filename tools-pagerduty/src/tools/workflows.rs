@@ -10,27 +10,24 @@ use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at,
 use crate::client::{Query, Session};
 
 /// An incident workflow, compactly.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct IncidentWorkflow {
     /// The workflow ID (use it with StartIncidentWorkflow).
     pub id: String,
     /// The name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the workflow does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether it is enabled; a disabled workflow cannot be started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// When it was created (ISO 8601 with zone).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The workflow's web page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+// By hand, not serde (see `tools::de`): `name` falls back to `summary`.
 impl IncidentWorkflow {
     /// The compact form of PagerDuty's incident workflow object.
     pub fn from_api(v: &Value) -> Self {
@@ -88,10 +85,10 @@ pub async fn list_incident_workflows(
 }
 
 /// A started incident workflow.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct WorkflowInstance {
     /// The ID of this run of the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The workflow started.
     pub workflow_id: String,

@@ -1,0 +1,145 @@
+//! The sandbox's REST and Events API behaviour: the routing table, here, and one
+//! module of handlers per resource (mirroring `tools/`).
+
+mod analytics;
+mod changes;
+mod common;
+mod escalation;
+mod events;
+mod incidents;
+mod maintenance;
+mod oncall;
+mod priorities;
+mod schedules;
+mod services;
+mod teams;
+mod users;
+mod workflows;
+
+use std::sync::RwLock;
+
+use serde_json::Value;
+
+use self::common::{Q, Reply, bad, id_of, not_found, read, str_of, write_lock};
+use super::{Db, RecordedRequest, error_body};
+
+/// Routes one request. Reads share the lock, so concurrent reads (a client fetching
+/// pages in parallel) are answered in parallel; writes take it alone.
+pub(super) fn route(db: &RwLock<Db>, req: &RecordedRequest) -> Reply {
+    let q = Q(&req.query);
+    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    let method = req.method.as_str();
+
+    if segs.first() == Some(&"v2") {
+        return events::events(&mut write_lock(db), method, &segs, req.body.as_ref());
+    }
+
+    let auth = req.header("authorization").unwrap_or_default();
+    let token = auth
+        .strip_prefix("Bearer ")
+        .or_else(|| auth.strip_prefix("Token token="));
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return (401, error_body("Authentication failed", 2006, &[]));
+    };
+    // An account-level API key or client-credentials OAuth token: no user.
+    let account_level = token.starts_with("acct");
+    let me = {
+        let db = read(db);
+        db.users
+            .iter()
+            .find(|u| token.contains(id_of(u)))
+            .or_else(|| db.users.first())
+            .map(|u| id_of(u).to_owned())
+            .unwrap_or_default()
+    };
+
+    // Analytics are reads sent as POST, with the filters in a JSON body.
+    if method == "POST" && segs.starts_with(&["analytics", "metrics", "incidents"]) {
+        return analytics::analytics(&read(db), &segs[3..], req.body.as_ref());
+    }
+
+    if method != "GET" {
+        if token.starts_with("ro-") {
+            return (403, error_body("Access Denied", 2010, &[]));
+        }
+        let mut db = write_lock(db);
+        let from = req.header("from").unwrap_or_default();
+        let actor = db
+            .users
+            .iter()
+            .find(|u| str_of(u, "email") == from)
+            .map(|u| id_of(u).to_owned());
+        // Writes the OpenAPI marks with a required From need a valid one.
+        let needs_from = matches!(segs.first(), Some(&"incidents" | &"maintenance_windows"))
+            && segs.get(2) != Some(&"responder_requests");
+        let Some(actor) = actor.or_else(|| (!needs_from).then(String::new)) else {
+            return bad(&[
+                "You must specify a user's email address in the From header to perform this action",
+            ]);
+        };
+        return write(&mut db, method, &segs, req.body.as_ref(), &actor);
+    }
+
+    get(&read(db), &segs, q, me, account_level)
+}
+
+/// Answers a `GET`.
+fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Reply {
+    match segs {
+        ["users", "me"] => users::me(db, &q, &me, account_level),
+        ["users"] => users::list(db, &q),
+        ["users", id] => users::get(db, id, &q),
+        ["users", id, "contact_methods"] => users::contact_methods(db, id),
+        ["users", id, "notification_rules"] => users::notification_rules(db, id),
+        ["teams"] => teams::list(db, &q),
+        ["teams", id] => teams::get(db, id),
+        ["teams", id, "members"] => teams::members(db, id, &q),
+        ["schedules"] => schedules::list(db, &q),
+        ["schedules", id] => schedules::get(db, id, &q),
+        ["escalation_policies"] => escalation::list(db, &q),
+        ["escalation_policies", id] => escalation::get(db, id),
+        ["services"] => services::list(db, &q),
+        ["services", id] => services::get(db, id),
+        ["priorities"] => priorities::list(db, &q),
+        ["change_events"] => changes::list(db, &q),
+        ["maintenance_windows"] => maintenance::list(db, &q),
+        ["oncalls"] => oncall::list(db, &q),
+        ["incidents"] => incidents::list(db, &q),
+        ["incidents", id] => incidents::get(db, id),
+        ["incidents", id, "alerts"] => incidents::alerts(db, id, &q),
+        ["incidents", id, "related_change_events"] => {
+            incidents::insight::related_change_events(db, id, &q)
+        }
+        ["incidents", id, "related_incidents"] => incidents::insight::related(db, id, &q),
+        ["incidents", id, "past_incidents"] => incidents::insight::past(db, id, &q),
+        ["incident_workflows"] => workflows::list(db, &q),
+        ["incidents", id, "notes"] => incidents::notes(db, id),
+        ["incidents", id, "log_entries"] => incidents::log_entries(db, id, &q),
+        ["log_entries"] => incidents::all_log_entries(db, &q),
+        _ => not_found(),
+    }
+}
+
+/// Answers a write (any method but `GET`) as `actor`.
+fn write(db: &mut Db, method: &str, segs: &[&str], body: Option<&Value>, actor: &str) -> Reply {
+    let empty = Value::Null;
+    let body = body.unwrap_or(&empty);
+    match (method, segs) {
+        ("PUT", ["incidents"]) => incidents::respond::update_many(db, body, actor),
+        ("PUT", ["incidents", id]) => incidents::respond::update(db, id, body, actor),
+        ("PUT", ["incidents", id, "merge"]) => incidents::respond::merge(db, id, body, actor),
+        ("POST", ["incidents"]) => incidents::respond::create(db, body, actor),
+        ("POST", ["incidents", id, "notes"]) => incidents::respond::add_note(db, id, body, actor),
+        ("POST", ["incidents", id, "responder_requests"]) => {
+            incidents::respond::request_responders(db, id, body)
+        }
+        ("POST", ["maintenance_windows"]) => maintenance::create(db, body, actor),
+        ("POST", ["incidents", id, "status_updates"]) => {
+            incidents::respond::status_update(db, id, body, actor)
+        }
+        ("POST", ["schedules", id, "overrides"]) => schedules::create_overrides(db, id, body),
+        ("POST", ["incident_workflows", id, "instances"]) => workflows::start(db, id, body),
+        ("POST", ["incidents", id, "snooze"]) => incidents::respond::snooze(db, id, body, actor),
+        _ => not_found(),
+    }
+}
