@@ -454,10 +454,29 @@ impl Cli {
 
     /// An OAuth app for `auth login|status|logout`, used instead of the one configured
     /// by `{PROVIDER}_OAUTH_CLIENT_ID` when its id or an alias matches.
+    ///
+    /// An app without a client id is the toolkit's own app for its provider (its
+    /// endpoints, scopes and ID-token hints): the user's `{ID}_OAUTH_CLIENT_ID` (and
+    /// the other `{ID}_OAUTH_*` variables, see `OAuthProvider::configured_by`)
+    /// complete it, for `auth` and for the tokens of `serve` and `call`.
     #[cfg(feature = "oauth")]
     pub fn oauth_provider(mut self, provider: crate::token::oauth::OAuthProvider) -> Self {
         self.oauth_providers.push(provider);
         self
+    }
+
+    /// The environment `serve`, `call` and `auth` use when none was given:
+    /// [`LocalEnvironment::from_env`], knowing the OAuth apps given to
+    /// [`oauth_provider`](Self::oauth_provider).
+    #[cfg_attr(
+        not(any(feature = "mcp", feature = "worker", feature = "oauth")),
+        allow(dead_code)
+    )]
+    fn default_environment(&self) -> LocalEnvironment {
+        #[cfg(feature = "oauth")]
+        return LocalEnvironment::from_env_with_apps(&self.oauth_providers);
+        #[cfg(not(feature = "oauth"))]
+        LocalEnvironment::from_env()
     }
 
     /// Runs with the process arguments.
@@ -973,10 +992,10 @@ impl Cli {
         if catalog.is_empty() {
             tracing::warn!("no tools to serve (all filtered out)");
         }
-        let environment = self
-            .environment
-            .take()
-            .unwrap_or_else(LocalEnvironment::from_env);
+        let environment = match self.environment.take() {
+            Some(environment) => environment,
+            None => self.default_environment(),
+        };
         let Some(rt) = runtime(args.transport == Transport::Http, io) else {
             return EXIT_FAILURE;
         };
@@ -1180,7 +1199,7 @@ impl Cli {
             return EXIT_FAILURE;
         };
         let output: Result<ToolCallOutput, u8> = rt.block_on(async {
-            let mut environment = environment.unwrap_or_else(LocalEnvironment::from_env);
+            let mut environment = environment.unwrap_or_else(|| self.default_environment());
             if let Some(user_id) = args.user_id {
                 environment = environment.with_user_id(user_id);
             }
@@ -1285,15 +1304,19 @@ impl Cli {
     ) -> Result<crate::token::oauth::OAuthProvider, crate::token::oauth::OAuthError> {
         use crate::token::oauth::OAuthProvider;
         let requirement = crate::auth::ToolAuthorization::oauth2(Some(id), None, None);
+        let lookup = |name: &str| environment.var(name).map(str::to_owned);
         match self
             .oauth_providers
             .iter()
             .find(|p| p.matches(&requirement))
         {
+            // An app without a client id takes it (and the rest) from the variables.
+            Some(p) if p.client_id.is_empty() => p
+                .clone()
+                .configured_by(lookup)?
+                .ok_or_else(|| crate::token::oauth::OAuthError::not_configured(&p.id)),
             Some(p) => Ok(p.clone()),
-            None => {
-                OAuthProvider::require_lookup(id, |name| environment.var(name).map(str::to_owned))
-            }
+            None => OAuthProvider::require_lookup(id, lookup),
         }
     }
 
@@ -1321,7 +1344,7 @@ impl Cli {
         let environment = match &self.environment {
             Some(environment) => environment,
             None => {
-                from_env = LocalEnvironment::from_env();
+                from_env = self.default_environment();
                 &from_env
             }
         };

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use arcade_tdk::ErrorKind;
 use arcade_tdk::auth::ToolAuthorization;
-use arcade_tdk::token::oauth::{self, OAuthError, OAuthProvider, Region};
+use arcade_tdk::token::oauth::{self, OAuthError, OAuthProvider};
 use arcade_tdk::token::{OAuthTokenSource, TokenChain, TokenSource};
-use auth_support::provider::{CLIENT_ID, FakeProvider, Mode, browse, temp_dir};
+use auth_support::provider::{CLIENT_ID, FakeProvider, Mode, browse, pagerduty_like_app, temp_dir};
 
 const CLIENT_SECRET: &str = "cs_client_5ecret_value";
 
 fn provider_for(fake: &FakeProvider, dir: &Path) -> OAuthProvider {
-    OAuthProvider::pagerduty(CLIENT_ID)
+    pagerduty_like_app(CLIENT_ID)
         .with_client_secret(CLIENT_SECRET)
         .with_endpoints(fake.authorize_url(), fake.token_url())
         .with_redirect_port(0)
@@ -78,7 +78,7 @@ async fn login_uses_pkce_and_state_and_writes_a_private_cache() {
     assert_eq!(browser.await.unwrap(), (404, 200));
 
     assert!(outcome.logged_in);
-    assert_eq!(outcome.region, Some(Region::Eu));
+    assert_eq!(outcome.region.as_deref(), Some("eu"));
     assert!(outcome.has_refresh_token);
     assert_eq!(
         fake.pkce_verified(),
@@ -262,7 +262,7 @@ async fn basic_client_auth_works() {
 async fn a_public_client_logs_in_with_pkce_only() {
     let fake = FakeProvider::start(None, "pd_pub").await;
     let dir = temp_dir("public");
-    let provider = OAuthProvider::pagerduty(CLIENT_ID)
+    let provider = pagerduty_like_app(CLIENT_ID)
         .with_endpoints(fake.authorize_url(), fake.token_url())
         .with_redirect_port(0)
         .with_cache_dir(&*dir);
@@ -310,16 +310,9 @@ async fn a_login_for_another_client_is_ignored() {
     assert!(source.token(&pd(), "u").await.unwrap().is_none());
 }
 
+// PagerDuty's defaults are tested in tools-pagerduty (`client::oauth`).
 #[test]
-fn pagerduty_defaults_and_env_configuration() {
-    let p = OAuthProvider::pagerduty("cid");
-    assert_eq!(
-        p.authorize_url,
-        "https://identity.pagerduty.com/oauth/authorize"
-    );
-    assert_eq!(p.token_url, "https://identity.pagerduty.com/oauth/token");
-    assert_eq!(p.scopes, ["read"]);
-
+fn env_configuration() {
     let vars = [
         ("PAGERDUTY_OAUTH_CLIENT_ID", "cid"),
         ("PAGERDUTY_OAUTH_CLIENT_SECRET", CLIENT_SECRET),
@@ -361,15 +354,21 @@ fn pagerduty_defaults_and_env_configuration() {
     assert!(err.to_string().contains("GITHUB_OAUTH_AUTHORIZE_URL"));
 }
 
+// `Region::from_claims` is tested in tools-pagerduty (`client::region`).
 #[test]
-fn region_from_id_token() {
+fn id_token_claims_feed_the_user_info_hook() {
     let token = auth_support::provider::id_token("https://api.eu.pagerduty.com");
     let claims = oauth::id_token_claims(&token).unwrap();
-    assert_eq!(Region::from_claims(&claims), Some(Region::Eu));
+    let info = pagerduty_like_app(CLIENT_ID).id_token_user_info(&claims);
+    assert_eq!(info["sub"], "PUSER1");
+    assert_eq!(info["region"], "eu");
     let us = auth_support::provider::id_token("https://api.pagerduty.com");
     let claims = oauth::id_token_claims(&us).unwrap();
-    // The issuer is identity.pagerduty.com and the audience the US API.
-    assert_eq!(Region::from_claims(&claims), Some(Region::Us));
+    assert!(
+        !pagerduty_like_app(CLIENT_ID)
+            .id_token_user_info(&claims)
+            .contains_key("region")
+    );
     assert!(oauth::id_token_claims("not-a-jwt").is_none());
 }
 
