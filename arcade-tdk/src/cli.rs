@@ -1302,22 +1302,11 @@ impl Cli {
         id: &str,
         environment: &LocalEnvironment,
     ) -> Result<crate::token::oauth::OAuthProvider, crate::token::oauth::OAuthError> {
-        use crate::token::oauth::OAuthProvider;
-        let requirement = crate::auth::ToolAuthorization::oauth2(Some(id), None, None);
-        let lookup = |name: &str| environment.var(name).map(str::to_owned);
-        match self
-            .oauth_providers
-            .iter()
-            .find(|p| p.matches(&requirement))
-        {
-            // An app without a client id takes it (and the rest) from the variables.
-            Some(p) if p.client_id.is_empty() => p
-                .clone()
-                .configured_by(lookup)?
-                .ok_or_else(|| crate::token::oauth::OAuthError::not_configured(&p.id)),
-            Some(p) => Ok(p.clone()),
-            None => OAuthProvider::require_lookup(id, lookup),
-        }
+        crate::token::oauth::OAuthProvider::require_lookup_with(
+            id,
+            |name| environment.var(name).map(str::to_owned),
+            &self.oauth_providers,
+        )
     }
 
     /// The provider id and its OAuth app for `auth login|logout`, or the exit code after

@@ -390,3 +390,70 @@ async fn concurrent_calls_refresh_once() {
     // A second refresh would have presented a used-up refresh token and failed.
     assert_eq!(fake.grants("refresh_token"), 1);
 }
+
+#[tokio::test]
+async fn a_cache_file_of_an_earlier_version_still_reads() {
+    // Written by the version whose region was a PagerDuty `Region` of the TDK.
+    let dir = temp_dir("earlier-cache");
+    std::fs::create_dir_all(&*dir).unwrap();
+    let provider = pagerduty_like_app(CLIENT_ID)
+        .with_endpoints(
+            "http://127.0.0.1:9/oauth/authorize",
+            "http://127.0.0.1:9/oauth/token",
+        )
+        .with_cache_dir(&*dir);
+    let file = serde_json::json!({
+        "provider": "pagerduty",
+        "client_id": CLIENT_ID,
+        "token_url": "http://127.0.0.1:9/oauth/token",
+        "access_token": "pd_old_access",
+        "token_type": "bearer",
+        "refresh_token": "pd_old_refresh",
+        "expires_at": null,
+        "scopes": ["read"],
+        "obtained_at": 1_700_000_000u64,
+        "region": "eu",
+        "user_info": {"region": "eu", "api_base_url": "https://api.eu.pagerduty.com"}
+    });
+    std::fs::write(dir.join("pagerduty.json"), file.to_string()).unwrap();
+    let status = oauth::status(&provider).unwrap();
+    assert_eq!(status.region.as_deref(), Some("eu"));
+    assert_eq!(
+        status.to_string(),
+        format!(
+            "pagerduty: logged in, scopes read, region eu, refreshable ({})",
+            dir.join("pagerduty.json").display()
+        )
+    );
+    let auth = OAuthTokenSource::new(provider)
+        .token(&pd(), "u")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(auth.token().unwrap(), "pd_old_access");
+    assert_eq!(auth.user_info()["region"], "eu");
+}
+
+#[tokio::test]
+async fn a_toolkit_app_needs_only_the_client_id() {
+    let fake = FakeProvider::start(Some(CLIENT_SECRET), "pd_app").await;
+    let dir = temp_dir("toolkit-app");
+    login(&fake, &provider_for(&fake, &dir)).await;
+    // The toolkit's app knows the endpoints; the user gives the client id.
+    let app = pagerduty_like_app("").with_endpoints(fake.authorize_url(), fake.token_url());
+    let dir_text = dir.display().to_string();
+    let vars = [
+        ("PAGERDUTY_OAUTH_CLIENT_ID", CLIENT_ID),
+        ("PAGERDUTY_OAUTH_CLIENT_SECRET", CLIENT_SECRET),
+        ("ARCADE_TDK_TOKEN_DIR", dir_text.as_str()),
+    ];
+    let chain = TokenChain::from_vars_with_apps(vars, std::slice::from_ref(&app));
+    assert_eq!(chain.source_names(), ["env", "oauth"]);
+    let auth = chain.resolve(&pd(), "u").await.unwrap();
+    assert_eq!(auth.token().unwrap(), "pd_app_access_1");
+    assert_eq!(auth.user_info()["region"], "eu");
+    // Without the app, the variables name no endpoints: no OAuth source.
+    assert_eq!(TokenChain::from_vars(vars).source_names(), ["env"]);
+    // Without a client id, the app is not configured.
+    assert!(app.configured_by(|_| None).unwrap().is_none());
+}

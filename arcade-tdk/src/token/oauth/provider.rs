@@ -234,6 +234,58 @@ impl OAuthProvider {
         Ok(self)
     }
 
+    /// [`from_lookup`](Self::from_lookup), starting from the app of `apps` without a
+    /// client id (a toolkit's own, see [`configured_by`](Self::configured_by)) whose id
+    /// has the same variables as `id`, when there is one.
+    ///
+    /// ```
+    /// use arcade_tdk::token::oauth::OAuthProvider;
+    /// let app = OAuthProvider::new("examplecorp", "", "https://auth.example.com/a", "https://auth.example.com/t");
+    /// let vars = |name: &str| (name == "EXAMPLECORP_OAUTH_CLIENT_ID").then(|| "cid".to_owned());
+    /// let found = OAuthProvider::from_lookup_with("examplecorp", vars, &[app]).unwrap().unwrap();
+    /// assert_eq!(found.token_url, "https://auth.example.com/t");
+    /// ```
+    pub fn from_lookup_with(
+        id: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+        apps: &[OAuthProvider],
+    ) -> Result<Option<Self>, OAuthError> {
+        let prefix = var_prefix(id);
+        let app = apps
+            .iter()
+            .find(|a| a.client_id.is_empty() && var_prefix(&a.id) == prefix);
+        match app {
+            Some(app) => app.clone().configured_by(lookup),
+            None => Self::from_lookup(id, lookup),
+        }
+    }
+
+    /// The app `auth login|status|logout ID` works on: one of `apps` with a client id
+    /// that answers for `id` (see [`matches`](Self::matches)), else
+    /// [`from_lookup_with`](Self::from_lookup_with), else an error naming the variable
+    /// to set.
+    ///
+    /// ```
+    /// use arcade_tdk::token::oauth::OAuthProvider;
+    /// let app = OAuthProvider::new("examplecorp", "", "https://auth.example.com/a", "https://auth.example.com/t");
+    /// let err = OAuthProvider::require_lookup_with("examplecorp", |_| None, &[app]).unwrap_err();
+    /// assert!(err.to_string().contains("EXAMPLECORP_OAUTH_CLIENT_ID"));
+    /// ```
+    pub fn require_lookup_with(
+        id: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+        apps: &[OAuthProvider],
+    ) -> Result<Self, OAuthError> {
+        let requirement = ToolAuthorization::oauth2(Some(id), None, None);
+        if let Some(app) = apps
+            .iter()
+            .find(|a| !a.client_id.is_empty() && a.matches(&requirement))
+        {
+            return Ok(app.clone());
+        }
+        Self::from_lookup_with(id, lookup, apps)?.ok_or_else(|| OAuthError::not_configured(id))
+    }
+
     /// [`from_lookup`](Self::from_lookup) on the process environment.
     pub fn from_env(id: &str) -> Result<Option<Self>, OAuthError> {
         Self::from_lookup(id, |name| std::env::var(name).ok())
@@ -271,7 +323,7 @@ impl OAuthProvider {
         id: &str,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OAuthError> {
-        Self::from_lookup(id, lookup)?.ok_or_else(|| OAuthError::not_configured(id))
+        Self::require_lookup_with(id, lookup, &[])
     }
 
     /// Sets the client secret (confidential apps; PKCE is used either way).
@@ -508,13 +560,9 @@ pub fn providers_from_vars_with(
         .collect();
     ids.sort();
     ids.dedup();
-    let lookup = |name: &str| vars.get(name).cloned();
     ids.into_iter()
         .filter_map(|id| {
-            let found = match apps.iter().find(|a| var_prefix(&a.id) == var_prefix(&id)) {
-                Some(app) => app.clone().configured_by(lookup),
-                None => OAuthProvider::from_lookup(&id, lookup),
-            };
+            let found = OAuthProvider::from_lookup_with(&id, |name| vars.get(name).cloned(), apps);
             found.unwrap_or_else(|e| {
                 tracing::warn!(provider = %id, error = %e, "skipping OAuth provider");
                 None
