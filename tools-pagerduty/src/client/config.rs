@@ -95,7 +95,7 @@ impl PagerDutyClientBuilder {
         self.retry = retry;
         self
     }
-    /// How many pages [`Session::get_all`] fetches at once once `total` is known
+    /// How many pages [`Session::get_all`](super::Session::get_all) fetches at once once `total` is known
     /// (default 3; 1 fetches serially).
     pub fn page_concurrency(mut self, n: usize) -> Self {
         self.page_concurrency = n.max(1);
@@ -103,7 +103,7 @@ impl PagerDutyClientBuilder {
     }
     /// Paces REST requests on the client side: at most `limit` per credential in any
     /// rolling window, waiting before sending rather than after a 429 (default:
-    /// [`RateLimit::PAGERDUTY_REST`], 960 a minute). With it, [`Session::get_all`] can
+    /// [`RateLimit::PAGERDUTY_REST`], 960 a minute). With it, [`Session::get_all`](super::Session::get_all) can
     /// fetch pages concurrently without crossing the limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
@@ -192,7 +192,7 @@ fn resolve_url(context: &ToolContext, key: &str) -> Result<Option<Url>, ToolErro
 
 impl PagerDutyClient {
     /// The shared client for a tool call, configured from its context and the
-    /// environment (see the [module docs](self)). Clients are cached per base URL.
+    /// environment (see the [module docs](super)). Clients are cached per base URL.
     pub fn for_context(context: &ToolContext) -> Result<Self, ToolError> {
         let region = match resolve_url(context, "PAGERDUTY_BASE_URL")? {
             Some(url) => Region::Custom(url),
