@@ -10,7 +10,7 @@
 //! - [`toolkit`]: every tool; [`read_only_toolkit`]: only the read tools (or filter
 //!   at serve time with the TDK's `ToolFilter { read_only: true, .. }`).
 //! - [`client`]: the PagerDuty client the tools use (regions, pagination, retries,
-//!   error mapping, the `From` header).
+//!   error mapping, the `From` header) and PagerDuty's OAuth app for `auth login`.
 //! - `sandbox` (feature `sandbox`): a stateful fake PagerDuty for tests and demos.
 //!
 //! Credentials: reads need `PagerDuty(scopes = ["read"])`, writes `["write"]`. An OAuth
