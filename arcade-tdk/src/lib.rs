@@ -12,7 +12,7 @@
 //! #[tool(requires_auth = OAuth2(provider_id = "arcade-pagerduty", scopes = ["read"]))]
 //! async fn get_current_user(context: ToolContext) -> Result<serde_json::Value, ToolError> {
 //!     let token = context.authorization.token()?; // injected by whoever calls the tool
-//!     // call https://api.pagerduty.com/users/me with `Authorization: Bearer {token}`
+//!     // call the provider's `/users/me` with `Authorization: Bearer {token}`
 //!     Ok(serde_json::json!({"token_length": token.len()}))
 //! }
 //!

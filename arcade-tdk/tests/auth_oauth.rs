@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use arcade_tdk::ErrorKind;
 use arcade_tdk::auth::ToolAuthorization;
-use arcade_tdk::token::oauth::{self, OAuthError, OAuthProvider, Region};
+use arcade_tdk::token::oauth::{self, OAuthError, OAuthProvider};
 use arcade_tdk::token::{OAuthTokenSource, TokenChain, TokenSource};
-use auth_support::provider::{CLIENT_ID, FakeProvider, Mode, browse, temp_dir};
+use auth_support::provider::{CLIENT_ID, FakeProvider, Mode, browse, pagerduty_like_app, temp_dir};
 
 const CLIENT_SECRET: &str = "cs_client_5ecret_value";
 
 fn provider_for(fake: &FakeProvider, dir: &Path) -> OAuthProvider {
-    OAuthProvider::pagerduty(CLIENT_ID)
+    pagerduty_like_app(CLIENT_ID)
         .with_client_secret(CLIENT_SECRET)
         .with_endpoints(fake.authorize_url(), fake.token_url())
         .with_redirect_port(0)
@@ -78,7 +78,7 @@ async fn login_uses_pkce_and_state_and_writes_a_private_cache() {
     assert_eq!(browser.await.unwrap(), (404, 200));
 
     assert!(outcome.logged_in);
-    assert_eq!(outcome.region, Some(Region::Eu));
+    assert_eq!(outcome.region.as_deref(), Some("eu"));
     assert!(outcome.has_refresh_token);
     assert_eq!(
         fake.pkce_verified(),
@@ -262,7 +262,7 @@ async fn basic_client_auth_works() {
 async fn a_public_client_logs_in_with_pkce_only() {
     let fake = FakeProvider::start(None, "pd_pub").await;
     let dir = temp_dir("public");
-    let provider = OAuthProvider::pagerduty(CLIENT_ID)
+    let provider = pagerduty_like_app(CLIENT_ID)
         .with_endpoints(fake.authorize_url(), fake.token_url())
         .with_redirect_port(0)
         .with_cache_dir(&*dir);
@@ -310,16 +310,9 @@ async fn a_login_for_another_client_is_ignored() {
     assert!(source.token(&pd(), "u").await.unwrap().is_none());
 }
 
+// PagerDuty's defaults are tested in tools-pagerduty (`client::oauth`).
 #[test]
-fn pagerduty_defaults_and_env_configuration() {
-    let p = OAuthProvider::pagerduty("cid");
-    assert_eq!(
-        p.authorize_url,
-        "https://identity.pagerduty.com/oauth/authorize"
-    );
-    assert_eq!(p.token_url, "https://identity.pagerduty.com/oauth/token");
-    assert_eq!(p.scopes, ["read"]);
-
+fn env_configuration() {
     let vars = [
         ("PAGERDUTY_OAUTH_CLIENT_ID", "cid"),
         ("PAGERDUTY_OAUTH_CLIENT_SECRET", CLIENT_SECRET),
@@ -361,15 +354,21 @@ fn pagerduty_defaults_and_env_configuration() {
     assert!(err.to_string().contains("GITHUB_OAUTH_AUTHORIZE_URL"));
 }
 
+// `Region::from_claims` is tested in tools-pagerduty (`client::region`).
 #[test]
-fn region_from_id_token() {
+fn id_token_claims_feed_the_user_info_hook() {
     let token = auth_support::provider::id_token("https://api.eu.pagerduty.com");
     let claims = oauth::id_token_claims(&token).unwrap();
-    assert_eq!(Region::from_claims(&claims), Some(Region::Eu));
+    let info = pagerduty_like_app(CLIENT_ID).id_token_user_info(&claims);
+    assert_eq!(info["sub"], "PUSER1");
+    assert_eq!(info["region"], "eu");
     let us = auth_support::provider::id_token("https://api.pagerduty.com");
     let claims = oauth::id_token_claims(&us).unwrap();
-    // The issuer is identity.pagerduty.com and the audience the US API.
-    assert_eq!(Region::from_claims(&claims), Some(Region::Us));
+    assert!(
+        !pagerduty_like_app(CLIENT_ID)
+            .id_token_user_info(&claims)
+            .contains_key("region")
+    );
     assert!(oauth::id_token_claims("not-a-jwt").is_none());
 }
 
@@ -390,4 +389,71 @@ async fn concurrent_calls_refresh_once() {
     }
     // A second refresh would have presented a used-up refresh token and failed.
     assert_eq!(fake.grants("refresh_token"), 1);
+}
+
+#[tokio::test]
+async fn a_cache_file_of_an_earlier_version_still_reads() {
+    // Written by the version whose region was a PagerDuty `Region` of the TDK.
+    let dir = temp_dir("earlier-cache");
+    std::fs::create_dir_all(&*dir).unwrap();
+    let provider = pagerduty_like_app(CLIENT_ID)
+        .with_endpoints(
+            "http://127.0.0.1:9/oauth/authorize",
+            "http://127.0.0.1:9/oauth/token",
+        )
+        .with_cache_dir(&*dir);
+    let file = serde_json::json!({
+        "provider": "pagerduty",
+        "client_id": CLIENT_ID,
+        "token_url": "http://127.0.0.1:9/oauth/token",
+        "access_token": "pd_old_access",
+        "token_type": "bearer",
+        "refresh_token": "pd_old_refresh",
+        "expires_at": null,
+        "scopes": ["read"],
+        "obtained_at": 1_700_000_000u64,
+        "region": "eu",
+        "user_info": {"region": "eu", "api_base_url": "https://api.eu.pagerduty.com"}
+    });
+    std::fs::write(dir.join("pagerduty.json"), file.to_string()).unwrap();
+    let status = oauth::status(&provider).unwrap();
+    assert_eq!(status.region.as_deref(), Some("eu"));
+    assert_eq!(
+        status.to_string(),
+        format!(
+            "pagerduty: logged in, scopes read, region eu, refreshable ({})",
+            dir.join("pagerduty.json").display()
+        )
+    );
+    let auth = OAuthTokenSource::new(provider)
+        .token(&pd(), "u")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(auth.token().unwrap(), "pd_old_access");
+    assert_eq!(auth.user_info()["region"], "eu");
+}
+
+#[tokio::test]
+async fn a_toolkit_app_needs_only_the_client_id() {
+    let fake = FakeProvider::start(Some(CLIENT_SECRET), "pd_app").await;
+    let dir = temp_dir("toolkit-app");
+    login(&fake, &provider_for(&fake, &dir)).await;
+    // The toolkit's app knows the endpoints; the user gives the client id.
+    let app = pagerduty_like_app("").with_endpoints(fake.authorize_url(), fake.token_url());
+    let dir_text = dir.display().to_string();
+    let vars = [
+        ("PAGERDUTY_OAUTH_CLIENT_ID", CLIENT_ID),
+        ("PAGERDUTY_OAUTH_CLIENT_SECRET", CLIENT_SECRET),
+        ("ARCADE_TDK_TOKEN_DIR", dir_text.as_str()),
+    ];
+    let chain = TokenChain::from_vars_with_apps(vars, std::slice::from_ref(&app));
+    assert_eq!(chain.source_names(), ["env", "oauth"]);
+    let auth = chain.resolve(&pd(), "u").await.unwrap();
+    assert_eq!(auth.token().unwrap(), "pd_app_access_1");
+    assert_eq!(auth.user_info()["region"], "eu");
+    // Without the app, the variables name no endpoints: no OAuth source.
+    assert_eq!(TokenChain::from_vars(vars).source_names(), ["env"]);
+    // Without a client id, the app is not configured.
+    assert!(app.configured_by(|_| None).unwrap().is_none());
 }

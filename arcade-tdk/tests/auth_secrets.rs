@@ -21,10 +21,10 @@ use std::time::Duration;
 
 use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::client::Arcade;
-use arcade_tdk::token::oauth::{self, OAuthProvider};
+use arcade_tdk::token::oauth;
 use arcade_tdk::token::{ArcadeTokenSource, OAuthTokenSource, TokenChain, TokenSource};
 use auth_support::engine::FakeEngine;
-use auth_support::provider::{CLIENT_ID, FakeProvider, browse, temp_dir};
+use auth_support::provider::{CLIENT_ID, FakeProvider, browse, pagerduty_like_app, temp_dir};
 
 const API_KEY: &str = "arc_SECRET_api_key_0001";
 const ENGINE_TOKEN: &str = "pd_SECRET_engine_token_0002";
@@ -297,7 +297,7 @@ async fn no_secret_in_errors_debug_or_logs() {
     // --- The own OAuth app: login, refresh, expired refresh, wrong secret.
     let fake = FakeProvider::start(Some(CLIENT_SECRET), PREFIX).await;
     let dir = temp_dir("secrets");
-    let provider = OAuthProvider::pagerduty(CLIENT_ID)
+    let provider = pagerduty_like_app(CLIENT_ID)
         .with_client_secret(CLIENT_SECRET)
         .with_endpoints(fake.authorize_url(), fake.token_url())
         .with_redirect_port(0)

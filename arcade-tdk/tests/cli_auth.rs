@@ -346,6 +346,59 @@ async fn auth_login_status_logout_with_the_toolkit_provider() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_toolkit_app_without_a_client_id_takes_it_from_the_dotenv_file() {
+    let dir = temp_dir("cli-auth-app");
+    let app = OAuthProvider::new(
+        "acme",
+        "",
+        "http://127.0.0.1:9/authorize",
+        "http://127.0.0.1:9/token",
+    )
+    .with_scopes(["read"]);
+    let dotenv = dir.join(".env");
+    let status_line = |stdout: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with("own OAuth app:"))
+            .unwrap()
+            .to_owned()
+    };
+    // Nothing configures a client id: the error names the variable.
+    std::fs::write(&dotenv, "ACME_UNRELATED=1\n").unwrap();
+    let cli = Cli::new(toolkit())
+        .oauth_provider(app.clone())
+        .environment(LocalEnvironment::from_env_in(&dir));
+    let status = run(cli, &["auth", "status"]).await;
+    if std::env::var_os("ACME_OAUTH_CLIENT_ID").is_none() {
+        assert_eq!(
+            status_line(&status.stdout),
+            "own OAuth app: OAuth configuration: no OAuth app is configured for acme: set \
+             ACME_OAUTH_CLIENT_ID (and its _OAUTH_CLIENT_SECRET if the app has one)"
+        );
+    }
+    // The .env file gives the client id (and the cache folder); the app the rest.
+    std::fs::write(
+        &dotenv,
+        format!(
+            "ACME_OAUTH_CLIENT_ID=app-from-dotenv\nARCADE_TDK_TOKEN_DIR={}\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let cli = Cli::new(toolkit())
+        .oauth_provider(app)
+        .environment(LocalEnvironment::from_env_in(&dir));
+    let status = run(cli, &["auth", "status"]).await;
+    assert_eq!(
+        status_line(&status.stdout),
+        "own OAuth app: acme: not logged in",
+        "{}{}",
+        status.stdout,
+        status.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_without_an_app_says_what_to_set() {
     let run = run(Cli::new(toolkit()), &["auth", "login", "acme-unconfigured"]).await;
     assert_eq!(run.code, 2);

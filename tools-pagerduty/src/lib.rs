@@ -10,7 +10,7 @@
 //! - [`toolkit`]: every tool; [`read_only_toolkit`]: only the read tools (or filter
 //!   at serve time with the TDK's `ToolFilter { read_only: true, .. }`).
 //! - [`client`]: the PagerDuty client the tools use (regions, pagination, retries,
-//!   error mapping, the `From` header).
+//!   error mapping, the `From` header) and PagerDuty's OAuth app for `auth login`.
 //! - `sandbox` (feature `sandbox`): a stateful fake PagerDuty for tests and demos.
 //!
 //! Credentials: reads need `PagerDuty(scopes = ["read"])`, writes `["write"]`. An OAuth
@@ -198,7 +198,8 @@ pub fn read_only_toolkit() -> Toolkit {
 /// (`serve`, `worker`: without it only read-only tools are offered), `--areas`
 /// (`tools`, `serve`, `worker`; see [`areas`]) and `--sandbox` (`serve`, `call`: run
 /// against an in-process fake PagerDuty with a fake token; needs the `sandbox` feature,
-/// on by default).
+/// on by default). `auth login|status|logout` use PagerDuty's OAuth app
+/// ([`client::oauth_app`]): set `PAGERDUTY_OAUTH_CLIENT_ID` to your app's client id.
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
@@ -214,6 +215,7 @@ pub fn cli() -> Cli {
             "Run against an in-process FAKE PagerDuty (seeded demo data, a fake token): no account needed, nothing real is touched.",
         )
         .on_serve(sandbox_hook)
+        .oauth_provider(client::oauth_app())
 }
 
 /// `--sandbox`: starts the sandbox and points the tools at it.

@@ -8,15 +8,9 @@ use super::runtime;
 use crate::serve::local::LocalEnvironment;
 use crate::token::oauth::{self, OAuthError, OAuthProvider};
 
-pub(super) fn run(cli: &Cli, args: AuthArgs, io: &mut Output<'_>) -> CliResult {
-    let from_env;
-    let environment = match &cli.environment {
-        Some(environment) => environment,
-        None => {
-            from_env = LocalEnvironment::from_env();
-            &from_env
-        }
-    };
+pub(super) fn run(cli: &mut Cli, args: AuthArgs, io: &mut Output<'_>) -> CliResult {
+    let environment = &cli.take_environment();
+    let cli = &*cli;
     match args.command {
         AuthCommand::Login {
             provider,
@@ -161,11 +155,11 @@ fn oauth_app(
     id: &str,
     environment: &LocalEnvironment,
 ) -> Result<OAuthProvider, OAuthError> {
-    let requirement = crate::auth::ToolAuthorization::oauth2(Some(id), None, None);
-    match cli.oauth_providers.iter().find(|p| p.matches(&requirement)) {
-        Some(p) => Ok(p.clone()),
-        None => OAuthProvider::require_lookup(id, |name| environment.var(name).map(str::to_owned)),
-    }
+    OAuthProvider::require_lookup_with(
+        id,
+        |name| environment.var(name).map(str::to_owned),
+        &cli.oauth_providers,
+    )
 }
 
 /// The provider id and its OAuth app for `auth login|logout`.

@@ -209,10 +209,32 @@ impl Cli {
 
     /// An OAuth app for `auth login|status|logout`, used instead of the one configured
     /// by `{PROVIDER}_OAUTH_CLIENT_ID` when its id or an alias matches.
+    ///
+    /// An app without a client id is the toolkit's own app for its provider (its
+    /// endpoints, scopes and ID-token hints): the user's `{ID}_OAUTH_CLIENT_ID` (and
+    /// the other `{ID}_OAUTH_*` variables, see `OAuthProvider::configured_by`)
+    /// complete it, for `auth` and for the tokens of `serve` and `call`.
     #[cfg(feature = "oauth")]
     pub fn oauth_provider(mut self, provider: crate::token::oauth::OAuthProvider) -> Self {
         self.oauth_providers.push(provider);
         self
+    }
+
+    /// The environment `serve`, `call` and `auth` use: the one given to
+    /// [`environment`](Self::environment), else [`LocalEnvironment::from_env`], knowing
+    /// the OAuth apps given to [`oauth_provider`](Self::oauth_provider).
+    #[cfg_attr(
+        not(any(feature = "mcp", feature = "worker", feature = "oauth")),
+        allow(dead_code)
+    )]
+    pub(super) fn take_environment(&mut self) -> LocalEnvironment {
+        if let Some(environment) = self.environment.take() {
+            return environment;
+        }
+        #[cfg(feature = "oauth")]
+        return LocalEnvironment::from_env_with_apps(&self.oauth_providers);
+        #[cfg(not(feature = "oauth"))]
+        LocalEnvironment::from_env()
     }
 
     /// Runs with the process arguments.

@@ -10,7 +10,6 @@ use super::builder::{Cli, Extras};
 use super::output::{CliError, CliResult, Output};
 use super::{runtime, select};
 use crate::catalog::ToolFilter;
-use crate::serve::local::LocalEnvironment;
 use crate::serve::pipeline::Pipeline;
 
 pub(super) fn run(cli: &mut Cli, args: CallArgs, extras: Extras, io: &mut Output<'_>) -> CliResult {
@@ -19,10 +18,7 @@ pub(super) fn run(cli: &mut Cli, args: CallArgs, extras: Extras, io: &mut Output
     let entry = select::find(&catalog, &args.tool)?;
     let input = parse_input(&args.input).map_err(CliError::usage)?;
     let rt = runtime::build(false)?;
-    let mut environment = cli
-        .environment
-        .take()
-        .unwrap_or_else(LocalEnvironment::from_env);
+    let mut environment = cli.take_environment();
     if let Some(user_id) = args.user_id {
         environment = environment.with_user_id(user_id);
     }

@@ -181,7 +181,7 @@ impl Cli {
                 "`call` is not available: this build of arcade-tdk has neither the `mcp` nor the `worker` feature",
             )),
             #[cfg(feature = "oauth")]
-            Command::Auth(args) => auth::run(&self, args, &mut io),
+            Command::Auth(args) => auth::run(&mut self, args, &mut io),
             #[cfg(not(feature = "oauth"))]
             Command::Auth(_) => Err(output::CliError::usage(
                 "`auth` is not available: this build of arcade-tdk lacks the `oauth` feature",

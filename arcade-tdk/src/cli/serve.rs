@@ -8,7 +8,6 @@ use super::args::{ServeArgs, Transport};
 use super::builder::{Cli, Extras};
 use super::output::{CliError, CliResult, Output};
 use super::runtime;
-use crate::serve::local::LocalEnvironment;
 use crate::serve::mcp::{self, HttpOptions, McpOptions};
 
 pub(super) fn run(cli: &mut Cli, args: ServeArgs, extras: Extras, io: &mut Output<'_>) -> CliResult {
@@ -22,10 +21,7 @@ pub(super) fn run(cli: &mut Cli, args: ServeArgs, extras: Extras, io: &mut Outpu
     if catalog.is_empty() {
         tracing::warn!("no tools to serve (all filtered out)");
     }
-    let environment = cli
-        .environment
-        .take()
-        .unwrap_or_else(LocalEnvironment::from_env);
+    let environment = cli.take_environment();
     let rt = runtime::build(args.transport == Transport::Http)?;
     let setup = rt.block_on(cli.setup("serve", &extras, environment, io))?;
     let options = options.with_environment(Arc::new(setup.environment));

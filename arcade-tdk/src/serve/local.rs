@@ -54,6 +54,30 @@ impl LocalEnvironment {
     /// root when there is none). Values in `.env` never override real environment
     /// variables.
     pub fn from_env_in(dir: &Path) -> Self {
+        Self::from_env_in_with(dir, TokenChain::from_vars)
+    }
+
+    /// [`from_env`](Self::from_env), where `apps` (a toolkit's own OAuth apps, see
+    /// [`TokenChain::from_vars_with_apps`]) need only `{PROVIDER}_OAUTH_CLIENT_ID`. The
+    /// CLI uses it with the apps given to `Cli::oauth_provider`.
+    ///
+    /// ```
+    /// use arcade_tdk::serve::local::LocalEnvironment;
+    /// use arcade_tdk::token::OAuthProvider;
+    /// let app = OAuthProvider::new("examplecorp", "", "https://auth.example.com/a", "https://auth.example.com/t");
+    /// let env = LocalEnvironment::from_env_with_apps(&[app]);
+    /// assert_eq!(env.tokens().source_names()[0], "env");
+    /// ```
+    #[cfg(feature = "oauth")]
+    pub fn from_env_with_apps(apps: &[crate::token::OAuthProvider]) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Self::from_env_in_with(&cwd, |vars| TokenChain::from_vars_with_apps(vars, apps))
+    }
+
+    fn from_env_in_with(
+        dir: &Path,
+        tokens: impl FnOnce(std::vec::IntoIter<(String, String)>) -> TokenChain,
+    ) -> Self {
         let dotenv = find_dotenv(dir);
         let mut vars: Vec<(String, String)> = Vec::new();
         if let Some(path) = &dotenv {
@@ -66,7 +90,7 @@ impl LocalEnvironment {
         }
         // Real environment variables win over .env lines.
         vars.extend(std::env::vars());
-        let tokens = TokenChain::from_vars(vars.iter().cloned());
+        let tokens = tokens(vars.clone().into_iter());
         let mut env = Self::from_vars(vars).with_tokens(tokens);
         env.dotenv = dotenv;
         env

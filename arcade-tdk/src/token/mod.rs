@@ -77,8 +77,9 @@ impl TokenChain {
     ///
     /// 1. [`EnvTokenSource`]: `{PROVIDER}_ACCESS_TOKEN` / `{PROVIDER}_API_KEY`;
     /// 2. with the `oauth` feature, an `OAuthTokenSource` for each app configured with
-    ///    `{PROVIDER}_OAUTH_CLIENT_ID` (see `OAuthProvider::from_lookup`), using the
-    ///    cache `auth login` wrote;
+    ///    `{PROVIDER}_OAUTH_CLIENT_ID` and its endpoints (see `OAuthProvider::from_lookup`;
+    ///    `from_vars_with_apps` knows a toolkit's own apps), using the cache
+    ///    `auth login` wrote;
     /// 3. with the `client` feature and `ARCADE_API_KEY` set, an `ArcadeTokenSource`
     ///    (`ARCADE_BASE_URL` optional).
     ///
@@ -92,7 +93,7 @@ impl TokenChain {
 
     /// The chain [`from_env`](Self::from_env) builds, from the given variables instead
     /// of the process environment (the local servers pass the environment merged with
-    /// the `.env` file, so that `ARCADE_API_KEY` or `PAGERDUTY_OAUTH_CLIENT_ID` may live
+    /// the `.env` file, so that `ARCADE_API_KEY` or `{PROVIDER}_OAUTH_CLIENT_ID` may live
     /// there too).
     ///
     /// ```
@@ -107,16 +108,40 @@ impl TokenChain {
     pub fn from_vars<K: Into<String>, V: Into<String>>(
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        let vars: std::collections::HashMap<String, String> = vars
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
+        Self::from_var_map(
+            collect_vars(vars),
+            #[cfg(feature = "oauth")]
+            &[],
+        )
+    }
+
+    /// [`from_vars`](Self::from_vars), where `apps` (a toolkit's own OAuth apps, see
+    /// [`oauth::providers_from_vars_with`]) need only `{PROVIDER}_OAUTH_CLIENT_ID`.
+    ///
+    /// ```
+    /// use arcade_tdk::token::{OAuthProvider, TokenChain};
+    /// let app = OAuthProvider::new("examplecorp", "", "https://auth.example.com/a", "https://auth.example.com/t");
+    /// let vars = [("EXAMPLECORP_OAUTH_CLIENT_ID", "cid")];
+    /// assert_eq!(TokenChain::from_vars_with_apps(vars, &[app]).source_names(), ["env", "oauth"]);
+    /// ```
+    #[cfg(feature = "oauth")]
+    pub fn from_vars_with_apps<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+        apps: &[OAuthProvider],
+    ) -> Self {
+        Self::from_var_map(collect_vars(vars), apps)
+    }
+
+    fn from_var_map(
+        vars: std::collections::HashMap<String, String>,
+        #[cfg(feature = "oauth")] apps: &[OAuthProvider],
+    ) -> Self {
         #[allow(unused_mut)]
         let mut chain = Self::new(vec![Box::new(EnvTokenSource::from_vars(
             vars.iter().map(|(k, v)| (k.clone(), v.clone())),
         ))]);
         #[cfg(feature = "oauth")]
-        for provider in oauth::providers_from_vars(&vars) {
+        for provider in oauth::providers_from_vars_with(&vars, apps) {
             chain.push(Box::new(OAuthTokenSource::new(provider)));
         }
         #[cfg(feature = "client")]
@@ -191,6 +216,14 @@ impl TokenChain {
             ),
         ))
     }
+}
+
+fn collect_vars<K: Into<String>, V: Into<String>>(
+    vars: impl IntoIterator<Item = (K, V)>,
+) -> std::collections::HashMap<String, String> {
+    vars.into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
 }
 
 impl std::fmt::Debug for TokenChain {

@@ -17,6 +17,34 @@ use sha2::{Digest, Sha256};
 
 pub const CLIENT_ID: &str = "fake-client-id";
 
+/// An app shaped like a toolkit's own PagerDuty app (tools-pagerduty has the real one):
+/// id `pagerduty`, alias `arcade-pagerduty`, scope `read`, and the region hint read from
+/// the ID token's audience. Point it at a fake with `with_endpoints`.
+pub fn pagerduty_like_app(client_id: &str) -> arcade_tdk::token::OAuthProvider {
+    arcade_tdk::token::OAuthProvider::new(
+        "pagerduty",
+        client_id,
+        "http://127.0.0.1:9/oauth/authorize",
+        "http://127.0.0.1:9/oauth/token",
+    )
+    .with_alias("arcade-pagerduty")
+    .with_scopes(["read"])
+    .with_id_token_user_info(|claims| {
+        let mut info = serde_json::Map::new();
+        let eu = claims["aud"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .any(|aud| aud.contains(".eu."));
+        if eu {
+            info.insert("region".into(), "eu".into());
+            info.insert("api_base_url".into(), "https://api.eu.pagerduty.com".into());
+        }
+        info
+    })
+}
+
 /// How the fake answers the authorization request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

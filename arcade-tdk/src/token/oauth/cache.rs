@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{OAuthError, Region};
+use super::{OAuthError, OAuthProvider};
 
 /// What the cache file holds. `Debug` never shows the tokens.
 #[derive(Clone, Serialize, Deserialize)]
@@ -29,8 +29,9 @@ pub(crate) struct StoredToken {
     pub scopes: Vec<String>,
     /// Unix seconds.
     pub obtained_at: u64,
+    /// The account's region, from the ID token (`"us"`, `"eu"`, ...).
     #[serde(default)]
-    pub region: Option<Region>,
+    pub region: Option<String>,
     #[serde(default)]
     pub user_info: Map<String, Value>,
 }
@@ -40,6 +41,12 @@ impl StoredToken {
     pub fn expires_within(&self, margin_secs: u64) -> bool {
         self.expires_at
             .is_some_and(|at| now_unix().saturating_add(margin_secs) >= at)
+    }
+
+    /// Whether the token was issued to `provider`'s client (same client id and token
+    /// endpoint).
+    pub fn is_for(&self, provider: &OAuthProvider) -> bool {
+        self.client_id == provider.client_id && self.token_url == provider.token_url
     }
 }
 

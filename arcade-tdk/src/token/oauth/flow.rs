@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{StoredToken, now_unix};
-use super::{ClientAuth, OAuthError, OAuthProvider, Region};
+use super::{ClientAuth, OAuthError, OAuthProvider};
 
 /// The token response's extra fields: an OpenID Connect `id_token`, when sent.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -201,7 +201,7 @@ pub(crate) async fn refresh(
         token.scopes.clone(),
     );
     if new.region.is_none() {
-        new.region = token.region;
+        new.region.clone_from(&token.region);
     }
     for (k, v) in &token.user_info {
         new.user_info.entry(k.clone()).or_insert_with(|| v.clone());
@@ -220,24 +220,17 @@ fn stored(
         .scopes()
         .map(|s| s.iter().map(|s| s.to_string()).collect())
         .unwrap_or(requested_scopes);
-    let mut user_info = serde_json::Map::new();
-    let region = response
+    let user_info = response
         .extra_fields()
         .id_token
         .as_deref()
         .and_then(super::id_token_claims)
-        .and_then(|claims| {
-            for key in ["sub", "email", "name"] {
-                if let Some(v) = claims.get(key) {
-                    user_info.insert(key.to_owned(), v.clone());
-                }
-            }
-            Region::from_claims(&claims)
-        });
-    if let Some(region) = region {
-        user_info.insert("region".into(), region.as_str().into());
-        user_info.insert("api_base_url".into(), region.api_base_url().into());
-    }
+        .map(|claims| provider.id_token_user_info(&claims))
+        .unwrap_or_default();
+    let region = user_info
+        .get("region")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     StoredToken {
         provider: provider.id.clone(),
         client_id: provider.client_id.clone(),
