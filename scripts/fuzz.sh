@@ -17,7 +17,8 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-# Safe Rust only (unsafe_code is forbidden in arcade-tdk): no sanitizer, for speed.
+# arcade-tdk denies unsafe_code, with one justified exception (malloc_trim in
+# serve/memory.rs): no sanitizer, for speed.
 cargo +nightly fuzz build -s none
 status=0
 for target in "${targets[@]}"; do
