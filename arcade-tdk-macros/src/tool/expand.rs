@@ -1,15 +1,21 @@
 //! The only place that writes code. Beside the user's function (left as written, less
 //! the parameter attributes) it adds a struct of the same name whose `tool()` is the
 //! handle to register, and, in an anonymous const, a hidden arguments struct (serde +
-//! schemars through `::arcade_tdk::__private`), the tool's spec (built once) and its
-//! `Tool` impl.
+//! schemars through `<crate>::__private`, `::arcade_tdk` unless `crate = "..."`), the
+//! tool's spec (built once) and its `Tool` impl.
+//!
+//! A trait bound on a user's type is checked in one place, spanned at that type
+//! (`assert_param`, `returns`), so that a wrong type is one error at the type; the
+//! rest of the generated code does not depend on the bound holding.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::args::{ExtraValue, ToolArgs};
+use super::attr::Spanned as SpannedValue;
 use super::signature::{Analyzed, Arg, ContextArg, DefaultValue, Return};
+use super::vocabulary::variant;
 
 fn opt_str(value: Option<&str>) -> TokenStream {
     match value {
@@ -18,26 +24,14 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn pascal(snake: &str) -> syn::Ident {
-    let s: String = snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect();
-    format_ident!("{}", s)
-}
-
 pub(crate) fn expand(
     func: &syn::ItemFn,
     args: &ToolArgs,
     analyzed: &Analyzed,
     description: &str,
 ) -> TokenStream {
-    let p = quote!(::arcade_tdk::__private);
+    let krate = &args.krate;
+    let p = quote!(#krate::__private);
     let fn_ident = &func.sig.ident;
     let vis = &func.vis;
     let fn_name = fn_ident.to_string();
@@ -109,26 +103,16 @@ pub(crate) fn expand(
     } else {
         quote!()
     };
-    let (out_ty, finish) = match &analyzed.ret {
-        Return::Unit => (
-            quote!(()),
-            quote! {
-                #[allow(clippy::let_unit_value)]
-                let __out: () = __out;
-                #p::ToolOutputType::into_tool_value(__out)
-            },
-        ),
-        Return::Value(ty) => (
-            quote!(#ty),
-            quote!(#p::ToolOutputType::into_tool_value(__out)),
-        ),
-        Return::Result(ty) => (
-            quote_spanned!(ty.span()=> <#ty as #p::ToolResult>::Ok),
-            quote! {
-                let __out = #p::ToolResult::into_tool_result(__out)?;
-                #p::ToolOutputType::into_tool_value(__out)
-            },
-        ),
+    // The one place the return type's bound is checked: a `fn`, so that the rest
+    // uses a `Returns<R>`, which has no bound, and a wrong type is one error.
+    let returns = match &analyzed.ret {
+        Return::Unit => quote!(#p::returns::<()>()),
+        Return::Value(ty) => quote_spanned!(ty.span()=> #p::returns::<#ty>()),
+        Return::Result(ty) => quote_spanned!(ty.span()=> #p::returns_result::<#ty>()),
+    };
+    let ret_ty = match &analyzed.ret {
+        Return::Unit => quote!(()),
+        Return::Value(ty) | Return::Result(ty) => quote!(#ty),
     };
 
     let auth = match &args.auth {
@@ -165,9 +149,14 @@ pub(crate) fn expand(
         }
 
         const _: () = {
+            // The derives name their crates by a path in a string: this alias makes it
+            // the same path whatever the runtime is called.
+            #[allow(unused_imports)]
+            use #p as __arcade_tdk_private;
+
             #[derive(#p::serde::Deserialize, #p::schemars::JsonSchema)]
-            #[serde(crate = "::arcade_tdk::__private::serde", deny_unknown_fields)]
-            #[schemars(crate = "::arcade_tdk::__private::schemars")]
+            #[serde(crate = "__arcade_tdk_private::serde", deny_unknown_fields)]
+            #[schemars(crate = "__arcade_tdk_private::schemars")]
             #[allow(non_camel_case_types, dead_code)]
             struct __Args {
                 #(#fields)*
@@ -176,13 +165,17 @@ pub(crate) fn expand(
             #(#defaults)*
             #(#asserts)*
 
+            fn __returns() -> #p::Returns<#ret_ty> {
+                #returns
+            }
+
             struct __Tool;
 
             impl #p::Tool for __Tool {
                 fn spec(&self) -> &#p::ToolSpec {
                     static SPEC: #p::SpecCell = #p::SpecCell::new();
                     SPEC.get_or_init(|| {
-                        #p::ToolSpec::build::<__Args, #out_ty>(
+                        #p::build_spec::<__Args>(
                             &#p::ToolAttrs {
                                 name: #raw_name,
                                 fn_name: #fn_name,
@@ -193,6 +186,7 @@ pub(crate) fn expand(
                                 metadata_keys: &[#(#metadata_keys),*],
                                 deprecated: #deprecated,
                             },
+                            __returns().schema,
                             #auth,
                             #metadata,
                         )
@@ -213,7 +207,7 @@ pub(crate) fn expand(
                     };
                     #p::boxed(async move {
                         let __out = #fn_ident(#(#call_args),*)#awaited;
-                        #finish
+                        (__returns().into_value)(__out)
                     })
                 }
             }
@@ -234,7 +228,7 @@ fn metadata_tokens(args: &ToolArgs, p: &TokenStream) -> TokenStream {
         quote!(::core::option::Option::None)
     } else {
         let domains = args.service_domains.iter().map(|d| {
-            let v = pascal(&d.value);
+            let v = format_ident!("{}", variant(&d.value));
             quote!(#p::ServiceDomain::#v)
         });
         quote!(::core::option::Option::Some(#p::Classification {
@@ -243,10 +237,10 @@ fn metadata_tokens(args: &ToolArgs, p: &TokenStream) -> TokenStream {
     };
     let behavior = if args.has_behavior() {
         let ops = args.operations.iter().map(|o| {
-            let v = pascal(&o.value);
+            let v = format_ident!("{}", variant(&o.value));
             quote!(#p::Operation::#v)
         });
-        let flag = |f: &Option<super::args::Spanned<bool>>| match f {
+        let flag = |f: &Option<SpannedValue<bool>>| match f {
             Some(s) => {
                 let v = s.value;
                 quote!(::core::option::Option::Some(#v))
@@ -299,8 +293,12 @@ fn metadata_tokens(args: &ToolArgs, p: &TokenStream) -> TokenStream {
 
 /// On error: the user's function as written (so the IDE keeps working), the errors,
 /// and a stub module so that `name::tool()` at registration sites does not cascade.
-pub(crate) fn expand_error(func: &syn::ItemFn, error: syn::Error) -> TokenStream {
-    let p = quote!(::arcade_tdk::__private);
+pub(crate) fn expand_error(
+    func: &syn::ItemFn,
+    krate: &TokenStream,
+    error: syn::Error,
+) -> TokenStream {
+    let p = quote!(#krate::__private);
     let fn_ident = &func.sig.ident;
     let vis = &func.vis;
     let errors = error.to_compile_error();

@@ -2,11 +2,14 @@
 //! expand. Parse → validate → expand, with `quote!` only in [`expand`].
 
 mod args;
+mod attr;
+mod auth;
 mod ctxt;
 mod doc;
 mod expand;
 mod preset;
 mod signature;
+mod vocabulary;
 
 use proc_macro2::TokenStream;
 
@@ -48,7 +51,7 @@ pub(crate) fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     if let Err(error) = cx.check() {
-        return expand::expand_error(&func, error);
+        return expand::expand_error(&func, &args.krate, error);
     }
     let generated = expand::expand(&func, &args, &analyzed, &description);
     // A tool's parameters are its schema: many of them is normal, not a smell.
