@@ -82,7 +82,8 @@ pub mod __private {
     pub use crate::error::ToolError;
     pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
     pub use crate::tool::codegen::{
-        ParamAttrs, Returns, ToolAttrs, build_spec, decode_args, returns, returns_result,
+        Is, ParamAttrs, Returns, ToolAttrs, ToolFns, build_spec, decode_args, returns,
+        returns_result,
     };
     pub use crate::tool::{Tool, ToolFuture, ToolParam, ToolSpec, ToolValue};
 
@@ -102,7 +103,4 @@ pub mod __private {
     {
         Box::pin(fut)
     }
-
-    /// Asserts at compile time that a parameter type can be decoded and described.
-    pub const fn assert_param<T: ToolParam>() {}
 }

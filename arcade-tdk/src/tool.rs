@@ -242,7 +242,7 @@ impl<T: ToolOutputType, E: Into<ToolError>> ToolResult for Result<T, E> {
     message = "`{Self}` cannot be a `#[tool]` parameter",
     note = "a parameter's type implements `serde::Deserialize` and `schemars::JsonSchema` (strings, numbers, bool, Vec, Option, maps, serde_json::Value, and your own types deriving both)"
 )]
-pub trait ToolParam {}
+pub trait ToolParam: DeserializeOwned + JsonSchema {}
 // One error ("`T` cannot be a `#[tool]` parameter") rather than one per missing trait.
 #[diagnostic::do_not_recommend]
 impl<T: DeserializeOwned + JsonSchema> ToolParam for T {}
@@ -254,8 +254,9 @@ pub(crate) mod codegen {
     use serde::de::DeserializeOwned;
     use serde_json::{Map, Value};
 
-    use super::{ToolOutputType, ToolResult, ToolSpec, ToolValue, output_of};
+    use super::{ToolFuture, ToolOutputType, ToolResult, ToolSpec, ToolValue, output_of};
     use crate::auth::{ToolAuthorization, ToolRequirements};
+    use crate::context::ToolContext;
     use crate::definition::{InputParameter, ValueSchema};
     use crate::error::ToolError;
     use crate::metadata::ToolMetadata;
@@ -302,6 +303,28 @@ pub(crate) mod codegen {
         pub schema: fn() -> Option<Value>,
         /// Converts what the function returned.
         pub into_value: fn(R) -> Result<ToolValue, ToolError>,
+    }
+
+    /// The two functions of a tool, made generic over its parameters' types by the
+    /// generated code and instantiated with them in one place.
+    pub struct ToolFns {
+        /// Builds the spec.
+        pub spec: fn() -> ToolSpec,
+        /// Decodes the arguments (against the spec) and runs the tool.
+        pub call: fn(&ToolSpec, ToolContext, Map<String, Value>) -> ToolFuture,
+    }
+
+    /// `T` itself: in generated code generic over a parameter's type, `P: Is<T>` says
+    /// that `P` is the parameter's type `T`.
+    pub trait Is<T> {
+        /// The value as a `T`.
+        fn into_is(self) -> T;
+    }
+
+    impl<T> Is<T> for T {
+        fn into_is(self) -> T {
+            self
+        }
     }
 
     /// [`Returns`] of a plain value.

@@ -40,10 +40,18 @@ pub(crate) fn expand(
         .as_ref()
         .map_or(fn_name.clone(), |n| n.value.clone());
 
+    // The arguments struct is generic over the parameters' types (`__T0`, ...), and so
+    // is all code that needs their traits: it is instantiated with the user's types in
+    // one place only (`__fns`), each spanned at its type, so that a wrong parameter type
+    // is one error there and no derive or call cascades.
     let mut fields = Vec::new();
     let mut defaults = Vec::new();
-    let mut asserts = Vec::new();
+    let mut generics = Vec::new();
+    let mut type_args = Vec::new();
+    let mut de_bounds = Vec::new();
+    let mut schema_bounds = Vec::new();
     let mut params = Vec::new();
+    let mut unpack = Vec::new();
     let mut call_args = Vec::new();
     for arg in &analyzed.args {
         match arg {
@@ -58,45 +66,83 @@ pub(crate) fn expand(
                 let wire = &input.wire_name;
                 let desc = &input.description;
                 let inferrable = input.inferrable;
-                let serde_default = match &input.default {
-                    Some(DefaultValue::Trait) => quote!(#[serde(default)]),
-                    Some(DefaultValue::Expr(expr)) => {
-                        let f = format_ident!("__default_{}", ident);
-                        let f_str = f.to_string();
+                let t = format_ident!("__T{}", generics.len());
+                let t_str = t.to_string();
+                // A default is a trait of the field's own, implemented for the user's
+                // type, so that the generic code can ask for it by a bound.
+                let default_value = match &input.default {
+                    Some(DefaultValue::Trait) => Some(quote!(::core::default::Default::default())),
+                    Some(DefaultValue::Expr(expr)) => Some(match &**expr {
                         // A string literal default works for `String` parameters too.
-                        let value = match &**expr {
-                            syn::Expr::Lit(syn::ExprLit {
-                                lit: syn::Lit::Str(_),
-                                ..
-                            }) => {
-                                quote!(::core::convert::From::from(#expr))
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(_),
+                            ..
+                        }) => quote_spanned!(expr.span()=> ::core::convert::From::from(#expr)),
+                        _ => quote_spanned!(expr.span()=> #expr),
+                    }),
+                    None if input.is_option => Some(quote!(::core::option::Option::None)),
+                    None => None,
+                };
+                let mut bound = quote!(#p::ToolParam + #p::Is<#ty>);
+                let mut de_bound =
+                    format!("{t_str}: __arcade_tdk_private::serde::Deserialize<'de>");
+                let mut schema_bound =
+                    format!("{t_str}: __arcade_tdk_private::schemars::JsonSchema");
+                let serde_default = match default_value {
+                    Some(value) => {
+                        let trait_ident = format_ident!("__Default_{}", ident);
+                        // `__T0::__default`: a path both derives can call with the
+                        // field's type known.
+                        let f_str = format!("{t_str}::__default");
+                        defaults.push(quote! {
+                            #[allow(non_camel_case_types)]
+                            trait #trait_ident {
+                                fn __default() -> Self;
                             }
-                            _ => quote!(#expr),
-                        };
-                        defaults.push(quote_spanned! {expr.span()=>
-                            #[allow(non_snake_case)]
-                            fn #f() -> #ty { #value }
+                            impl #trait_ident for #ty {
+                                fn __default() -> Self {
+                                    #value
+                                }
+                            }
                         });
+                        bound.extend(quote!(+ #trait_ident));
+                        de_bound.push_str(&format!(" + {trait_ident}"));
+                        schema_bound.push_str(&format!(" + {trait_ident}"));
                         quote!(#[serde(default = #f_str)])
                     }
-                    None if input.is_option => quote!(#[serde(default)]),
                     None => quote!(),
                 };
                 fields.push(quote! {
                     #[serde(rename = #wire)]
                     #serde_default
-                    #ident: #ty,
+                    #ident: #t,
                 });
-                asserts.push(quote_spanned! {ty.span()=>
-                    const _: () = #p::assert_param::<#ty>();
-                });
+                generics.push(quote!(#t: #bound));
+                type_args.push(quote_spanned!(ty.span()=> #ty));
+                de_bounds.push(de_bound);
+                schema_bounds.push(schema_bound);
                 params.push(quote! {
                     #p::ParamAttrs { name: #wire, description: #desc, inferrable: #inferrable },
                 });
-                call_args.push(quote!(__args.#ident));
+                unpack.push(quote!(let #ident: #ty = #p::Is::into_is(__args.#ident);));
+                call_args.push(quote!(#ident));
             }
         }
     }
+    let type_params: Vec<_> = (0..generics.len())
+        .map(|i| format_ident!("__T{}", i))
+        .collect();
+    // The derives' own bounds would not know the defaults' traits.
+    let bounds = if de_bounds.is_empty() {
+        quote!()
+    } else {
+        let de_bound = de_bounds.join(", ");
+        let schema_bound = schema_bounds.join(", ");
+        quote! {
+            #[serde(bound(deserialize = #de_bound))]
+            #[schemars(bound = #schema_bound)]
+        }
+    };
 
     let awaited = if analyzed.is_async {
         quote!(.await)
@@ -157,16 +203,65 @@ pub(crate) fn expand(
             #[derive(#p::serde::Deserialize, #p::schemars::JsonSchema)]
             #[serde(crate = "__arcade_tdk_private::serde", deny_unknown_fields)]
             #[schemars(crate = "__arcade_tdk_private::schemars")]
+            #bounds
             #[allow(non_camel_case_types, dead_code)]
-            struct __Args {
+            struct __Args<#(#type_params),*> {
                 #(#fields)*
             }
 
             #(#defaults)*
-            #(#asserts)*
 
             fn __returns() -> #p::Returns<#ret_ty> {
                 #returns
+            }
+
+            fn __spec<#(#generics),*>() -> #p::ToolSpec {
+                #p::build_spec::<__Args<#(#type_params),*>>(
+                    &#p::ToolAttrs {
+                        name: #raw_name,
+                        fn_name: #fn_name,
+                        description: #description,
+                        params: &[#(#params)*],
+                        output_description: #output_desc,
+                        secrets: &[#(#secrets),*],
+                        metadata_keys: &[#(#metadata_keys),*],
+                        deprecated: #deprecated,
+                    },
+                    __returns().schema,
+                    #auth,
+                    #metadata,
+                )
+            }
+
+            #[allow(unused_variables, unused_mut)]
+            fn __call<#(#generics),*>(
+                __spec: &#p::ToolSpec,
+                mut __context: #p::ToolContext,
+                __arguments: #p::serde_json::Map<::std::string::String, #p::serde_json::Value>,
+            ) -> #p::ToolFuture {
+                let __args: __Args<#(#type_params),*> = match #p::decode_args(__spec, __arguments) {
+                    ::core::result::Result::Ok(a) => a,
+                    ::core::result::Result::Err(e) => {
+                        return #p::boxed(async move { ::core::result::Result::Err(e) });
+                    }
+                };
+                #(#unpack)*
+                #p::boxed(async move {
+                    let __out = #fn_ident(#(#call_args),*)#awaited;
+                    (__returns().into_value)(__out)
+                })
+            }
+
+            fn __fns<#(#generics),*>() -> #p::ToolFns {
+                #p::ToolFns {
+                    spec: __spec::<#(#type_params),*>,
+                    call: __call::<#(#type_params),*>,
+                }
+            }
+
+            /// The one place the parameters' types meet their bounds.
+            fn __instance() -> #p::ToolFns {
+                __fns::<#(#type_args),*>()
             }
 
             struct __Tool;
@@ -174,41 +269,15 @@ pub(crate) fn expand(
             impl #p::Tool for __Tool {
                 fn spec(&self) -> &#p::ToolSpec {
                     static SPEC: #p::SpecCell = #p::SpecCell::new();
-                    SPEC.get_or_init(|| {
-                        #p::build_spec::<__Args>(
-                            &#p::ToolAttrs {
-                                name: #raw_name,
-                                fn_name: #fn_name,
-                                description: #description,
-                                params: &[#(#params)*],
-                                output_description: #output_desc,
-                                secrets: &[#(#secrets),*],
-                                metadata_keys: &[#(#metadata_keys),*],
-                                deprecated: #deprecated,
-                            },
-                            __returns().schema,
-                            #auth,
-                            #metadata,
-                        )
-                    })
+                    SPEC.get_or_init(__instance().spec)
                 }
 
-                #[allow(unused_variables, unused_mut)]
                 fn call(
                     &self,
-                    mut __context: #p::ToolContext,
+                    __context: #p::ToolContext,
                     __arguments: #p::serde_json::Map<::std::string::String, #p::serde_json::Value>,
                 ) -> #p::ToolFuture {
-                    let __args: __Args = match #p::decode_args(self.spec(), __arguments) {
-                        ::core::result::Result::Ok(a) => a,
-                        ::core::result::Result::Err(e) => {
-                            return #p::boxed(async move { ::core::result::Result::Err(e) });
-                        }
-                    };
-                    #p::boxed(async move {
-                        let __out = #fn_ident(#(#call_args),*)#awaited;
-                        (__returns().into_value)(__out)
-                    })
+                    (__instance().call)(self.spec(), __context, __arguments)
                 }
             }
 
