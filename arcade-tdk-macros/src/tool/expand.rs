@@ -4,9 +4,10 @@
 //! schemars through `<crate>::__private`, `::arcade_tdk` unless `crate = "..."`), the
 //! tool's spec (built once) and its `Tool` impl.
 //!
-//! A trait bound on a user's type is checked in one place, spanned at that type
-//! (`assert_param`, `returns`), so that a wrong type is one error at the type; the
-//! rest of the generated code does not depend on the bound holding.
+//! A trait bound on a user's type is checked in one place, spanned at that type (the
+//! parameters' in `__instance`, the return type's in `__returns`), so that a wrong type
+//! is one error at the type; the rest of the generated code is generic over the
+//! parameters' types or uses fn pointers, and does not depend on the bound holding.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
