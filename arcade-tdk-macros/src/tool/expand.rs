@@ -125,8 +125,10 @@ pub(crate) fn expand(
                 params.push(quote! {
                     #p::ParamAttrs { name: #wire, description: #desc, inferrable: #inferrable },
                 });
-                unpack.push(quote!(let #ident: #ty = #p::Is::into_is(__args.#ident);));
-                call_args.push(quote!(#ident));
+                // Not the parameter's own name, which may be the function's.
+                let local = format_ident!("__arg{}", type_args.len() - 1);
+                unpack.push(quote!(let #local: #ty = #p::Is::into_is(__args.#ident);));
+                call_args.push(quote!(#local));
             }
         }
     }
