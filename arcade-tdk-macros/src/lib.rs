@@ -1,6 +1,7 @@
 //! The `#[tool]` attribute of [arcade-tdk](https://docs.rs/arcade-tdk). Use it through
 //! `arcade_tdk::tool`; this crate is an implementation detail whose generated code
-//! names the runtime only through `::arcade_tdk::__private`.
+//! names the runtime only through `::arcade_tdk::__private` (or `<crate>::__private`
+//! with `#[tool(crate = "...")]`).
 
 use proc_macro::TokenStream;
 
@@ -19,15 +20,21 @@ mod tool;
 /// - `read_only`, `destructive`, `idempotent`, `open_world` (each also `= true|false`),
 ///   `operations = [read, create, update, delete, opaque]`,
 ///   `service_domains = [incident_management, ...]`, `extras(key = literal, ...)`;
+/// - `crate = "path"`: the runtime's path when `arcade-tdk` is a renamed dependency or
+///   re-exported (as `#[serde(crate = "...")]`); `::arcade_tdk` by default. A tool made
+///   with a preset names the preset's crate unless it says otherwise;
 /// - `preset = path::to::preset`: the keys of a preset defined with
 ///   `arcade_tdk::tool_preset!`, followed by the tool's own keys. A key the preset
 ///   already sets cannot be set again (the "specified more than once" error, at the
 ///   tool's key): presets are not overridden.
 ///
 /// Parameters are documented by their doc comments; `#[arg(name = "...", desc = "...",
-/// default = ..., inferrable = false)]` adjusts one. A `ToolContext` parameter (by value
-/// or by reference, anywhere) is not an input. Every mistake is a compile error at the
-/// offending token.
+/// default = ..., inferrable = false)]` adjusts one (each key at most once, over all of
+/// a parameter's `#[arg]` attributes). A `ToolContext` parameter (by value or by
+/// reference, anywhere) is not an input. Every mistake is a compile error at the
+/// offending token, once: a key given twice is `` `key` is specified more than once ``
+/// at the second, and a parameter or return type without the traits it needs is one
+/// error at that type.
 #[proc_macro_attribute]
 pub fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
     tool::tool(attr.into(), item.into()).into()

@@ -76,14 +76,23 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    pub use arcade_tdk_macros::tool;
+
     pub use crate::auth::ToolAuthorization;
     pub use crate::context::ToolContext;
     pub use crate::error::ToolError;
     pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
-    pub use crate::tool::{
-        ParamAttrs, Tool, ToolAttrs, ToolFuture, ToolOutputType, ToolParam, ToolResult, ToolSpec,
-        ToolValue, decode_args,
+    pub use crate::tool::codegen::{
+        Is, ParamAttrs, Returns, ToolAttrs, ToolFns, build_spec, decode_args, returns,
+        returns_result,
     };
+    pub use crate::tool::{Tool, ToolFuture, ToolParam, ToolSpec, ToolValue};
+
+    /// Every service domain, in declaration order (the `#[tool]` macro's tests compare
+    /// them with the names the macro accepts).
+    pub const SERVICE_DOMAINS: &[ServiceDomain] = ServiceDomain::ALL;
+    /// Every operation, in declaration order.
+    pub const OPERATIONS: &[Operation] = Operation::ALL;
 
     /// A `OnceLock`, for the spec each generated tool builds once.
     pub type SpecCell = std::sync::OnceLock<ToolSpec>;
@@ -95,7 +104,4 @@ pub mod __private {
     {
         Box::pin(fut)
     }
-
-    /// Asserts at compile time that a parameter type can be decoded and described.
-    pub const fn assert_param<T: ToolParam>() {}
 }

@@ -18,57 +18,81 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Kinds of service a tool talks to (Arcade's `ServiceDomain`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum ServiceDomain {
-    ProjectManagement,
-    Crm,
-    Contacts,
-    Email,
-    Calendar,
-    Messaging,
-    Documents,
-    CloudStorage,
-    Spreadsheets,
-    Presentations,
-    Design,
-    SourceCode,
-    Payments,
-    SocialMedia,
-    VideoHosting,
-    MusicStreaming,
-    CustomerSupport,
-    Ecommerce,
-    IncidentManagement,
-    WebScraping,
-    CodeSandbox,
-    VideoConferencing,
-    Geospatial,
-    FinancialData,
-    Travel,
-    ProductAnalytics,
-    Observability,
-    SalesIntelligence,
-    Survey,
-    BusinessIntelligence,
+/// Defines a vocabulary enum and the list of all its variants (for `__private`, whose
+/// lists the `#[tool]` macro's tests compare with the macro's own), from one list.
+macro_rules! vocabulary {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident { $($(#[$vattr:meta])* $variant:ident,)* }
+        all: $all:ident;
+    ) => {
+        $(#[$attr])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vattr])* $variant,)*
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub(crate) const $all: &'static [$name] = &[$($name::$variant,)*];
+        }
+    };
 }
 
-/// What a tool does to the world (Arcade's `Operation`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    /// Reads data.
-    Read,
-    /// Creates something.
-    Create,
-    /// Changes something.
-    Update,
-    /// Deletes something.
-    Delete,
-    /// Its effects depend on its inputs (e.g. running a command).
-    Opaque,
+vocabulary! {
+    /// Kinds of service a tool talks to (Arcade's `ServiceDomain`).
+    #[allow(missing_docs)]
+    pub enum ServiceDomain {
+        ProjectManagement,
+        Crm,
+        Contacts,
+        Email,
+        Calendar,
+        Messaging,
+        Documents,
+        CloudStorage,
+        Spreadsheets,
+        Presentations,
+        Design,
+        SourceCode,
+        Payments,
+        SocialMedia,
+        VideoHosting,
+        MusicStreaming,
+        CustomerSupport,
+        Ecommerce,
+        IncidentManagement,
+        WebScraping,
+        CodeSandbox,
+        VideoConferencing,
+        Geospatial,
+        FinancialData,
+        Travel,
+        ProductAnalytics,
+        Observability,
+        SalesIntelligence,
+        Survey,
+        BusinessIntelligence,
+    }
+    all: ALL;
+}
+
+vocabulary! {
+    /// What a tool does to the world (Arcade's `Operation`).
+    pub enum Operation {
+        /// Reads data.
+        Read,
+        /// Creates something.
+        Create,
+        /// Changes something.
+        Update,
+        /// Deletes something.
+        Delete,
+        /// Its effects depend on its inputs (e.g. running a command).
+        Opaque,
+    }
+    all: ALL;
 }
 
 /// The classification of a tool, for discovery.

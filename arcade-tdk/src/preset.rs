@@ -50,6 +50,27 @@
 #[macro_export]
 macro_rules! tool_preset {
     () => {};
+    // One preset: `$` arrives as the token tree `$d`, so that the macro it writes can
+    // have metavariables of its own. It hands the tool to `#[tool]` with the preset's
+    // keys and the path of this crate (so a renamed dependency works too).
+    (@define ($d:tt) $(#[$attr:meta])* $vis:vis $name:ident ($($keys:tt)*)) => {
+        $(#[$attr])*
+        ///
+        /// A `#[tool]` preset (see `arcade_tdk::tool_preset!`): use it as
+        #[doc = ::core::concat!("`#[tool(preset = ", ::core::stringify!($name), ", ...)]`.")]
+        macro_rules! $name {
+            ([$d($d extra:tt)*] $d($d item:tt)*) => {
+                #[$crate::__private::tool(
+                    __preset_crate($crate),
+                    __preset_keys($($keys)*),
+                    $d($d extra)*
+                )]
+                $d($d item)*
+            };
+        }
+        #[allow(unused_imports)]
+        $vis use $name;
+    };
     ($(#[$attr:meta])* pub $name:ident = ( $($keys:tt)* ); $($rest:tt)*) => {
         ::core::compile_error!(::core::concat!(
             "a tool preset is local to its crate: write `pub(crate) ",
@@ -61,28 +82,7 @@ macro_rules! tool_preset {
         $crate::tool_preset! { $($rest)* }
     };
     ($(#[$attr:meta])* $vis:vis $name:ident = ( $($keys:tt)* ); $($rest:tt)*) => {
-        $crate::__tool_preset! { ($) $(#[$attr])* $vis $name ($($keys)*) }
+        $crate::tool_preset! { @define ($) $(#[$attr])* $vis $name ($($keys)*) }
         $crate::tool_preset! { $($rest)* }
-    };
-}
-
-/// Defines one preset: `$` arrives as the token tree `$d`, so that the macro it writes
-/// can have metavariables of its own.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __tool_preset {
-    (($d:tt) $(#[$attr:meta])* $vis:vis $name:ident ($($keys:tt)*)) => {
-        $(#[$attr])*
-        ///
-        /// A `#[tool]` preset (see `arcade_tdk::tool_preset!`): use it as
-        #[doc = ::core::concat!("`#[tool(preset = ", ::core::stringify!($name), ", ...)]`.")]
-        macro_rules! $name {
-            ([$d($d extra:tt)*] $d($d item:tt)*) => {
-                #[$crate::tool(__preset_keys($($keys)*), $d($d extra)*)]
-                $d($d item)*
-            };
-        }
-        #[allow(unused_imports)]
-        $vis use $name;
     };
 }

@@ -26,7 +26,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::auth::{ToolAuthorization, ToolRequirements};
+use crate::auth::ToolRequirements;
 use crate::content::ToolContent;
 use crate::context::ToolContext;
 use crate::definition::{InputParameter, ToolOutput, ValueSchema};
@@ -61,29 +61,6 @@ impl std::fmt::Debug for dyn Tool {
     }
 }
 
-/// A parameter as the attribute declared it.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct ParamAttrs {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub inferrable: bool,
-}
-
-/// Everything `#[tool]` knows at compile time.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct ToolAttrs {
-    pub name: &'static str,
-    pub fn_name: &'static str,
-    pub description: &'static str,
-    pub params: &'static [ParamAttrs],
-    pub output_description: Option<&'static str>,
-    pub secrets: &'static [&'static str],
-    pub metadata_keys: &'static [&'static str],
-    pub deprecated: Option<&'static str>,
-}
-
 /// A tool's static description, from which every wire format is derived.
 #[derive(Clone, Debug)]
 pub struct ToolSpec {
@@ -101,72 +78,6 @@ pub struct ToolSpec {
 }
 
 impl ToolSpec {
-    /// Builds the spec of a tool whose arguments are `A` and whose value is `O`.
-    #[doc(hidden)]
-    pub fn build<A: JsonSchema, O: ToolOutputType>(
-        attrs: &ToolAttrs,
-        authorization: Option<ToolAuthorization>,
-        metadata: Option<ToolMetadata>,
-    ) -> Self {
-        let mut input_schema = schema::input_schema_for::<A>();
-        let required: Vec<String> = schema::required_names(&input_schema)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        let mut parameters = Vec::with_capacity(attrs.params.len());
-        if let Some(Value::Object(props)) = input_schema.get_mut("properties") {
-            for p in attrs.params {
-                let Some(prop) = props.get_mut(p.name) else {
-                    continue;
-                };
-                // Arcade does not mark a top-level Option as nullable; null is accepted
-                // as "absent" by the validator instead.
-                schema::strip_null(prop);
-                if let Some(obj) = prop.as_object_mut() {
-                    obj.remove("description");
-                    obj.insert(
-                        "description".into(),
-                        Value::String(p.description.to_owned()),
-                    );
-                }
-                let mut value_schema = ValueSchema::from_json_schema(prop, false);
-                value_schema.description = None;
-                parameters.push(InputParameter {
-                    name: p.name.to_owned(),
-                    required: required.iter().any(|r| r == p.name),
-                    description: Some(p.description.to_owned()),
-                    value_schema,
-                    inferrable: p.inferrable,
-                });
-            }
-        }
-        // `required` in declaration order, as Arcade emits it.
-        let ordered: Vec<Value> = attrs
-            .params
-            .iter()
-            .filter(|p| required.iter().any(|r| r == p.name))
-            .map(|p| Value::String(p.name.to_owned()))
-            .collect();
-        if let Some(obj) = input_schema.as_object_mut() {
-            obj.insert("required".into(), Value::Array(ordered));
-        }
-
-        let (output, output_schema) = output_of::<O>(attrs.output_description);
-        ToolSpec {
-            name: crate::names::snake_to_pascal_case(attrs.name),
-            declared_name: attrs.name,
-            fn_name: attrs.fn_name,
-            description: attrs.description.to_owned(),
-            parameters,
-            input_schema,
-            output,
-            output_schema,
-            requirements: ToolRequirements::new(authorization, attrs.secrets, attrs.metadata_keys),
-            metadata,
-            deprecation_message: attrs.deprecated.map(str::to_owned),
-        }
-    }
-
     /// The tool's name, e.g. `ListIncidents`.
     pub fn name(&self) -> &str {
         &self.name
@@ -223,9 +134,9 @@ impl ToolSpec {
     }
 }
 
-fn output_of<O: ToolOutputType>(description: Option<&str>) -> (ToolOutput, Option<Value>) {
+fn output_of(schema: Option<Value>, description: Option<&str>) -> (ToolOutput, Option<Value>) {
     let description = Some(description.unwrap_or("No description provided.").to_owned());
-    let Some(mut schema) = O::json_schema() else {
+    let Some(mut schema) = schema else {
         return (
             ToolOutput {
                 description,
@@ -282,6 +193,8 @@ pub trait ToolOutputType {
     fn into_tool_value(self) -> Result<ToolValue, ToolError>;
 }
 
+// One error ("`T` cannot be returned ...") rather than one per missing trait.
+#[diagnostic::do_not_recommend]
 impl<T: Serialize + JsonSchema> ToolOutputType for T {
     fn json_schema() -> Option<Value> {
         Some(schema::output_schema_for::<T>())
@@ -329,28 +242,196 @@ impl<T: ToolOutputType, E: Into<ToolError>> ToolResult for Result<T, E> {
     message = "`{Self}` cannot be a `#[tool]` parameter",
     note = "a parameter's type implements `serde::Deserialize` and `schemars::JsonSchema` (strings, numbers, bool, Vec, Option, maps, serde_json::Value, and your own types deriving both)"
 )]
-pub trait ToolParam {}
+pub trait ToolParam: DeserializeOwned + JsonSchema {}
+// One error ("`T` cannot be a `#[tool]` parameter") rather than one per missing trait.
+#[diagnostic::do_not_recommend]
 impl<T: DeserializeOwned + JsonSchema> ToolParam for T {}
 
-/// Validates, coerces and decodes the arguments of a call.
-#[doc(hidden)]
-pub fn decode_args<A: DeserializeOwned>(
-    spec: &ToolSpec,
-    mut args: Map<String, Value>,
-) -> Result<A, ToolError> {
-    let errors = schema::validate_arguments(&spec.input_schema, &mut args);
-    if !errors.is_empty() {
-        return Err(schema::input_error(&errors));
+/// What the code `#[tool]` generates calls, re-exported through `crate::__private`
+/// only: not public API.
+pub(crate) mod codegen {
+    use schemars::JsonSchema;
+    use serde::de::DeserializeOwned;
+    use serde_json::{Map, Value};
+
+    use super::{ToolFuture, ToolOutputType, ToolResult, ToolSpec, ToolValue, output_of};
+    use crate::auth::{ToolAuthorization, ToolRequirements};
+    use crate::context::ToolContext;
+    use crate::definition::{InputParameter, ValueSchema};
+    use crate::error::ToolError;
+    use crate::metadata::ToolMetadata;
+    use crate::schema;
+
+    /// A parameter as the attribute declared it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ParamAttrs {
+        /// The wire name.
+        pub name: &'static str,
+        /// The description.
+        pub description: &'static str,
+        /// Whether a model may infer it.
+        pub inferrable: bool,
     }
-    serde_json::from_value(Value::Object(args)).map_err(|e| {
-        ToolError::bad_input(
-            "Invalid input: the arguments could not be decoded into the tool's parameter types",
-        )
-        .with_developer_message(format!(
-            "decoding failed at line {} column {} ({:?})",
-            e.line(),
-            e.column(),
-            e.classify()
-        ))
-    })
+
+    /// Everything `#[tool]` knows at compile time.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ToolAttrs {
+        /// `name = "..."`, else the function's name.
+        pub name: &'static str,
+        /// The function's name.
+        pub fn_name: &'static str,
+        /// The description.
+        pub description: &'static str,
+        /// The input parameters, in order.
+        pub params: &'static [ParamAttrs],
+        /// `output = "..."`.
+        pub output_description: Option<&'static str>,
+        /// `requires_secrets = [...]`.
+        pub secrets: &'static [&'static str],
+        /// `requires_metadata = [...]`.
+        pub metadata_keys: &'static [&'static str],
+        /// `deprecated = "..."`.
+        pub deprecated: Option<&'static str>,
+    }
+
+    /// What a tool's return type `R` contributes: its schema and its conversion for the
+    /// wire. Built by [`returns`] or [`returns_result`], the one place where the return
+    /// type's bound is checked, so that a wrong type is one error at the user's type
+    /// and the rest of the generated code (which has no bound) does not cascade.
+    pub struct Returns<R> {
+        /// The portable JSON Schema of the value; `None` for MCP content.
+        pub schema: fn() -> Option<Value>,
+        /// Converts what the function returned.
+        pub into_value: fn(R) -> Result<ToolValue, ToolError>,
+    }
+
+    /// The two functions of a tool, made generic over its parameters' types by the
+    /// generated code and instantiated with them in one place.
+    pub struct ToolFns {
+        /// Builds the spec.
+        pub spec: fn() -> ToolSpec,
+        /// Decodes the arguments (against the spec) and runs the tool.
+        pub call: fn(&ToolSpec, ToolContext, Map<String, Value>) -> ToolFuture,
+    }
+
+    /// `T` itself: in generated code generic over a parameter's type, `P: Is<T>` says
+    /// that `P` is the parameter's type `T`.
+    pub trait Is<T> {
+        /// The value as a `T`.
+        fn into_is(self) -> T;
+    }
+
+    impl<T> Is<T> for T {
+        fn into_is(self) -> T {
+            self
+        }
+    }
+
+    /// [`Returns`] of a plain value.
+    pub fn returns<R: ToolOutputType>() -> Returns<R> {
+        Returns {
+            schema: R::json_schema,
+            into_value: R::into_tool_value,
+        }
+    }
+
+    /// [`Returns`] of a `Result`.
+    pub fn returns_result<R: ToolResult>() -> Returns<R> {
+        fn into_value<R: ToolResult>(result: R) -> Result<ToolValue, ToolError> {
+            result.into_tool_result()?.into_tool_value()
+        }
+        Returns {
+            schema: <R::Ok as ToolOutputType>::json_schema,
+            into_value: into_value::<R>,
+        }
+    }
+
+    /// Builds the spec of a tool whose arguments are `A` and whose value has the schema
+    /// `output_schema` returns.
+    pub fn build_spec<A: JsonSchema>(
+        attrs: &ToolAttrs,
+        output_schema: fn() -> Option<Value>,
+        authorization: Option<ToolAuthorization>,
+        metadata: Option<ToolMetadata>,
+    ) -> ToolSpec {
+        let mut input_schema = schema::input_schema_for::<A>();
+        let required: Vec<String> = schema::required_names(&input_schema)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut parameters = Vec::with_capacity(attrs.params.len());
+        if let Some(Value::Object(props)) = input_schema.get_mut("properties") {
+            for p in attrs.params {
+                let Some(prop) = props.get_mut(p.name) else {
+                    continue;
+                };
+                // Arcade does not mark a top-level Option as nullable; null is accepted
+                // as "absent" by the validator instead.
+                schema::strip_null(prop);
+                if let Some(obj) = prop.as_object_mut() {
+                    obj.remove("description");
+                    obj.insert(
+                        "description".into(),
+                        Value::String(p.description.to_owned()),
+                    );
+                }
+                let mut value_schema = ValueSchema::from_json_schema(prop, false);
+                value_schema.description = None;
+                parameters.push(InputParameter {
+                    name: p.name.to_owned(),
+                    required: required.iter().any(|r| r == p.name),
+                    description: Some(p.description.to_owned()),
+                    value_schema,
+                    inferrable: p.inferrable,
+                });
+            }
+        }
+        // `required` in declaration order, as Arcade emits it.
+        let ordered: Vec<Value> = attrs
+            .params
+            .iter()
+            .filter(|p| required.iter().any(|r| r == p.name))
+            .map(|p| Value::String(p.name.to_owned()))
+            .collect();
+        if let Some(obj) = input_schema.as_object_mut() {
+            obj.insert("required".into(), Value::Array(ordered));
+        }
+
+        let (output, output_schema) = output_of(output_schema(), attrs.output_description);
+        ToolSpec {
+            name: crate::names::snake_to_pascal_case(attrs.name),
+            declared_name: attrs.name,
+            fn_name: attrs.fn_name,
+            description: attrs.description.to_owned(),
+            parameters,
+            input_schema,
+            output,
+            output_schema,
+            requirements: ToolRequirements::new(authorization, attrs.secrets, attrs.metadata_keys),
+            metadata,
+            deprecation_message: attrs.deprecated.map(str::to_owned),
+        }
+    }
+
+    /// Validates, coerces and decodes the arguments of a call.
+    pub fn decode_args<A: DeserializeOwned>(
+        spec: &ToolSpec,
+        mut args: Map<String, Value>,
+    ) -> Result<A, ToolError> {
+        let errors = schema::validate_arguments(&spec.input_schema, &mut args);
+        if !errors.is_empty() {
+            return Err(schema::input_error(&errors));
+        }
+        serde_json::from_value(Value::Object(args)).map_err(|e| {
+            ToolError::bad_input(
+                "Invalid input: the arguments could not be decoded into the tool's parameter types",
+            )
+            .with_developer_message(format!(
+                "decoding failed at line {} column {} ({:?})",
+                e.line(),
+                e.column(),
+                e.classify()
+            ))
+        })
+    }
 }

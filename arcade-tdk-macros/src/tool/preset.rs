@@ -8,6 +8,9 @@ use quote::quote;
 
 /// The hidden key the preset's keys arrive in.
 pub(crate) const PRESET_KEYS: &str = "__preset_keys";
+/// The hidden key the preset's crate (`$crate`, the runtime however it is named)
+/// arrives in: the default of `crate = "..."` for the tool.
+pub(crate) const PRESET_CRATE: &str = "__preset_crate";
 
 /// `Some(expansion)` when the attribute names a preset, `None` when it does not.
 pub(crate) fn expand(attr: &TokenStream, item: &TokenStream) -> Option<TokenStream> {

@@ -1,8 +1,10 @@
 //! The tool function's signature: which parameter is the context, which are inputs
 //! (type, description, wire name, default, inferrable), and what it returns.
 
-use syn::{Expr, FnArg, Ident, LitStr, Pat, ReturnType, Type};
+use syn::{Attribute, Expr, FnArg, Ident, LitStr, Pat, ReturnType, Type};
 
+use super::args::parse_flag;
+use super::attr::{Attr, BoolAttr};
 use super::ctxt::Ctxt;
 use super::doc::doc_text;
 
@@ -164,64 +166,11 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
             cx.error(&ty, why);
         }
 
-        let mut description = doc_text(&attrs);
-        let mut wire_name = None;
-        let mut default = None;
-        let mut inferrable = true;
-        for attr in &attrs {
-            if attr.path().is_ident("doc") {
-                continue;
-            }
-            if !attr.path().is_ident("arg") {
-                cx.error(attr, "unsupported attribute on a tool parameter; expected `///` doc comments or `#[arg(...)]`");
-                continue;
-            }
-            let result = attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                match key.as_str() {
-                    "name" => {
-                        let lit: LitStr = meta.value()?.parse()?;
-                        let v = lit.value();
-                        let valid = v.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                            && v.chars().all(|c| c.is_alphanumeric() || c == '_');
-                        if !valid {
-                            return Err(syn::Error::new(lit.span(), "a parameter's wire name must be an identifier"));
-                        }
-                        wire_name = Some(v);
-                    }
-                    "desc" | "description" => {
-                        let lit: LitStr = meta.value()?.parse()?;
-                        if lit.value().trim().is_empty() {
-                            return Err(syn::Error::new(lit.span(), "the description is empty"));
-                        }
-                        description = Some(lit.value().trim().to_owned());
-                    }
-                    "default" => {
-                        default = Some(if meta.input.peek(syn::Token![=]) {
-                            DefaultValue::Expr(Box::new(meta.value()?.parse()?))
-                        } else {
-                            DefaultValue::Trait
-                        });
-                    }
-                    "inferrable" => {
-                        inferrable = if meta.input.peek(syn::Token![=]) {
-                            meta.value()?.parse::<syn::LitBool>()?.value
-                        } else {
-                            true
-                        };
-                    }
-                    _ => {
-                        return Err(meta.error(
-                            "unknown `#[arg]` key; expected `name`, `desc`, `default` or `inferrable`",
-                        ));
-                    }
-                }
-                Ok(())
-            });
-            if let Err(e) = result {
-                cx.push(e);
-            }
-        }
+        let arg = ArgSlots::parse(&attrs, cx);
+        let description = arg.desc.get().or_else(|| doc_text(&attrs));
+        let wire_name = arg.name.get();
+        let default = arg.default.get();
+        let inferrable = arg.inferrable.get().is_none_or(|i| i.value);
         let is_option = last_segment_is(&ty, "Option");
         if is_option && default.is_some() {
             cx.error(
@@ -271,5 +220,77 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
         args,
         ret,
         is_async: sig.asyncness.is_some(),
+    }
+}
+
+/// One slot per key of `#[arg(...)]`, over all of a parameter's `#[arg]` attributes.
+#[derive(Default)]
+struct ArgSlots {
+    name: Attr<String>,
+    desc: Attr<String>,
+    default: Attr<DefaultValue>,
+    inferrable: BoolAttr,
+}
+
+impl ArgSlots {
+    /// Parses the `#[arg(...)]` attributes among `attrs`, recording every error in `cx`.
+    fn parse(attrs: &[Attribute], cx: &Ctxt) -> Self {
+        let mut slots = ArgSlots::default();
+        for attr in attrs {
+            if attr.path().is_ident("doc") {
+                continue;
+            }
+            if !attr.path().is_ident("arg") {
+                cx.error(attr, "unsupported attribute on a tool parameter; expected `///` doc comments or `#[arg(...)]`");
+                continue;
+            }
+            if let Err(e) = attr.parse_nested_meta(|meta| slots.parse_key(&meta, cx)) {
+                cx.push(e);
+            }
+        }
+        slots
+    }
+
+    fn parse_key(&mut self, meta: &syn::meta::ParseNestedMeta<'_>, cx: &Ctxt) -> syn::Result<()> {
+        let unknown = "unknown `#[arg]` key; expected `name`, `desc`, `default` or `inferrable`";
+        let Some(key) = meta.path.get_ident() else {
+            return Err(meta.error(unknown));
+        };
+        match key.to_string().as_str() {
+            "name" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let v = lit.value();
+                let valid = v
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && v.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if !valid {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a parameter's wire name must be an identifier",
+                    ));
+                }
+                self.name.set(cx, key, v);
+            }
+            "desc" | "description" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                if lit.value().trim().is_empty() {
+                    return Err(syn::Error::new(lit.span(), "the description is empty"));
+                }
+                self.desc.set(cx, key, lit.value().trim().to_owned());
+            }
+            "default" => {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    DefaultValue::Expr(Box::new(meta.value()?.parse()?))
+                } else {
+                    DefaultValue::Trait
+                };
+                self.default.set(cx, key, value);
+            }
+            "inferrable" => self.inferrable.set(cx, key, parse_flag(meta, key)?),
+            _ => return Err(meta.error(unknown)),
+        }
+        Ok(())
     }
 }
