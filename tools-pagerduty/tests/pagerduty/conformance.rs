@@ -4,10 +4,8 @@
 //! response schemas. The fixture is extracted from the OpenAPI by
 //! `tests/fixtures/extract_openapi.py`.
 
-mod common;
-
+use crate::common::{call, call_with};
 use arcade_tdk::TokenKind;
-use common::{call, call_with};
 use serde_json::{Value, json};
 use tools_pagerduty::sandbox::{Sandbox, routing_key};
 
@@ -24,7 +22,7 @@ const SPEC_ERRATA: &[&str] = &[
 ];
 
 fn spec() -> Value {
-    serde_json::from_str(include_str!("fixtures/pagerduty-operations.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/pagerduty-operations.json")).unwrap()
 }
 
 fn matches_template(template: &str, path: &str) -> bool {
