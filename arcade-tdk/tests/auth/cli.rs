@@ -9,13 +9,13 @@
 ))]
 #![allow(clippy::result_large_err)] // tools return `Result<_, ToolError>` by design.
 
+use crate::auth_support;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::support::engine::FakeEngine;
-use crate::support::provider::{CLIENT_ID, FakeProvider, browse, temp_dir};
 use arcade_tdk::cli::Cli;
 use arcade_tdk::client::Arcade;
 use arcade_tdk::serve::local::LocalEnvironment;
@@ -23,6 +23,8 @@ use arcade_tdk::serve::mcp::{McpOptions, serve_io};
 use arcade_tdk::token::oauth::OAuthProvider;
 use arcade_tdk::token::{ArcadeTokenSource, TokenChain};
 use arcade_tdk::{Catalog, ToolContext, ToolError, Toolkit, tool};
+use auth_support::engine::FakeEngine;
+use auth_support::provider::{CLIENT_ID, FakeProvider, browse, temp_dir};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 

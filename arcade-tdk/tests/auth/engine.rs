@@ -1,13 +1,15 @@
 //! The Arcade API client and `ArcadeTokenSource` against a fake engine.
 #![cfg(feature = "client")]
 
+use crate::auth_support;
+
 use std::time::{Duration, Instant};
 
-use crate::support::engine::FakeEngine;
 use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::client::{Arcade, ArcadeError, AuthorizationStatus};
 use arcade_tdk::token::{ArcadeTokenSource, TokenChain, TokenSource};
 use arcade_tdk::{ErrorKind, TokenKind};
+use auth_support::engine::FakeEngine;
 use serde_json::json;
 
 const KEY: &str = "arc_test_key_5ecret";

@@ -4,7 +4,8 @@
 //! `auth_secrets` is a binary of its own: it installs a global `tracing` subscriber and
 //! a panic hook, and changes the working directory.
 
+#[path = "support/mod.rs"]
+mod auth_support;
 mod cli;
 mod engine;
 mod oauth;
-mod support;

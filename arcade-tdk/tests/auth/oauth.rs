@@ -2,14 +2,16 @@
 //! provider.
 #![cfg(feature = "oauth")]
 
+use crate::auth_support;
+
 use std::path::Path;
 use std::time::Duration;
 
-use crate::support::provider::{CLIENT_ID, FakeProvider, Mode, browse, temp_dir};
 use arcade_tdk::ErrorKind;
 use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::token::oauth::{self, OAuthError, OAuthProvider, Region};
 use arcade_tdk::token::{OAuthTokenSource, TokenChain, TokenSource};
+use auth_support::provider::{CLIENT_ID, FakeProvider, Mode, browse, temp_dir};
 
 const CLIENT_SECRET: &str = "cs_client_5ecret_value";
 

@@ -193,7 +193,7 @@ fn b64url(bytes: &[u8]) -> String {
 }
 
 /// A throwaway 2048-bit RSA test key (PKCS#1 DER), generated for this test only.
-const RSA_DER: &[u8] = include_bytes!("../fixtures/hostile_rsa_test_key.der");
+const RSA_DER: &[u8] = include_bytes!("../../fixtures/hostile_rsa_test_key.der");
 
 #[tokio::test]
 async fn jwt_extension_matrix() {

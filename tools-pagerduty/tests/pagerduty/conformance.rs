@@ -4,8 +4,10 @@
 //! response schemas. The fixture is extracted from the OpenAPI by
 //! `tests/fixtures/extract_openapi.py`.
 
-use crate::common::{call, call_with};
+use crate::common;
+
 use arcade_tdk::TokenKind;
+use common::{call, call_with};
 use serde_json::{Value, json};
 use tools_pagerduty::sandbox::{Sandbox, routing_key};
 

@@ -1,10 +1,12 @@
 //! The client against the sandbox's faults: rate limits, server errors, auth errors,
 //! malformed and slow responses, pagination, regions and headers.
 
+use crate::common;
+
 use std::time::Duration;
 
-use crate::common::{call, call_err, none};
 use arcade_tdk::TokenKind;
+use common::{call, call_err, none};
 use serde_json::json;
 use tools_pagerduty::client::{Credential, PagerDutyClient, Query, RateLimit, Region, RetryPolicy};
 use tools_pagerduty::sandbox::{Fault, Sandbox};

@@ -1,8 +1,10 @@
 //! Every tool through the full path (JSON arguments in, the tool's JSON out, via
 //! `executor::execute`) against the sandbox.
 
-use crate::common::{call, call_err, call_with, ids, none};
+use crate::common;
+
 use arcade_tdk::TokenKind;
+use common::{call, call_err, call_with, ids, none};
 use serde_json::json;
 use tools_pagerduty::sandbox::{Fault, Sandbox, routing_key};
 
