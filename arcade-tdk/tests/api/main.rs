@@ -3,4 +3,4 @@
 
 #[cfg(feature = "reqwest")]
 mod http_errors;
-mod presets;
+mod tool_presets;
