@@ -14,7 +14,8 @@ pub struct Duplex {
     pub read: ReadHalf<DuplexStream>,
     /// What the server reads.
     pub write: WriteHalf<DuplexStream>,
-    /// The server task (`serve_io`); it ends when `write` is dropped.
+    /// The server task (`serve_io`); it ends when `read` and `write` are both dropped
+    /// (the end of its input).
     pub server: JoinHandle<std::io::Result<()>>,
 }
 
@@ -27,7 +28,7 @@ pub struct Duplex {
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
 /// let io = arcade_tests::mcp::duplex(catalog, McpOptions::new("sample_kit", "1.0.0"));
-/// drop(io.write); // end of input: the server stops
+/// drop((io.read, io.write)); // the end of its input: the server stops
 /// assert!(io.server.await.unwrap().is_ok());
 /// # });
 /// ```
