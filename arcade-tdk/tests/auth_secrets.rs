@@ -13,6 +13,7 @@
     feature = "cli"
 ))]
 
+#[path = "auth/support/mod.rs"]
 mod auth_support;
 
 use std::io::Write;

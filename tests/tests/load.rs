@@ -348,13 +348,9 @@ async fn sigterm_during_load_exits_cleanly() {
 async fn stdio_process_tight_loop() {
     let calls = env_usize("LOAD_STDIO_CALLS", 1_000);
     let max_growth_kb = env_usize("LOAD_MAX_RSS_GROWTH_MB", 64) as u64 * 1024;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp_stdio_sample"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = arcade_tests::net::spawn_piped(tokio::process::Command::new(env!(
+        "CARGO_BIN_EXE_mcp_stdio_sample"
+    )));
     let pid = child.id().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use arcade_tdk::Catalog;
 use arcade_tdk::serve::worker::{WorkerSecret, worker_router};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use arcade_tests::worker::{b64url, now, sign as token_with};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Value, json};
 
 const SECRET: &str = "test-worker-secret";
@@ -18,27 +19,7 @@ fn catalog() -> Arc<Catalog> {
 
 /// Serves the worker router on 127.0.0.1:0 and returns its base URL.
 async fn spawn() -> String {
-    let router = worker_router(catalog(), WorkerSecret::new(SECRET).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn token_with(alg: Algorithm, secret: &str, claims: &Value) -> String {
-    jsonwebtoken::encode(
-        &Header::new(alg),
-        claims,
-        &EncodingKey::from_secret(secret.as_bytes()).unwrap(),
-    )
-    .unwrap()
+    arcade_tests::worker::spawn_sample(SECRET).await
 }
 
 fn good_token() -> String {
@@ -47,23 +28,6 @@ fn good_token() -> String {
         SECRET,
         &json!({"aud": "worker", "ver": "1", "exp": now() + 300}),
     )
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 /// A token whose header claims `alg` but whose signature is an HMAC-SHA256 keyed with
@@ -464,10 +428,7 @@ fn secret_is_not_printed_and_must_not_be_empty() {
 async fn merges_with_another_router() {
     let other = axum::Router::new().route("/mcp", axum::routing::get(|| async { "mcp" }));
     let app = other.merge(worker_router(catalog(), WorkerSecret::new(SECRET).unwrap()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let base = format!("http://{addr}");
+    let base = format!("http://{}", arcade_tests::net::serve(app).await);
     assert_eq!(get(&base, "/mcp", None).await.text().await.unwrap(), "mcp");
     assert_eq!(get(&base, "/worker/health", None).await.status(), 200);
 }

@@ -4,7 +4,7 @@
 //! response schemas. The fixture is extracted from the OpenAPI by
 //! `tests/fixtures/extract_openapi.py`.
 
-mod common;
+use crate::common;
 
 use arcade_tdk::TokenKind;
 use common::{call, call_with};
@@ -24,7 +24,7 @@ const SPEC_ERRATA: &[&str] = &[
 ];
 
 fn spec() -> Value {
-    serde_json::from_str(include_str!("fixtures/pagerduty-operations.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/pagerduty-operations.json")).unwrap()
 }
 
 fn matches_template(template: &str, path: &str) -> bool {

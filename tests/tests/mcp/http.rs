@@ -68,14 +68,7 @@ fn initialize_body() -> Value {
 }
 
 async fn post(url: &str, headers: &[(&str, &str)], body: String) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream");
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    request.body(body).send().await.expect("HTTP round trip")
+    arcade_tests::mcp::post(url, headers, body).await
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@
 #![allow(deprecated)] // rmcp marks MCP logging deprecated (2026-07-28); 2025 clients use it.
 #![allow(clippy::result_large_err)] // tools return `Result<_, ToolError>` by design.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -13,7 +12,7 @@ use std::time::Duration;
 use arcade_examples::sample_kit;
 use arcade_tdk::definition::mcp;
 use arcade_tdk::serve::local::LocalEnvironment;
-use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use arcade_tdk::serve::mcp::McpOptions;
 use arcade_tdk::{Catalog, ToolContext, ToolError, Toolkit, tool};
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, LoggingLevel,
@@ -150,11 +149,12 @@ async fn connect(
     catalog: Arc<Catalog>,
     options: McpOptions,
 ) -> (Client, mpsc::UnboundedReceiver<Value>) {
-    let (client_io, server_io) = tokio::io::duplex(1 << 16);
-    let (server_read, server_write) = tokio::io::split(server_io);
-    tokio::spawn(serve_io(catalog, options, server_read, server_write));
+    let arcade_tests::mcp::Duplex {
+        read: client_read,
+        write: client_write,
+        ..
+    } = arcade_tests::mcp::duplex(catalog, options);
     let (tx, rx) = mpsc::unbounded_channel();
-    let (client_read, client_write) = tokio::io::split(client_io);
     let client = Collector(tx)
         .serve((client_read, client_write))
         .await
@@ -560,10 +560,8 @@ struct Raw {
 
 impl Raw {
     async fn start(catalog: Arc<Catalog>, options: McpOptions) -> Self {
-        let (client_io, server_io) = tokio::io::duplex(1 << 16);
-        let (sr, sw) = tokio::io::split(server_io);
-        tokio::spawn(serve_io(catalog, options, sr, sw));
-        let (read, write) = tokio::io::split(client_io);
+        let arcade_tests::mcp::Duplex { read, write, .. } =
+            arcade_tests::mcp::duplex(catalog, options);
         Self {
             write,
             lines: BufReader::new(read).lines(),
@@ -742,16 +740,12 @@ async fn modern_requests_log_only_when_they_ask() {
 
 #[tokio::test]
 async fn real_stdio_process() {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp_stdio_sample"))
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp_stdio_sample"));
+    command
         .env_remove("MY_API_KEY")
         .env("MY_API_KEY", "from-env-wxyz")
-        .env("PAGERDUTY_ACCESS_TOKEN", "pd-child-token")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn the sample server");
+        .env("PAGERDUTY_ACCESS_TOKEN", "pd-child-token");
+    let mut child = arcade_tests::net::spawn_piped(command);
     let stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
@@ -796,13 +790,9 @@ async fn real_stdio_process() {
 #[tokio::test]
 #[ignore = "a measurement, not a check"]
 async fn stdio_latency() {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp_stdio_sample"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn the sample server");
+    let mut child = arcade_tests::net::spawn_piped(tokio::process::Command::new(env!(
+        "CARGO_BIN_EXE_mcp_stdio_sample"
+    )));
     let mut stdin = child.stdin.take().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let started = std::time::Instant::now();

@@ -50,9 +50,14 @@ fn child(args: &[&str], env: &[(&str, &str)]) -> Command {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     assert!(!dir.join(".env").exists() && !dir.parent().unwrap().join(".env").exists());
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["cli_child", "--exact", "--nocapture", "--test-threads=1"])
-        .current_dir(dir)
-        .env(CHILD_ENV, serde_json::to_string(args).unwrap());
+    cmd.args([
+        "process::cli_child",
+        "--exact",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .current_dir(dir)
+    .env(CHILD_ENV, serde_json::to_string(args).unwrap());
     for (key, _) in std::env::vars() {
         if key.starts_with("ARCADE_") && key != CHILD_ENV
             || key.starts_with("PAGERDUTY")

@@ -10,35 +10,20 @@
 //! * `GET /worker/tools` lists the tools sorted by name (Python: registration order); the
 //!   fixture's first tool is compared with ours of the same name.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use arcade_tdk::Catalog;
 use arcade_tdk::serve::worker::{WorkerSecret, worker_router};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use arcade_tests::worker::now;
+use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 
 fn fixture() -> Value {
-    let file =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/arcade-wire/worker_examples.json");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    arcade_tests::fixtures::json("arcade-wire/worker_examples.json")
 }
 
 fn sign(secret: &str, claims: Value) -> String {
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()).unwrap(),
-    )
-    .unwrap()
+    arcade_tests::worker::sign(Algorithm::HS256, secret, &claims)
 }
 
 /// The token the recorded request carried (the fixture keeps only its first bytes), by
@@ -111,9 +96,7 @@ async fn python_worker_session_replays() {
     let good = fixture["good_token"].as_str().unwrap();
     let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
     let router = worker_router(catalog.clone(), WorkerSecret::new(secret).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let base = format!("http://{}", arcade_tests::net::serve(router).await);
     let client = reqwest::Client::new();
 
     let examples = fixture["examples"].as_array().unwrap();

@@ -1,7 +1,7 @@
 //! Every tool through the full path (JSON arguments in, the tool's JSON out, via
 //! `executor::execute`) against the sandbox.
 
-mod common;
+use crate::common;
 
 use arcade_tdk::TokenKind;
 use common::{call, call_err, call_with, ids, none};
@@ -56,7 +56,7 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
 #[tokio::test]
 async fn parity_parameters_match_arcade() {
     let reference: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/arcade-parity-params.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/arcade-parity-params.json")).unwrap();
     let catalog = common::catalog();
     for (name, params) in reference.as_object().unwrap() {
         let entry = catalog.get(&format!("PagerDuty.{name}")).unwrap();

@@ -4,10 +4,7 @@
 //! (not yet valid, tampered payload, a real RS256 signature, odd Authorization headers).
 //! Every answer is a clear error, no value is echoed, and the worker keeps serving.
 
-use std::sync::Arc;
-
-use arcade_tdk::Catalog;
-use arcade_tdk::serve::worker::{WorkerSecret, worker_router};
+use arcade_tests::worker::{b64url, now};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
@@ -15,28 +12,11 @@ const SECRET: &str = "hostile-worker-secret";
 const MARK: &str = "zz-hostile-value-zz";
 
 async fn spawn() -> String {
-    let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
-    let router = worker_router(catalog, WorkerSecret::new(SECRET).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    arcade_tests::worker::spawn_sample(SECRET).await
 }
 
 fn token(claims: &Value) -> String {
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
-    )
-    .unwrap()
+    arcade_tests::worker::sign(Algorithm::HS256, SECRET, claims)
 }
 
 fn good_token() -> String {
@@ -175,25 +155,8 @@ async fn wrong_inputs_are_bad_input_tool_errors() {
     still_serving(&base, "after wrong inputs").await;
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 /// A throwaway 2048-bit RSA test key (PKCS#1 DER), generated for this test only.
-const RSA_DER: &[u8] = include_bytes!("../fixtures/hostile_rsa_test_key.der");
+const RSA_DER: &[u8] = include_bytes!("../../fixtures/hostile_rsa_test_key.der");
 
 #[tokio::test]
 async fn jwt_extension_matrix() {

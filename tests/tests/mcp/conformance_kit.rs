@@ -9,7 +9,7 @@ use std::time::Duration;
 use arcade_examples::conformance;
 use arcade_tdk::Catalog;
 use arcade_tdk::serve::local::LocalEnvironment;
-use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use arcade_tdk::serve::mcp::McpOptions;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, WriteHalf};
 
@@ -26,10 +26,8 @@ impl Raw {
         let options = McpOptions::new("conformance", "1.0.0").with_environment(Arc::new(
             LocalEnvironment::from_vars(Vec::<(String, String)>::new()),
         ));
-        let (client, server) = tokio::io::duplex(1 << 16);
-        let (server_read, server_write) = tokio::io::split(server);
-        tokio::spawn(serve_io(catalog, options, server_read, server_write));
-        let (read, write) = tokio::io::split(client);
+        let arcade_tests::mcp::Duplex { read, write, .. } =
+            arcade_tests::mcp::duplex(catalog, options);
         let mut raw = Self {
             lines: BufReader::new(read).lines(),
             write,

@@ -10,22 +10,19 @@
 //! * `initialize` advertises `tools`, `logging`, and empty `prompts` and `resources`
 //!   without `listChanged` (they never change); no `tasks`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use arcade_examples::sample_kit;
 use arcade_tdk::Catalog;
 use arcade_tdk::serve::local::LocalEnvironment;
-use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use arcade_tdk::serve::mcp::McpOptions;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn transcript() -> Vec<Value> {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/arcade-wire/mcp_stdio_transcript_2025-11-25.json");
-    let text = std::fs::read_to_string(&file).expect("the transcript fixture");
-    serde_json::from_str(&text).expect("JSON")
+    let fixture = arcade_tests::fixtures::json("arcade-wire/mcp_stdio_transcript_2025-11-25.json");
+    serde_json::from_value(fixture).expect("a list of exchanges")
 }
 
 /// A text block's value: parsed when it is JSON (spacing differs), else the string.
@@ -40,10 +37,9 @@ async fn python_transcript_replays() {
     let options = McpOptions::new("sample_kit", "1.0.0")
         .with_title("sample_kit")
         .with_environment(Arc::new(env));
-    let (client_io, server_io) = tokio::io::duplex(1 << 16);
-    let (sr, sw) = tokio::io::split(server_io);
-    tokio::spawn(serve_io(catalog, options, sr, sw));
-    let (read, mut write) = tokio::io::split(client_io);
+    let arcade_tests::mcp::Duplex {
+        read, mut write, ..
+    } = arcade_tests::mcp::duplex(catalog, options);
     let mut lines = BufReader::new(read).lines();
 
     for exchange in transcript() {

@@ -2,15 +2,12 @@
 //! gives (`fixtures/arcade-wire/outputs.json`), except for the deliberate differences
 //! listed in `fixtures/DIFFERENCES.md`.
 
-use std::path::PathBuf;
-
 use arcade_examples::sample_kit;
 use arcade_tdk::{Catalog, ToolContext, ToolFilter, executor};
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/arcade-wire/outputs.json");
-    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+    arcade_tests::fixtures::json("arcade-wire/outputs.json")
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! provider.
 #![cfg(feature = "oauth")]
 
-mod auth_support;
+use crate::auth_support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -29,7 +29,7 @@ mod with_preset {
     use arcade_tdk::{ToolContext, ToolError, tool};
 
     /// List incidents.
-    #[tool(preset = crate::presets::pagerduty_read, output = "Incidents")]
+    #[tool(preset = super::presets::pagerduty_read, output = "Incidents")]
     pub async fn list_incidents(
         /// At most this many
         limit: Option<u32>,
@@ -40,7 +40,7 @@ mod with_preset {
     }
 
     /// Create an incident.
-    #[tool(name = "OpenIncident", deprecated = "use CreateIncident", preset = crate::presets::pagerduty_write,)]
+    #[tool(name = "OpenIncident", deprecated = "use CreateIncident", preset = super::presets::pagerduty_write,)]
     pub fn create_incident(
         /// Its title
         title: String,

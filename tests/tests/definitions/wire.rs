@@ -2,19 +2,13 @@
 //! Python originals (`fixtures/arcade-wire/`), except for the deliberate differences in
 //! `fixtures/DIFFERENCES.md`, each applied here by name.
 
-use std::path::PathBuf;
-
 use arcade_examples::sample_kit;
 use arcade_tdk::definition::{llm, mcp};
 use arcade_tdk::{Catalog, ToolFilter};
 use serde_json::{Value, json};
 
 fn fixture(path: &str) -> Value {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/arcade-wire")
-        .join(path);
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    serde_json::from_str(&text).expect("fixture is JSON")
+    arcade_tests::fixtures::json(&format!("arcade-wire/{path}"))
 }
 
 fn catalog() -> Catalog {

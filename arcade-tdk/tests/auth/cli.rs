@@ -9,7 +9,7 @@
 ))]
 #![allow(clippy::result_large_err)] // tools return `Result<_, ToolError>` by design.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! The Arcade API client and `ArcadeTokenSource` against a fake engine.
 #![cfg(feature = "client")]
 
-mod auth_support;
+use crate::auth_support;
 
 use std::time::{Duration, Instant};
 

@@ -11,7 +11,7 @@ use arcade_examples::sample_kit;
 use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::context::Authorization;
 use arcade_tdk::serve::local::LocalEnvironment;
-use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use arcade_tdk::serve::mcp::McpOptions;
 use arcade_tdk::token::{TokenChain, TokenSource};
 use arcade_tdk::{Catalog, ToolError, ToolFilter, Toolkit, tool};
 use futures_util::future::BoxFuture;
@@ -40,10 +40,11 @@ impl Raw {
         let options = McpOptions::new("sample_kit", "1.0.0")
             .with_expose_developer_messages(false)
             .with_environment(Arc::new(environment));
-        let (client_io, server_io) = tokio::io::duplex(1 << 16);
-        let (sr, sw) = tokio::io::split(server_io);
-        let server = tokio::spawn(serve_io(catalog, options, sr, sw));
-        let (read, write) = tokio::io::split(client_io);
+        let arcade_tests::mcp::Duplex {
+            read,
+            write,
+            server,
+        } = arcade_tests::mcp::duplex(catalog, options);
         let mut raw = Self {
             write,
             lines: BufReader::new(read).lines(),

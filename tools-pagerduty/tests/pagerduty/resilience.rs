@@ -1,7 +1,7 @@
 //! The client against the sandbox's faults: rate limits, server errors, auth errors,
 //! malformed and slow responses, pagination, regions and headers.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -18,21 +18,11 @@ async fn spawn(http: HttpOptions) -> String {
     let options = McpOptions::new("sample_kit", "1.0.0")
         .with_environment(Arc::new(LocalEnvironment::from_vars([("A", "b")])));
     let router = http_router(catalog, options, http);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}/mcp")
+    format!("http://{}/mcp", arcade_tests::net::serve(router).await)
 }
 
 async fn post(url: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> (u16, String) {
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream");
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let response = request.body(body).send().await.unwrap();
+    let response = arcade_tests::mcp::post(url, headers, body).await;
     let status = response.status().as_u16();
     (status, response.text().await.unwrap_or_default())
 }

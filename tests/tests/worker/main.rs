@@ -1,0 +1,5 @@
+//! Arcade's worker protocol over loopback, and the replay of Python's recorded worker
+//! session.
+
+mod protocol;
+mod replay;

@@ -1,0 +1,9 @@
+//! The PagerDuty toolkit: its command line, every tool against the sandbox, spec
+//! conformance, the client's resilience to the sandbox's faults and to raw TCP faults.
+
+mod cli;
+mod common;
+mod conformance;
+mod raw_faults;
+mod resilience;
+mod tools;
