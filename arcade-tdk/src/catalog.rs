@@ -13,7 +13,7 @@
 //!     text
 //! }
 //!
-//! let catalog = Catalog::unfiltered(Toolkit::new("SampleKit").tool(echo::tool())).unwrap();
+//! let catalog = Catalog::new(Toolkit::new("SampleKit").tool(echo::tool())).unwrap();
 //! assert!(catalog.get("samplekit.echo").is_some());
 //! assert!(catalog.get("SampleKit_Echo").is_some());
 //! assert_eq!(catalog.entries()[0].definition().fully_qualified_name, "SampleKit.Echo");
@@ -188,11 +188,6 @@ impl Catalog {
     /// read them.
     pub fn from_env(toolkit: Toolkit) -> Result<Self, CatalogError> {
         Self::filtered([toolkit], &ToolFilter::from_env())
-    }
-
-    /// The same as [`Catalog::new`].
-    pub fn unfiltered(toolkit: Toolkit) -> Result<Self, CatalogError> {
-        Self::new(toolkit)
     }
 
     /// A catalog of several toolkits, less what `filter` leaves out.

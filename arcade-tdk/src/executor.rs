@@ -18,7 +18,7 @@
 //! }
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let catalog = Catalog::unfiltered(Toolkit::new("Math").tool(add::tool())).unwrap();
+//! let catalog = Catalog::new(Toolkit::new("Math").tool(add::tool())).unwrap();
 //! let entry = catalog.get("Math.Add").unwrap();
 //! let args = json!({"a": 2, "b": "3"}).as_object().unwrap().clone();
 //! let output = executor::execute(entry, args, ToolContext::default()).await.into_output();

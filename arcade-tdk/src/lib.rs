@@ -16,7 +16,7 @@
 //!     Ok(serde_json::json!({"token_length": token.len()}))
 //! }
 //!
-//! let catalog = Catalog::unfiltered(Toolkit::new("MyPagerDuty").tool(get_current_user::tool())).unwrap();
+//! let catalog = Catalog::new(Toolkit::new("MyPagerDuty").tool(get_current_user::tool())).unwrap();
 //! let definition = catalog.get("MyPagerDuty.GetCurrentUser").unwrap().definition();
 //! assert_eq!(
 //!     definition.requirements.authorization.as_ref().unwrap().provider_id.as_deref(),

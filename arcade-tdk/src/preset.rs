@@ -30,7 +30,7 @@
 /// use arcade_tdk::{Catalog, Toolkit};
 ///
 /// let toolkit = Toolkit::new("PagerDuty").tool(tools::incidents::list_incidents::tool());
-/// let catalog = Catalog::unfiltered(toolkit).unwrap();
+/// let catalog = Catalog::new(toolkit).unwrap();
 /// let definition = catalog.get("PagerDuty.ListIncidents").unwrap().definition();
 /// let json = serde_json::to_value(definition).unwrap();
 /// assert_eq!(json["requirements"]["authorization"]["provider_id"], "pagerduty");

@@ -174,7 +174,10 @@ mod tests {
     #[test]
     fn a_secret_containing_another_is_replaced_whole() {
         let redactor = Redactor::new(["abcd", "abcdefgh"]);
-        assert_eq!(redactor.redact("x abcdefgh y abcd"), "x [redacted] y [redacted]");
+        assert_eq!(
+            redactor.redact("x abcdefgh y abcd"),
+            "x [redacted] y [redacted]"
+        );
     }
 
     #[test]
@@ -189,7 +192,10 @@ mod tests {
         let error = ToolError::execution("failed with s3cr3t-value")
             .with_developer_message("dev s3cr3t-value")
             .with_extra("request_token", "s3cr3t-value")
-            .with_extra("nested", json!({"a": [{"b": "x s3cr3t-value y"}], "s3cr3t-value": true}));
+            .with_extra(
+                "nested",
+                json!({"a": [{"b": "x s3cr3t-value y"}], "s3cr3t-value": true}),
+            );
         let mut wire = ToolCallError::from_tool_error(&error, "T");
         Redactor::new(["s3cr3t-value"]).redact_error(&mut wire);
         let text = serde_json::to_string(&wire).unwrap();

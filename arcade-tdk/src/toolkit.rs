@@ -113,7 +113,7 @@ impl Toolkit {
     /// let toolkit = Toolkit::new("Conformance")
     ///     .tool_names(ToolNames::Declared)
     ///     .tool(test_simple_text::tool());
-    /// let catalog = Catalog::unfiltered(toolkit).unwrap();
+    /// let catalog = Catalog::new(toolkit).unwrap();
     /// let entry = &catalog.entries()[0];
     /// assert_eq!(entry.mcp_name(), "test_simple_text");
     /// assert_eq!(entry.fully_qualified_name(), "Conformance.TestSimpleText");

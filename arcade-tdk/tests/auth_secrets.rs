@@ -94,7 +94,7 @@ async fn serving_flows() -> Vec<String> {
         "LeakKit_LeakInPanic",
         "LeakKit_LeakInLog",
     ];
-    let catalog = Arc::new(arcade_tdk::Catalog::unfiltered(leak_kit()).unwrap());
+    let catalog = Arc::new(arcade_tdk::Catalog::new(leak_kit()).unwrap());
 
     // --- MCP, with the secret and the token from the environment.
     let env = LocalEnvironment::from_vars([

@@ -22,10 +22,14 @@ const TOKEN: &str = "tok_SECRET_nested_extra_0008";
 async fn leak_in_extra(context: ToolContext) -> Result<String, ToolError> {
     let secret = context.get_secret("LEAK_KEY")?.to_owned();
     let token = context.authorization.token()?.to_owned();
+    context.log().log(
+        arcade_tdk::LogLevel::Warning,
+        "logging",
+        Some(&json!({"deep": [{"token": token}]})),
+    );
     context
-        .log()
-        .log(arcade_tdk::LogLevel::Warning, "logging", Some(&json!({"deep": [{"token": token}]})));
-    context.progress().report(1.0, Some(2.0), Some(&format!("half way with {secret}")));
+        .progress()
+        .report(1.0, Some(2.0), Some(&format!("half way with {secret}")));
     Err(ToolError::execution("upstream refused the request")
         .with_extra("request_token", secret.clone())
         .with_extra(
@@ -61,7 +65,10 @@ fn call_command_scrubs_extra() {
     let code = arcade_tdk::cli::Cli::new(Toolkit::new("LeakKit").tool(leak_in_extra::tool()))
         .environment(environment())
         .run_with_output(["leak", "call", "LeakInExtra"], &mut out, &mut err);
-    let (out, err) = (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap());
+    let (out, err) = (
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    );
     assert_eq!(code, 1, "{out} {err}");
     assert_clean(&out);
     assert_clean(&err);
@@ -100,7 +107,11 @@ async fn worker_scrubs_extra() {
         .unwrap();
     assert_clean(&text);
     let response: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(response["output"]["error"]["extra"], redacted_extra(), "{text}");
+    assert_eq!(
+        response["output"]["error"]["extra"],
+        redacted_extra(),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -142,7 +153,10 @@ async fn mcp_stdio_scrubs_errors_logs_and_progress() {
         .find(|l| l.contains("notifications/message"))
         .unwrap_or_else(|| panic!("no log notification in {all}"));
     let log: Value = serde_json::from_str(log).unwrap();
-    assert_eq!(log["params"]["data"]["extra"], json!({"deep": [{"token": "[redacted]"}]}));
+    assert_eq!(
+        log["params"]["data"]["extra"],
+        json!({"deep": [{"token": "[redacted]"}]})
+    );
     let progress = seen
         .iter()
         .find(|l| l.contains("notifications/progress"))
@@ -162,7 +176,11 @@ async fn mcp_http_scrubs_errors_and_logs() {
     let router = http_router(catalog(), options, http);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve_http_listener(router, listener, std::future::pending::<()>()));
+    tokio::spawn(serve_http_listener(
+        router,
+        listener,
+        std::future::pending::<()>(),
+    ));
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
         "params": {"name": "LeakKit_LeakInExtra", "arguments": {},
                    "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -185,5 +203,8 @@ async fn mcp_http_scrubs_errors_and_logs() {
         .unwrap();
     assert_clean(&text);
     assert!(text.contains("\"isError\":true"), "{text}");
-    assert!(text.contains("[redacted]"), "the log notification is scrubbed, not dropped: {text}");
+    assert!(
+        text.contains("[redacted]"),
+        "the log notification is scrubbed, not dropped: {text}"
+    );
 }

@@ -620,8 +620,7 @@ fn wrapper(args: &[String]) -> Result<Value, Error> {
     use std::hint::black_box;
     let opts = Opts::parse(args)?;
     let batches = (opts.num("calls", 200_000)? / 1000).max(10);
-    let catalog =
-        arcade_tdk::Catalog::unfiltered(arcade_tdk::Toolkit::new("Bench").tool(echo::tool()))?;
+    let catalog = arcade_tdk::Catalog::new(arcade_tdk::Toolkit::new("Bench").tool(echo::tool()))?;
     let out = wrapper_call(&catalog, "Bench.Echo", r#"{"text":"hello"}"#);
     if out != r#"{"value":"hello","logs":null,"error":null,"requires_authorization":null}"# {
         return Err(format!("unexpected output {out}").into());

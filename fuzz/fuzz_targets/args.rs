@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
 static CATALOG: LazyLock<Catalog> =
-    LazyLock::new(|| Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
+    LazyLock::new(|| Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, json)) = data.split_first() else {

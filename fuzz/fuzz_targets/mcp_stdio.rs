@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 static CATALOG: LazyLock<Arc<Catalog>> = LazyLock::new(|| {
-    Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap())
+    Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap())
 });
 
 const INIT: &[u8] = b"{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fuzz\",\"version\":\"0\"}}}\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";

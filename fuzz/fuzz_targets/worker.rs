@@ -17,7 +17,7 @@ use tower::ServiceExt;
 const SECRET: &str = "fuzz-worker-secret";
 
 static ROUTER: LazyLock<axum::Router> = LazyLock::new(|| {
-    let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
+    let catalog = Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
     worker_router(catalog, WorkerSecret::new(SECRET).unwrap())
 });
 

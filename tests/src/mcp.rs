@@ -26,7 +26,7 @@ pub struct Duplex {
 /// use arcade_tdk::Catalog;
 /// use arcade_tdk::serve::mcp::McpOptions;
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
+/// let catalog = Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
 /// let io = arcade_tests::mcp::duplex(catalog, McpOptions::new("sample_kit", "1.0.0"));
 /// drop((io.read, io.write)); // the end of its input: the server stops
 /// assert!(io.server.await.unwrap().is_ok());

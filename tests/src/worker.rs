@@ -18,7 +18,7 @@ use serde_json::Value;
 /// # });
 /// ```
 pub async fn spawn_sample(secret: &str) -> String {
-    let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
+    let catalog = Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
     let router = worker_router(catalog, WorkerSecret::new(secret).unwrap());
     format!("http://{}", crate::net::serve(router).await)
 }

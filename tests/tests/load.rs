@@ -429,9 +429,8 @@ fn stdio_in_process_leaves_no_task_behind() {
         let baseline = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
-        let catalog = Arc::new(
-            arcade_tdk::Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap(),
-        );
+        let catalog =
+            Arc::new(arcade_tdk::Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
         let options = arcade_tdk::serve::mcp::McpOptions::new("s", "1").with_environment(Arc::new(
             arcade_tdk::serve::local::LocalEnvironment::from_vars([("A", "b")]),
         ));

@@ -175,4 +175,3 @@ pub(super) fn command(toolkit: &Toolkit) -> clap::Command {
     }
     cmd
 }
-

@@ -18,7 +18,8 @@ use crate::serve::local::LocalEnvironment;
 use crate::toolkit::Toolkit;
 
 /// A hook run before `serve` and `call` run tools (see [`Cli::on_serve`]).
-pub(super) type Hook = Arc<dyn Fn(Setup) -> BoxFuture<'static, Result<Setup, String>> + Send + Sync>;
+pub(super) type Hook =
+    Arc<dyn Fn(Setup) -> BoxFuture<'static, Result<Setup, String>> + Send + Sync>;
 
 /// The standard command line of a toolkit binary, with toolkit-specific options: an
 /// opt-in flag for write tools, named areas of tools (`--areas`), extra flags, and
@@ -415,4 +416,3 @@ pub(super) struct Extras {
     #[cfg_attr(not(any(feature = "mcp", feature = "worker")), allow(dead_code))]
     pub(super) flags: Vec<(&'static str, bool)>,
 }
-

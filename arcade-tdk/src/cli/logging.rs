@@ -45,4 +45,3 @@ pub(super) fn init(level: Option<&str>, default_level: &str, ansi: bool) {
         .with_target(false)
         .try_init();
 }
-

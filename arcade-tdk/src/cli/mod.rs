@@ -117,7 +117,6 @@ where
     Cli::new(toolkit).run_with_output(args, stdout, stderr)
 }
 
-
 impl Cli {
     /// Parses `args`, runs the command and prints its error, if any, in one place.
     #[cfg_attr(not(any(feature = "mcp", feature = "worker")), allow(unused_mut))]
@@ -214,5 +213,4 @@ mod tests {
         )
         .debug_assert();
     }
-
 }

@@ -10,7 +10,12 @@ use super::output::{CliError, CliResult, Output};
 use super::runtime;
 use crate::serve::mcp::{self, HttpOptions, McpOptions};
 
-pub(super) fn run(cli: &mut Cli, args: ServeArgs, extras: Extras, io: &mut Output<'_>) -> CliResult {
+pub(super) fn run(
+    cli: &mut Cli,
+    args: ServeArgs,
+    extras: Extras,
+    io: &mut Output<'_>,
+) -> CliResult {
     let toolkit = &cli.toolkit;
     let mut options =
         McpOptions::from_env(toolkit.get_name(), toolkit.get_version().unwrap_or("0.1.0"));

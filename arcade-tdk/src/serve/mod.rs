@@ -2,12 +2,12 @@
 //! local environment (secrets, tokens, user id) a locally served tool runs with.
 
 pub mod local;
-#[cfg(any(feature = "mcp", feature = "worker"))]
-pub mod pipeline;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 #[cfg(any(feature = "mcp", feature = "worker"))]
 mod memory;
+#[cfg(any(feature = "mcp", feature = "worker"))]
+pub mod pipeline;
 #[cfg(feature = "worker")]
 pub mod worker;
 

@@ -29,7 +29,7 @@
 //! }
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let catalog = Catalog::unfiltered(Toolkit::new("Demo").tool(key_tail::tool())).unwrap();
+//! let catalog = Catalog::new(Toolkit::new("Demo").tool(key_tail::tool())).unwrap();
 //! let entry = catalog.get("Demo.KeyTail").unwrap();
 //! let pipeline = Pipeline::new(Arc::new(LocalEnvironment::from_vars([("API_KEY", "sk-99999")])));
 //! let output = pipeline.call(entry, Default::default(), |_| None).await.into_output();

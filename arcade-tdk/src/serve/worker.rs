@@ -41,7 +41,7 @@
 //! use arcade_tdk::serve::worker::{worker_router, WorkerSecret};
 //! use arcade_tdk::{Catalog, Toolkit};
 //!
-//! let catalog = Arc::new(Catalog::unfiltered(Toolkit::new("Empty")).unwrap());
+//! let catalog = Arc::new(Catalog::new(Toolkit::new("Empty")).unwrap());
 //! let secret = WorkerSecret::new("test-worker-secret").unwrap();
 //! let app: axum::Router = axum::Router::new().merge(worker_router(catalog, secret));
 //! # let _ = app;
@@ -64,8 +64,8 @@ use serde_json::{Map, Value, json};
 use crate::catalog::Catalog;
 use crate::context::ToolContext;
 use crate::executor::ToolCallOutput;
-use crate::serve::pipeline;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
+use crate::serve::pipeline;
 
 /// The environment variable holding the worker secret.
 pub const WORKER_SECRET_ENV: &str = "ARCADE_WORKER_SECRET";

@@ -87,7 +87,7 @@ mod written_out {
 }
 
 fn catalog(toolkit: Toolkit) -> Catalog {
-    Catalog::unfiltered(toolkit.version("1.2.3").description("PagerDuty")).unwrap()
+    Catalog::new(toolkit.version("1.2.3").description("PagerDuty")).unwrap()
 }
 
 fn every_definition(catalog: &Catalog) -> Vec<Value> {

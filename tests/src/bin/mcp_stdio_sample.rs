@@ -1,4 +1,4 @@
-//! Test-only MCP stdio server over the sample kit, for `tests/mcp_stdio.rs` (a real
+//! Test-only MCP stdio server over the sample kit, for `tests/tests/mcp/stdio.rs` (a real
 //! child process speaking newline-delimited JSON-RPC on stdin/stdout).
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use arcade_tdk::Catalog;
 use arcade_tdk::serve::mcp::{McpOptions, serve_stdio};
 
 fn main() -> std::io::Result<()> {
-    let catalog = Arc::new(Catalog::unfiltered(sample_kit::toolkit()).expect("no duplicate tools"));
+    let catalog = Arc::new(Catalog::new(sample_kit::toolkit()).expect("no duplicate tools"));
     let options = McpOptions::for_catalog(&catalog);
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

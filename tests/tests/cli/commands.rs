@@ -29,7 +29,7 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn catalog() -> Catalog {
-    Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap()
+    Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap()
 }
 
 fn json_stdout(run: &Run) -> Value {

@@ -13,7 +13,7 @@ fn names(catalog: &Catalog) -> Vec<&str> {
 
 #[test]
 fn lookup_is_case_insensitive_by_dotted_or_underscored_name() {
-    let catalog = Catalog::unfiltered(sample_kit::toolkit()).unwrap();
+    let catalog = Catalog::new(sample_kit::toolkit()).unwrap();
     for name in [
         "SampleKit.Echo",
         "samplekit.echo",
@@ -47,7 +47,7 @@ fn lookup_is_case_insensitive_by_dotted_or_underscored_name() {
 
 #[test]
 fn entries_are_sorted_and_named_as_python_names_them() {
-    let catalog = Catalog::unfiltered(sample_kit::toolkit()).unwrap();
+    let catalog = Catalog::new(sample_kit::toolkit()).unwrap();
     let names = names(&catalog);
     let mut sorted = names.clone();
     sorted.sort();
@@ -61,7 +61,7 @@ fn a_tool_registered_twice_is_a_clear_error() {
     let toolkit = Toolkit::new("Dup")
         .tool(sample_kit::echo::tool())
         .tool(sample_kit::echo::tool());
-    let err = Catalog::unfiltered(toolkit).unwrap_err();
+    let err = Catalog::new(toolkit).unwrap_err();
     assert_eq!(err, CatalogError::DuplicateTool("Dup.Echo".into()));
     assert!(err.to_string().contains("Dup.Echo is registered twice"));
 }
@@ -156,10 +156,7 @@ fn declared_names_for_mcp_keep_arcade_names_resolvable() {
 #[test]
 fn declared_names_must_be_unique_across_toolkits() {
     let twice = Catalog::filtered(
-        [
-            conformance::toolkit(),
-            conformance::toolkit().name("Other"),
-        ],
+        [conformance::toolkit(), conformance::toolkit().name("Other")],
         &ToolFilter::default(),
     );
     match twice {

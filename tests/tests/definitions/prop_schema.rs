@@ -12,7 +12,7 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Number, Value, json};
 
 fn catalog() -> Catalog {
-    Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap()
+    Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap()
 }
 
 /// A context with every secret, metadata value and the token the sample kit needs.

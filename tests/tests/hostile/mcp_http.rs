@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 const MARK: &str = "zz-hostile-value-zz";
 
 async fn spawn(http: HttpOptions) -> String {
-    let catalog = Arc::new(Catalog::unfiltered(sample_kit::toolkit()).unwrap());
+    let catalog = Arc::new(Catalog::new(sample_kit::toolkit()).unwrap());
     let options = McpOptions::new("sample_kit", "1.0.0")
         .with_environment(Arc::new(LocalEnvironment::from_vars([("A", "b")])));
     let router = http_router(catalog, options, http);

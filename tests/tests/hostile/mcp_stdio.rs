@@ -27,7 +27,7 @@ struct Raw {
 
 impl Raw {
     async fn start() -> Self {
-        let catalog = Catalog::unfiltered(sample_kit::toolkit()).unwrap();
+        let catalog = Catalog::new(sample_kit::toolkit()).unwrap();
         Self::start_with(
             catalog,
             LocalEnvironment::from_vars([("MY_API_KEY", "hostile-key-9876")]),

@@ -22,7 +22,7 @@ struct Raw {
 
 impl Raw {
     async fn start() -> Self {
-        let catalog = Arc::new(Catalog::unfiltered(conformance::toolkit()).unwrap());
+        let catalog = Arc::new(Catalog::new(conformance::toolkit()).unwrap());
         let options = McpOptions::new("conformance", "1.0.0").with_environment(Arc::new(
             LocalEnvironment::from_vars(Vec::<(String, String)>::new()),
         ));

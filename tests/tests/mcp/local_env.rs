@@ -24,7 +24,7 @@ fn plain(context: ToolContext) -> String {
 }
 
 fn catalog() -> Catalog {
-    Catalog::unfiltered(
+    Catalog::new(
         Toolkit::new("EnvKit")
             .tool(two_secrets::tool())
             .tool(plain::tool()),

@@ -111,7 +111,7 @@ fn test_kit() -> Toolkit {
 // Harness.
 
 fn sample_catalog() -> Arc<Catalog> {
-    Arc::new(Catalog::unfiltered(sample_kit::toolkit()).expect("no duplicates"))
+    Arc::new(Catalog::new(sample_kit::toolkit()).expect("no duplicates"))
 }
 
 fn options(vars: &[(&str, &str)]) -> McpOptions {
@@ -254,7 +254,7 @@ async fn call_success_has_text_and_structured_content() {
 
 #[tokio::test]
 async fn non_object_values_are_wrapped_in_result() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (client, _) = connect(catalog, options(&[])).await;
     let result = to_json(&call(&client, "TestKit_Numbers", json!({})).await.unwrap());
     assert_eq!(result["structuredContent"], json!({"result": [1, 2, 3]}));
@@ -263,7 +263,7 @@ async fn non_object_values_are_wrapped_in_result() {
 
 #[tokio::test]
 async fn content_blocks_pass_through() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (client, _) = connect(catalog, options(&[])).await;
     let result = to_json(&call(&client, "TestKit_Picture", json!({})).await.unwrap());
     assert_eq!(
@@ -341,7 +341,7 @@ async fn tool_errors_carry_arcade_meta() {
 
 #[tokio::test]
 async fn developer_messages_only_when_exposed() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (hidden, _) = connect(catalog.clone(), options(&[])).await;
     let result = to_json(&call(&hidden, "TestKit_Broken", json!({})).await.unwrap());
     assert!(!result.to_string().contains("db password wrong"));
@@ -446,7 +446,7 @@ async fn token_comes_from_the_environment() {
 
 #[tokio::test]
 async fn logging_and_progress_notifications() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (client, mut notes) = connect(catalog, options(&[])).await;
 
     // Default level: info and above; rmcp's client always sends a progress token.
@@ -491,7 +491,7 @@ async fn logging_and_progress_notifications() {
 
 #[tokio::test]
 async fn secrets_are_scrubbed_from_log_notifications() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (client, mut notes) = connect(catalog, options(&[("LEAKY_SECRET", "s3cr3t-value")])).await;
     let result = to_json(&call(&client, "TestKit_Leaky", json!({})).await.unwrap());
     assert_eq!(result["isError"], false, "{result}");
@@ -514,7 +514,7 @@ async fn secrets_are_scrubbed_from_log_notifications() {
 
 #[tokio::test]
 async fn cancellation_drops_the_tool_future() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let (client, _) = connect(catalog, options(&[])).await;
     let request = ClientRequest::CallToolRequest(CallToolRequest::new(CallToolRequestParams::new(
         "TestKit_Sleeper",
@@ -637,7 +637,7 @@ async fn older_handshake_version_is_echoed_and_unknown_gets_latest() {
 
 #[tokio::test]
 async fn progress_only_with_a_progress_token() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let mut raw = Raw::start(catalog, options(&[])).await;
     raw.handshake("2025-11-25").await;
     // No _meta.progressToken: logs but no progress.
@@ -706,7 +706,7 @@ async fn discover_serves_2026_07_28_clients() {
 
 #[tokio::test]
 async fn modern_requests_log_only_when_they_ask() {
-    let catalog = Arc::new(Catalog::unfiltered(test_kit()).unwrap());
+    let catalog = Arc::new(Catalog::new(test_kit()).unwrap());
     let mut raw = Raw::start(catalog, options(&[])).await;
     let meta = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
                       "io.modelcontextprotocol/clientCapabilities": {}});

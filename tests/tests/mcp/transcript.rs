@@ -32,7 +32,7 @@ fn text_value(text: &str) -> Value {
 
 #[tokio::test]
 async fn python_transcript_replays() {
-    let catalog = Arc::new(Catalog::unfiltered(sample_kit::toolkit()).unwrap());
+    let catalog = Arc::new(Catalog::new(sample_kit::toolkit()).unwrap());
     let env = LocalEnvironment::from_vars([("MY_API_KEY", "sk-test-abcd")]);
     let options = McpOptions::new("sample_kit", "1.0.0")
         .with_title("sample_kit")

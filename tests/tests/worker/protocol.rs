@@ -14,7 +14,7 @@ const SECRET: &str = "test-worker-secret";
 const PYTHON_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ3b3JrZXIiLCJ2ZXIiOiIxIn0.PM7SosyfqKZeI90ePGECph2nQE5r3OqRajvanwltJPg";
 
 fn catalog() -> Arc<Catalog> {
-    Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap())
+    Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap())
 }
 
 /// Serves the worker router on 127.0.0.1:0 and returns its base URL.

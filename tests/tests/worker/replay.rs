@@ -94,7 +94,7 @@ async fn python_worker_session_replays() {
     let fixture = fixture();
     let secret = fixture["secret"].as_str().unwrap();
     let good = fixture["good_token"].as_str().unwrap();
-    let catalog = Arc::new(Catalog::unfiltered(arcade_examples::sample_kit::toolkit()).unwrap());
+    let catalog = Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap());
     let router = worker_router(catalog.clone(), WorkerSecret::new(secret).unwrap());
     let base = format!("http://{}", arcade_tests::net::serve(router).await);
     let client = reqwest::Client::new();

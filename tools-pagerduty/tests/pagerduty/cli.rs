@@ -40,7 +40,7 @@ fn names(run: &Run) -> Vec<String> {
 fn tools_prints_every_definition() {
     let run = run(&["tools", "--format", "arcade"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let expected: Vec<Value> = Catalog::unfiltered(tools_pagerduty::toolkit())
+    let expected: Vec<Value> = Catalog::new(tools_pagerduty::toolkit())
         .unwrap()
         .entries()
         .iter()

@@ -32,7 +32,7 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
             .unwrap_or_else(|| panic!("missing {name}"));
         assert!(entry.tool().spec().is_read_only(), "{name} is read-only");
     }
-    let read_only = arcade_tdk::Catalog::unfiltered(tools_pagerduty::read_only_toolkit()).unwrap();
+    let read_only = arcade_tdk::Catalog::new(tools_pagerduty::read_only_toolkit()).unwrap();
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
     assert_eq!(read_only.len(), 27);

@@ -7,7 +7,7 @@ use tools_pagerduty::sandbox::Sandbox;
 
 /// The catalog of every tool.
 pub fn catalog() -> Catalog {
-    Catalog::unfiltered(tools_pagerduty::toolkit()).expect("a valid toolkit")
+    Catalog::new(tools_pagerduty::toolkit()).expect("a valid toolkit")
 }
 
 /// Calls `PagerDuty.<tool>` with JSON `args` and returns the ToolCallOutput as JSON.
