@@ -6,8 +6,8 @@
 /// may quote its token or secrets. The executor already reports the message, with the
 /// context's secrets redacted, in the tool error's `developer_message`.
 ///
-/// [`Cli::run`] and [`Cli::run_with`] call it; a program that embeds the runtime (or
-/// calls [`Cli::run_with_output`]) calls it itself if it wants it. Only the first call
+/// [`Cli::run`](super::Cli::run) and [`Cli::run_with`](super::Cli::run_with) call it; a program that embeds the runtime (or
+/// calls [`Cli::run_with_output`](super::Cli::run_with_output)) calls it itself if it wants it. Only the first call
 /// has an effect.
 ///
 /// ```

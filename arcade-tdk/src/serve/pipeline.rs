@@ -8,7 +8,7 @@
 //!    for the worker);
 //! 3. one [`Redactor`] for the call, built from that context, shared by the executor
 //!    (errors) and the notification sink the adapter supplies (logs, progress);
-//! 4. the [`executor`](crate::executor): validation, the tool, panics contained;
+//! 4. the [`executor`]: validation, the tool, panics contained;
 //! 5. a token the upstream rejected (`UPSTREAM_RUNTIME_AUTH_ERROR`) is forgotten, so the
 //!    next call fetches a fresh one;
 //! 6. a requirement that failed becomes a [`ToolCallError`] like any tool error, and
