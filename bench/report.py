@@ -187,8 +187,9 @@ same 12-tool sample kit (`bench/peers/arcade_server.py`); rmcp's peer is `bench/
 
 {chr(10).join(lines)}
 
-Raw figures (median, p99, mean, memory at start and high-water mark) are in
-`.cache/bench/results.jsonl` after a run.
+Raw figures (median, p99, mean, memory at start and high-water mark) of every row, with
+the run's date, command, machine and commit, are kept in `BENCHMARKS-results.jsonl`
+(written by each full `bench/run`; runs before 2026-12-01 kept them only in `.cache/`).
 """
     extra = ""
     try:
