@@ -509,3 +509,98 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[test]
+fn the_query_and_status_checks_reject_what_the_spec_does_not_allow() {
+    let spec = spec();
+    let check = |key: &str, pairs: &[(&str, &str)]| {
+        let query: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        query_problems(key, spec[key]["parameters"].as_array().unwrap(), &query)
+    };
+    assert_eq!(
+        check(
+            "GET /incidents",
+            &[
+                ("statuses[]", "triggered"),
+                ("statuses[]", "acknowledged"),
+                ("urgencies[]", "high"),
+                ("service_ids[]", "PSVC001"),
+                ("service_ids[]", "PSVC002"),
+                ("limit", "10"),
+                ("total", "true"),
+                ("sort_by", "created_at:desc,urgency:asc"),
+            ]
+        ),
+        Vec::<String>::new()
+    );
+    let incidents = "GET /incidents";
+    for (key, pairs, expected) in [
+        (
+            incidents,
+            &[("statuses[]", "open")][..],
+            "`statuses[]` = [\"open\"] does not match the spec: \"open\" is not one of",
+        ),
+        (
+            incidents,
+            &[("urgencies[]", "medium")][..],
+            "`urgencies[]` = [\"medium\"] does not match the spec: \"medium\" is not one of",
+        ),
+        (
+            incidents,
+            &[("limit", "ten")][..],
+            "`limit` = [\"ten\"] does not match the spec: \"ten\" is not of type \"integer\"",
+        ),
+        (
+            incidents,
+            &[("total", "yes")][..],
+            "`total` = [\"yes\"] does not match the spec: \"yes\" is not of type \"boolean\"",
+        ),
+        (
+            incidents,
+            &[("limit", "1"), ("limit", "2")][..],
+            "`limit` = [\"1\", \"2\"] does not match the spec: a scalar is sent 2 times",
+        ),
+        (
+            incidents,
+            &[("sort_by", "a,b,c")][..],
+            "`sort_by` = [\"a,b,c\"] does not match the spec: [\"a\",\"b\",\"c\"] has more than 2 items",
+        ),
+        (
+            incidents,
+            &[("sort_by", "a"), ("sort_by", "b")][..],
+            "`sort_by` = [\"a\", \"b\"] does not match the spec: the array is not sent in form style (explode: false)",
+        ),
+        (
+            incidents,
+            &[("service_ids[]", "PSVC001"), ("service_ids[]", "PSVC001")][..],
+            "`service_ids[]` = [\"PSVC001\", \"PSVC001\"] does not match the spec: [\"PSVC001\",\"PSVC001\"] has non-unique elements",
+        ),
+        (
+            incidents,
+            &[("sort_by[]", "created_at")][..],
+            "`sort_by[]` is not in the spec",
+        ),
+        (
+            "GET /oncalls",
+            &[("since", "yesterday")][..],
+            "`since` = [\"yesterday\"] does not match the spec: \"yesterday\" is not a \"date-time\"",
+        ),
+    ] {
+        let problems = check(key, pairs);
+        assert_eq!(problems.len(), 1, "{pairs:?}: {problems:?}");
+        assert!(
+            problems[0].starts_with(&format!("{key}: query parameter {expected}")),
+            "{pairs:?}: {}",
+            problems[0]
+        );
+    }
+    let op = &spec[incidents];
+    assert!(documents_status(op, 200));
+    assert!(documents_status(op, 429));
+    assert!(!documents_status(op, 201));
+    assert!(!documents_status(op, 500), "GET /incidents lists no 5XX");
+    assert!(documents_status(&spec["POST /v2/enqueue"], 503), "`5XX`");
+}
