@@ -55,7 +55,9 @@ fn documents_status(op: &Value, status: u16) -> bool {
 /// A query value as the JSON its schema describes (the wire only carries strings).
 fn typed(value: &str, schema: &Value) -> Value {
     let ty = match &schema["type"] {
-        Value::Array(types) => types.iter().find_map(|t| t.as_str().filter(|t| *t != "null")),
+        Value::Array(types) => types
+            .iter()
+            .find_map(|t| t.as_str().filter(|t| *t != "null")),
         ty => ty.as_str(),
     };
     let parsed = match ty {
@@ -94,7 +96,9 @@ fn query_problems(key: &str, params: &[Value], query: &[(String, String)]) -> Ve
             .iter()
             .find(|p| p["in"] == "query" && p["name"] == name)
         else {
-            problems.push(format!("{key}: query parameter `{name}` is not in the spec"));
+            problems.push(format!(
+                "{key}: query parameter `{name}` is not in the spec"
+            ));
             continue;
         };
         let schema = &param["schema"];
