@@ -83,8 +83,9 @@ fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
 }
 
 /// Checks every query parameter of a request: its name is in the spec, an array
-/// parameter in form style (repeated `key[]=` pairs, or `key=a,b` where the spec says
-/// `explode: false`), a scalar one at most once, and the values match the parameter's schema (type, enum, bounds).
+/// parameter is sent in form style (repeated `key[]=` pairs, or `key=a,b` where the spec
+/// says `explode: false`), a scalar one at most once, and the values match the
+/// parameter's schema (type, enum, format, bounds, unique items).
 fn query_problems(key: &str, params: &[Value], query: &[(String, String)]) -> Vec<String> {
     let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (name, value) in query {
