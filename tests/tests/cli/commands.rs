@@ -59,7 +59,8 @@ fn json_stdout(run: &Run) -> Value {
 fn tools_arcade_is_arcades_worker_catalog() {
     let run = run(&["tools"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // What Python's worker lists, in our order (by fully qualified name).
+    // What Python's worker lists, in our order (DIFFERENCES.md #12: by fully qualified
+    // name).
     let mut expected = fixture("definitions/_catalog_worker.json")
         .as_array()
         .unwrap()
