@@ -69,7 +69,10 @@ fn tools_arcade_is_arcades_worker_catalog() {
     assert_eq!(expected.len(), 12);
     assert_eq!(json_stdout(&run), Value::Array(expected));
     // Pretty-printed.
-    assert!(run.stdout.starts_with("[\n  {\n    \"name\": \"AddNumbers\",\n"));
+    assert!(
+        run.stdout
+            .starts_with("[\n  {\n    \"name\": \"AddNumbers\",\n")
+    );
     let explicit = self::run(&["tools", "--format", "arcade"]);
     assert_eq!(explicit.stdout, run.stdout);
 }
