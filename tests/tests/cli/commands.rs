@@ -2,9 +2,7 @@
 //! format, `call` (success, tool error, unknown tool, bad input), usage errors and
 //! `worker` without its secret.
 
-use arcade_tdk::Catalog;
 use arcade_tdk::cli::run_with_output;
-use arcade_tdk::definition::{llm, mcp};
 use serde_json::{Value, json};
 
 struct Run {
@@ -28,8 +26,28 @@ fn run(args: &[&str]) -> Run {
     }
 }
 
-fn catalog() -> Catalog {
-    Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap()
+fn fixture(path: &str) -> Value {
+    arcade_tests::fixtures::json(&format!("arcade-wire/{path}"))
+}
+
+/// DIFFERENCES.md #1: our root `inputSchema` always has `required`, even when empty;
+/// Arcade omits an empty one.
+fn with_explicit_required(mut tool: Value) -> Value {
+    let schema = tool["inputSchema"].as_object_mut().unwrap();
+    schema.entry("required").or_insert(json!([]));
+    tool
+}
+
+/// Arcade's `tools/list` entries for the sample kit (`mcp_tools.json`), with
+/// DIFFERENCES.md #1 applied.
+fn arcades_mcp_tools() -> Vec<Value> {
+    fixture("mcp_tools.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .map(with_explicit_required)
+        .collect()
 }
 
 fn json_stdout(run: &Run) -> Value {
@@ -38,39 +56,101 @@ fn json_stdout(run: &Run) -> Value {
 }
 
 #[test]
-fn tools_arcade_is_the_catalog_definitions() {
+fn tools_arcade_is_arcades_worker_catalog() {
     let run = run(&["tools"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let expected: Vec<Value> = catalog()
-        .entries()
-        .iter()
-        .map(|e| serde_json::to_value(e.definition()).unwrap())
-        .collect();
+    // What Python's worker lists, in our order (DIFFERENCES.md #12: by fully qualified
+    // name).
+    let mut expected = fixture("definitions/_catalog_worker.json")
+        .as_array()
+        .unwrap()
+        .clone();
+    expected.sort_by_key(|d| d["fully_qualified_name"].as_str().unwrap().to_owned());
+    assert_eq!(expected.len(), 12);
     assert_eq!(json_stdout(&run), Value::Array(expected));
     // Pretty-printed.
-    assert!(run.stdout.starts_with("[\n"));
+    assert!(
+        run.stdout
+            .starts_with("[\n  {\n    \"name\": \"AddNumbers\",\n")
+    );
     let explicit = self::run(&["tools", "--format", "arcade"]);
     assert_eq!(explicit.stdout, run.stdout);
 }
 
 #[test]
-fn tools_in_every_format() {
-    let catalog = catalog();
-    let entries = catalog.entries();
-    let cases: [(&str, Vec<Value>); 3] = [
-        ("mcp", entries.iter().map(mcp::tool).collect()),
-        ("openai", entries.iter().map(llm::openai).collect()),
-        ("anthropic", entries.iter().map(llm::anthropic).collect()),
-    ];
-    for (format, expected) in cases {
+fn tools_mcp_is_arcades_tools_list() {
+    let run = run(&["tools", "--format", "mcp"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = json_stdout(&run);
+    let got = got.as_array().unwrap();
+    let expected = arcades_mcp_tools();
+    assert_eq!(got.len(), 12);
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g, e, "MCP tool {} differs", e["name"]);
+    }
+    assert_eq!(got[0]["name"], "SampleKit_AddNumbers");
+}
+
+/// The exact output of `tools --format openai` and `--format anthropic`: Python's
+/// converters were not run for the fixtures, so the expectation is written down here
+/// (`expected/`), checked against Python's rules in
+/// [`expected_llm_formats_follow_arcades_converters`].
+const OPENAI: &str = include_str!("expected/tools_openai.json");
+const ANTHROPIC: &str = include_str!("expected/tools_anthropic.json");
+
+#[test]
+fn tools_openai_and_anthropic_are_the_expected_text() {
+    for (format, expected) in [("openai", OPENAI), ("anthropic", ANTHROPIC)] {
         let run = run(&["tools", "--format", format]);
         assert_eq!(run.code, 0, "{format}: {}", run.stderr);
-        let got = json_stdout(&run);
-        assert_eq!(got, Value::Array(expected), "{format}");
-        assert_eq!(got.as_array().unwrap().len(), 12, "{format}");
+        assert_eq!(run.stdout, expected, "{format}");
     }
-    let run = run(&["tools", "--format", "mcp"]);
-    assert_eq!(json_stdout(&run)[0]["name"], "SampleKit_AddNumbers");
+}
+
+/// The expected provider formats agree with Arcade's `tools/list` (`mcp_tools.json`)
+/// and with the rules of Python's `arcade_core.converters` (fixtures' `NOTES.md`):
+/// names `Toolkit_Tool`; Anthropic's `input_schema` is the MCP `inputSchema`; OpenAI's
+/// strict mode lists every property as required and makes the optional ones nullable.
+#[test]
+fn expected_llm_formats_follow_arcades_converters() {
+    let mcp_tools = arcades_mcp_tools();
+    let openai: Vec<Value> = serde_json::from_str(OPENAI).unwrap();
+    let anthropic: Vec<Value> = serde_json::from_str(ANTHROPIC).unwrap();
+    assert_eq!(openai.len(), mcp_tools.len());
+    assert_eq!(anthropic.len(), mcp_tools.len());
+    for ((mcp, openai), anthropic) in mcp_tools.iter().zip(&openai).zip(&anthropic) {
+        let name = &mcp["name"];
+        let schema = &mcp["inputSchema"];
+        assert_eq!(&anthropic["name"], name);
+        assert_eq!(&anthropic["input_schema"], schema, "{name}");
+        let function = &openai["function"];
+        assert_eq!(openai["type"], "function", "{name}");
+        assert_eq!(&function["name"], name);
+        assert_eq!(function["strict"], true, "{name}");
+        assert_eq!(function["description"], anthropic["description"], "{name}");
+        let params = &function["parameters"];
+        let properties = schema["properties"].as_object().unwrap();
+        let mut all: Vec<&str> = properties.keys().map(String::as_str).collect();
+        let mut listed: Vec<&str> = params["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        all.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, all, "{name}: strict mode requires every property");
+        let required = schema["required"].as_array().unwrap();
+        for (key, property) in properties {
+            let ty = &params["properties"][key]["type"];
+            if required.contains(&json!(key)) {
+                assert_eq!(ty, &property["type"], "{name}.{key}");
+            } else {
+                assert_eq!(ty, &json!([property["type"], "null"]), "{name}.{key}");
+            }
+        }
+    }
 }
 
 #[test]

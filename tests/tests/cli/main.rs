@@ -1,6 +1,6 @@
 //! The standard command line: in-process with captured output (its commands, and
-//! hostile input to `call`), and in a real child process (this test binary re-executed
-//! in "child mode").
+//! hostile input to `call`), and in a real child process
+//! (the crate's test-only binary `cli_sample`).
 
 mod commands;
 mod hostile;

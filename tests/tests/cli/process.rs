@@ -1,9 +1,12 @@
-//! The command line in a real child process (this test binary re-executed in "child
-//! mode"), for what depends on the process: environment variables, stdout purity under
-//! `serve stdio`, and the HTTP servers (`worker`, `serve http` with the worker routes).
+//! The command line in a real child process, for what depends on the process:
+//! environment variables, stdout purity under `serve stdio`, and the HTTP servers
+//! (`worker`, `serve http` with the worker routes).
 //!
-//! The child prints [`MARK`] on stdout and stderr before running the command line, so
-//! the test harness's own output ("running 1 test") can be told apart.
+//! The child is the crate's test-only binary `cli_sample` (`src/bin/cli_sample.rs`, the
+//! sample kit behind `arcade_tdk::cli::run_with`), which Cargo builds for these tests
+//! (`CARGO_BIN_EXE_cli_sample`). Its stdout and stderr are the command line's alone: no
+//! test harness output to tell apart, and no test of "child mode" that would pass
+//! without doing anything in a normal run.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -12,35 +15,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-const CHILD_ENV: &str = "ARCADE_TESTS_CLI_CHILD_ARGS";
-const MARK: &str = "<<<cli-child>>>\n";
 const SECRET: &str = "test-worker-secret";
 /// Python's reference token for [`SECRET`] (claims `{"aud":"worker","ver":"1"}`).
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ3b3JrZXIiLCJ2ZXIiOiIxIn0.PM7SosyfqKZeI90ePGECph2nQE5r3OqRajvanwltJPg";
-
-/// Child mode: runs the command line with the arguments in [`CHILD_ENV`] and exits
-/// with its code. A no-op in a normal test run.
-#[test]
-fn cli_child() {
-    let Ok(args) = std::env::var(CHILD_ENV) else {
-        return;
-    };
-    let args: Vec<String> = serde_json::from_str(&args).unwrap();
-    // As a toolkit binary's `cli::run` does.
-    arcade_tdk::cli::install_panic_hook();
-    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-    out.write_all(MARK.as_bytes()).unwrap();
-    out.flush().unwrap();
-    err.write_all(MARK.as_bytes()).unwrap();
-    let code = arcade_tdk::cli::run_with_output(
-        arcade_examples::sample_kit::toolkit(),
-        std::iter::once("sample_kit".to_owned()).chain(args),
-        &mut out,
-        &mut err,
-    );
-    out.flush().unwrap();
-    std::process::exit(i32::from(code));
-}
 
 /// A child process running `args`, with none of the variables that would change its
 /// behaviour but those in `env`. It runs in `fixtures/`, which has no `.env`, and the
@@ -49,17 +26,10 @@ fn cli_child() {
 fn child(args: &[&str], env: &[(&str, &str)]) -> Command {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     assert!(!dir.join(".env").exists() && !dir.parent().unwrap().join(".env").exists());
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "process::cli_child",
-        "--exact",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .current_dir(dir)
-    .env(CHILD_ENV, serde_json::to_string(args).unwrap());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cli_sample"));
+    cmd.args(args).current_dir(dir);
     for (key, _) in std::env::vars() {
-        if key.starts_with("ARCADE_") && key != CHILD_ENV
+        if key.starts_with("ARCADE_")
             || key.starts_with("PAGERDUTY")
             || key.starts_with("MY_API_KEY")
             || key == "OTHER_SECRET"
@@ -80,19 +50,12 @@ struct Finished {
     stderr: String,
 }
 
-fn after_mark(text: &str) -> String {
-    match text.split_once(MARK) {
-        Some((_, rest)) => rest.to_owned(),
-        None => panic!("the child never ran the command line: {text}"),
-    }
-}
-
 fn run(args: &[&str], env: &[(&str, &str)]) -> Finished {
     let output = child(args, env).output().unwrap();
     Finished {
         code: output.status.code().unwrap(),
-        stdout: after_mark(&String::from_utf8(output.stdout).unwrap()),
-        stderr: after_mark(&String::from_utf8(output.stderr).unwrap()),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
     }
 }
 
@@ -340,13 +303,6 @@ fn serve_stdio_keeps_stdout_for_the_protocol() {
         }
     });
     let next = || rx.recv_timeout(Duration::from_secs(60));
-    // The harness's own preamble ("running 1 test", "test cli_child ... "), up to the mark.
-    loop {
-        let line = next().expect("the child printed its mark");
-        if line.ends_with(MARK.trim_end()) {
-            break;
-        }
-    }
     for request in &requests {
         writeln!(stdin, "{request}").unwrap();
     }

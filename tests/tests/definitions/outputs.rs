@@ -1,6 +1,6 @@
 //! Executing the sample kit gives the `ToolCallOutput` JSON Arcade's Python executor
 //! gives (`fixtures/arcade-wire/outputs.json`), except for the deliberate differences
-//! listed in `fixtures/DIFFERENCES.md`.
+//! listed in `fixtures/DIFFERENCES.md` (#2, #3 and #4), each applied here by number.
 
 use arcade_examples::sample_kit;
 use arcade_tdk::{Catalog, ToolContext, ToolFilter, executor};
@@ -44,7 +44,7 @@ async fn outputs_match_arcades_executor() {
         ] {
             assert_eq!(o[key], p[key], "{label}: {key}");
         }
-        // Difference 2: the message names the tool (`'AddNumbers'`), not the Python
+        // DIFFERENCES.md #2: the message names the tool (`'AddNumbers'`), not the Python
         // function (`'add_numbers'`).
         let fn_name = entry.tool().spec().fn_name();
         let expected = p["message"]
@@ -52,13 +52,13 @@ async fn outputs_match_arcades_executor() {
             .unwrap()
             .replace(&format!("'{fn_name}'"), &format!("'{tool}'"));
         let message = o["message"].as_str().unwrap();
-        // Difference 4: Rust tools panic rather than raise; the text says so.
+        // DIFFERENCES.md #4: Rust tools panic rather than raise; the text says so.
         let expected = expected.replace(
             "An unhandled ValueError was raised by the tool.",
             "An unhandled panic occurred in the tool.",
         );
         match p["kind"].as_str().unwrap() {
-            // Difference 3: pydantic appends its own detail after a comma; ours stops
+            // DIFFERENCES.md #3: pydantic appends its own detail after a comma; ours stops
             // at the plain statement. Ours is a prefix of theirs.
             "TOOL_RUNTIME_BAD_INPUT_VALUE" => {
                 let head = expected.split(", unable").next().unwrap();

@@ -1,6 +1,6 @@
 //! The sample kit's definitions are the same JSON as Arcade's Python TDK emits for the
 //! Python originals (`fixtures/arcade-wire/`), except for the deliberate differences in
-//! `fixtures/DIFFERENCES.md`, each applied here by name.
+//! `fixtures/DIFFERENCES.md`, each applied here by number (`DIFFERENCES.md #N`).
 
 use arcade_examples::sample_kit;
 use arcade_tdk::definition::{llm, mcp};
@@ -37,6 +37,7 @@ fn every_sample_tool_has_arcades_definition() {
 fn worker_catalog_lists_the_same_definitions() {
     let expected = fixture("definitions/_catalog_worker.json");
     let mut expected: Vec<Value> = expected.as_array().unwrap().clone();
+    // DIFFERENCES.md #12: our listing is sorted by fully qualified name.
     expected.sort_by_key(|d| d["fully_qualified_name"].as_str().unwrap().to_owned());
     let actual: Vec<Value> = catalog()
         .entries()
@@ -46,7 +47,7 @@ fn worker_catalog_lists_the_same_definitions() {
     assert_eq!(actual, expected);
 }
 
-/// Difference 1 (DIFFERENCES.md): our root `inputSchema` always has `required`, even
+/// DIFFERENCES.md #1: our root `inputSchema` always has `required`, even
 /// when empty; Arcade omits an empty one.
 fn with_explicit_required(mut tool: Value) -> Value {
     let schema = tool["inputSchema"].as_object_mut().unwrap();
@@ -157,7 +158,8 @@ fn openai_strict_lists_every_property_as_required() {
     );
 }
 
-/// Arguments a schema accepts also deserialize, and the tool runs on them.
+/// Arguments a schema accepts also deserialize, and the tool runs on them; among them
+/// the renamed `wire_ref`, which Python advertises but rejects (DIFFERENCES.md #5).
 #[tokio::test]
 async fn accepted_sample_arguments_decode_and_run() {
     let catalog = catalog();

@@ -1,14 +1,18 @@
 //! Replays the JSON-RPC transcript of Arcade's Python MCP server (2025-11-25, stdio) and
 //! compares our answers with its answers, field by field.
 //!
-//! Deliberate differences, checked loosely here:
-//! * error texts name the tool (`'Fail'`), not the Python function (`'fail'`), and our
-//!   bad-input text words the problem differently (both name the field);
-//! * JSON text blocks are compact (`{"a":1}`), Python's use `", "`/`": "` separators;
-//! * `SampleKit_PagerdutyWhoami` gets its token from the token sources (here none), so
-//!   its requirement message differs from Python's "Missing Arcade API key";
-//! * `initialize` advertises `tools`, `logging`, and empty `prompts` and `resources`
-//!   without `listChanged` (they never change); no `tasks`.
+//! Deliberate differences (`tests/fixtures/DIFFERENCES.md`), each applied below by number:
+//! * DIFFERENCES.md #2: error texts name the tool (`'Fail'`), not the Python function
+//!   (`'fail'`); #3: our bad-input text words the problem differently (both name the
+//!   field); #4: an unexpected failure is a panic, not a `ValueError`;
+//! * DIFFERENCES.md #6: JSON text blocks are compact (`{"a":1}`), Python's use
+//!   `", "`/`": "` separators;
+//! * DIFFERENCES.md #7: `SampleKit_PagerdutyWhoami` gets its token from the token sources
+//!   (here none), so its requirement message differs from Python's "Missing Arcade API key";
+//! * DIFFERENCES.md #8: `initialize` advertises `tools`, `logging`, and empty `prompts` and
+//!   `resources` without `listChanged` (they never change); no `tasks`;
+//! * DIFFERENCES.md #14: `tools/list` is compared by names here (the entries are compared
+//!   in `definitions/wire.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +29,8 @@ fn transcript() -> Vec<Value> {
     serde_json::from_value(fixture).expect("a list of exchanges")
 }
 
-/// A text block's value: parsed when it is JSON (spacing differs), else the string.
+/// A text block's value: parsed when it is JSON (spacing differs: DIFFERENCES.md #6),
+/// else the string.
 fn text_value(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
@@ -60,6 +65,7 @@ async fn python_transcript_replays() {
         assert_eq!(ours["id"], expected["id"], "{name}");
 
         if method == "initialize" {
+            // DIFFERENCES.md #8: the capabilities are ours.
             let (ours, theirs) = (&ours["result"], &expected["result"]);
             assert_eq!(ours["protocolVersion"], theirs["protocolVersion"]);
             assert_eq!(ours["serverInfo"], theirs["serverInfo"]);
@@ -76,6 +82,7 @@ async fn python_transcript_replays() {
             continue;
         }
         if method == "tools/list" {
+            // DIFFERENCES.md #14: names only here.
             let names = |v: &Value| -> Vec<String> {
                 v["result"]["tools"]
                     .as_array()
@@ -94,6 +101,7 @@ async fn python_transcript_replays() {
         let (ours, theirs) = (&ours["result"], &expected["result"]);
         assert_eq!(ours["isError"], theirs["isError"], "{name}: {ours}");
         if name == "SampleKit_PagerdutyWhoami" {
+            // DIFFERENCES.md #7: our own text for the missing token.
             assert_eq!(ours["content"].as_array().unwrap().len(), 2, "{ours}");
             continue;
         }
@@ -105,8 +113,9 @@ async fn python_transcript_replays() {
         let ours_text = ours["content"][0]["text"].as_str().unwrap();
         let theirs_text = theirs["content"][0]["text"].as_str().unwrap();
         if theirs["isError"] == true {
-            // Same kind prefix and, after the tool name, the same message (except the
-            // wording of bad input).
+            // Same kind prefix and, after the tool name, the same message: the name
+            // itself differs (DIFFERENCES.md #2), and so do the wording of bad input
+            // (DIFFERENCES.md #3) and of an unexpected failure (DIFFERENCES.md #4).
             let prefix = |t: &str| t.split(" during execution").next().unwrap().to_owned();
             assert_eq!(prefix(ours_text), prefix(theirs_text), "{name}");
             let body = |t: &str| t.split_once("': ").unwrap().1.to_owned();

@@ -119,6 +119,7 @@ async fn invoke_success() {
     );
     assert!(body["duration"].as_f64().unwrap() >= 0.0);
     let finished = body["finished_at"].as_str().unwrap();
+    // DIFFERENCES.md #9: with a time zone (Python's has none).
     assert!(finished.ends_with('Z'), "time zone expected: {finished}");
     // 2026-11-29T17:13:20.531980Z: microseconds, as Python's isoformat().
     assert_eq!(finished.len(), 27, "{finished}");
@@ -230,6 +231,7 @@ async fn invoke_injects_the_context_as_is() {
     );
 }
 
+/// DIFFERENCES.md #10: a 404 with a JSON body (Python answers 500).
 #[tokio::test]
 async fn unknown_tool_or_version_is_404() {
     let base = spawn().await;

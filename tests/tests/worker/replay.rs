@@ -1,14 +1,18 @@
 //! Replays every request of Python's recorded worker session
 //! (`fixtures/arcade-wire/worker_examples.json`) against our worker and compares the
-//! answers, except for the deliberate differences, each applied here by name:
+//! answers, except for the deliberate differences (`tests/fixtures/DIFFERENCES.md`), each
+//! applied here by number:
 //!
-//! * `finished_at` carries a time zone and `duration` is ours (timing).
-//! * An unknown tool or version is a 404 with a JSON body, not a 500.
-//! * A request without `tool` says what is missing, not only "1 error(s)".
-//! * Tool error messages name the tool (`'Fail'`), not the Rust/Python function
-//!   (`'fail'`); the message after the prefix is compared.
-//! * `GET /worker/tools` lists the tools sorted by name (Python: registration order); the
-//!   fixture's first tool is compared with ours of the same name.
+//! * DIFFERENCES.md #9: `finished_at` carries a time zone; #13: `duration` is ours (timing).
+//! * DIFFERENCES.md #10: an unknown tool or version is a 404 with a JSON body, not a 500.
+//! * DIFFERENCES.md #11: a request without `tool` says what is missing, not only
+//!   "1 error(s)".
+//! * DIFFERENCES.md #2: tool error messages name the tool (`'Fail'`), not the Rust/Python
+//!   function (`'fail'`); the message after the prefix is compared. #3: bad-input
+//!   messages are not compared (kind and status are).
+//! * DIFFERENCES.md #12: `GET /worker/tools` lists the tools sorted by name (Python:
+//!   registration order); #15: the fixture's one recorded tool is compared with ours of
+//!   the same name.
 
 use std::sync::Arc;
 
@@ -45,7 +49,8 @@ fn token_for(label: &str, secret: &str, good: &str) -> Option<String> {
     }
 }
 
-/// The message after `... during execution of tool 'X': `.
+/// The message after `... during execution of tool 'X': ` (the name differs:
+/// DIFFERENCES.md #2).
 fn message_tail(message: &Value) -> Option<&str> {
     message
         .as_str()
@@ -76,8 +81,8 @@ fn compare_output(label: &str, ours: &Value, python: &Value) {
         assert_eq!(ours[key], python[key], "{label}: error.{key}");
     }
     if label == "invoke bad input" {
-        // Validation messages are our own wording (pydantic's differ); the kind and
-        // status above are what clients act on.
+        // DIFFERENCES.md #3: validation messages are our own wording (pydantic's
+        // differ); the kind and status above are what clients act on.
         return;
     }
     for key in ["message", "developer_message"] {
@@ -129,6 +134,7 @@ async fn python_worker_session_replays() {
         let python_body = &expected["body"];
 
         match label {
+            // DIFFERENCES.md #10: 404, not Python's 500.
             "invoke unknown tool" | "invoke wrong version" => {
                 assert_eq!(python_status, 500, "{label}");
                 assert_eq!(status, 404, "{label}: {body}");
@@ -146,6 +152,8 @@ async fn python_worker_session_replays() {
             "{label}"
         );
         match label {
+            // DIFFERENCES.md #12 and #15: ours is sorted; the fixture keeps the count
+            // and one definition.
             "catalog ok (full list)" => {
                 let list = body.as_array().unwrap();
                 assert_eq!(list.len() as u64, python_body["count"].as_u64().unwrap());
@@ -156,6 +164,7 @@ async fn python_worker_session_replays() {
                     .unwrap();
                 assert_eq!(ours, first, "{label}");
             }
+            // DIFFERENCES.md #11: our message says what is missing.
             "invoke missing tool field" => {
                 assert_eq!(body["code"], python_body["code"], "{label}");
                 let message = body["message"].as_str().unwrap();
@@ -165,6 +174,7 @@ async fn python_worker_session_replays() {
             _ if label.starts_with("invoke") => {
                 assert_eq!(body["execution_id"], python_body["execution_id"], "{label}");
                 assert_eq!(body["success"], python_body["success"], "{label}");
+                // DIFFERENCES.md #13: timing; #9: with a time zone.
                 assert!(body["duration"].is_f64(), "{label}");
                 assert!(
                     body["finished_at"].as_str().unwrap().ends_with('Z'),
