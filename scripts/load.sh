@@ -3,6 +3,8 @@
 #
 #   scripts/load.sh [CALLS] [CLIENTS] [STDIO_CALLS]      # defaults 100000 100 100000
 #
+# (LOAD_PROFILE=debug runs the debug build instead, where a release build is too slow to get.)
+#
 # * CALLS tool calls from CLIENTS concurrent MCP sessions over Streamable HTTP to a server
 #   child process, every answer checked against its request;
 # * STDIO_CALLS calls in a tight loop to the stdio server child process, and in-process
@@ -22,9 +24,11 @@ export LOAD_CALLS="${1:-100000}"
 export LOAD_CLIENTS="${2:-100}"
 export LOAD_STDIO_CALLS="${3:-100000}"
 ulimit -n 4096 2>/dev/null || true
-cmd=(cargo test --release -p arcade-tests --test load -- --nocapture --test-threads=1)
+profile=(--release)
+[[ "${LOAD_PROFILE:-release}" == debug ]] && profile=()
+cmd=(cargo test "${profile[@]}" -p arcade-tests --test load -- --nocapture --test-threads=1)
 # Build first, so that the load average below is the machine's, not the compiler's.
-cargo test --release -p arcade-tests --test load --no-run
+cargo test "${profile[@]}" -p arcade-tests --test load --no-run
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
