@@ -201,7 +201,7 @@ impl Cli {
         self
     }
 
-    /// The environment `serve` and `call` use, instead of
+    /// The environment `serve`, `call` and `auth` use, instead of
     /// [`LocalEnvironment::from_env`] (for tests and embedding).
     pub fn environment(mut self, environment: LocalEnvironment) -> Self {
         self.environment = Some(environment);
