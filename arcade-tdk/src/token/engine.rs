@@ -246,6 +246,11 @@ impl TokenSource for ArcadeTokenSource {
         "arcade"
     }
 
+    /// Each user id gets its own token (cached per user and requirement).
+    fn per_user(&self) -> bool {
+        true
+    }
+
     fn token<'a>(
         &'a self,
         requirement: &'a ToolAuthorization,

@@ -54,6 +54,11 @@ pub struct HttpOptions {
     /// reach the port would act with the developer's secrets and tokens. Such tools
     /// answer with an `isError` result saying so.
     pub credentialed_tools: bool,
+    /// Front-door auth: `/mcp` only with a valid OAuth access token, and tools that need
+    /// credentials served to those callers (see [`crate::serve::auth`]). `None` (the
+    /// default): off.
+    #[cfg(feature = "front-door")]
+    pub front_door: Option<crate::serve::auth::FrontDoor>,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +70,8 @@ impl Default for HttpOptions {
             stateful: true,
             json_response: false,
             credentialed_tools: false,
+            #[cfg(feature = "front-door")]
+            front_door: None,
         }
     }
 }
@@ -132,6 +139,13 @@ impl HttpOptions {
         self
     }
 
+    /// Turns front-door auth on (see [`HttpOptions::front_door`]).
+    #[cfg(feature = "front-door")]
+    pub fn with_front_door(mut self, front_door: crate::serve::auth::FrontDoor) -> Self {
+        self.front_door = Some(front_door);
+        self
+    }
+
     /// Sets whether plain JSON responses are preferred (stateless mode).
     pub fn with_json_response(mut self, json_response: bool) -> Self {
         self.json_response = json_response;
@@ -145,8 +159,24 @@ impl HttpOptions {
 /// whose `Origin` is present and neither loopback nor allowed gets 403 Forbidden; a body
 /// above the limit gets 413. A `DELETE` that ends a session gets 200 OK. Merge it with other routes (the worker protocol) as needed.
 pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions) -> axum::Router {
-    let server = McpServer::new(catalog, options, http.credentialed_tools);
-    if http.credentialed_tools {
+    #[cfg(feature = "front-door")]
+    let front_door = http.front_door.clone();
+    #[cfg(feature = "front-door")]
+    let share = front_door
+        .as_ref()
+        .is_some_and(|door| door.config().share_developer_tokens);
+    #[cfg(not(feature = "front-door"))]
+    let share = false;
+    let server = McpServer::with_policy(catalog, options, |pipeline| {
+        pipeline
+            .credentialed_tools(http.credentialed_tools)
+            .share_developer_tokens(share)
+    });
+    #[cfg(feature = "front-door")]
+    let served_to_callers = front_door.is_some();
+    #[cfg(not(feature = "front-door"))]
+    let served_to_callers = false;
+    if http.credentialed_tools || served_to_callers {
         server.warn_missing_secrets();
     } else {
         server.warn_refused_over_http();
@@ -164,8 +194,13 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
         config,
     );
     let max_body = http.max_body_bytes;
-    axum::Router::new()
-        .route_service("/mcp", service)
+    let router = axum::Router::new().route_service("/mcp", service);
+    #[cfg(feature = "front-door")]
+    let router = match &front_door {
+        Some(door) => door.protect(router),
+        None => router,
+    };
+    router
         .layer(middleware::from_fn_with_state(Arc::new(http), guard))
         .layer(DefaultBodyLimit::max(max_body))
 }
