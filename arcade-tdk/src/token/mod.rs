@@ -237,16 +237,16 @@ impl TokenChain {
             String::new()
         } else {
             format!(
-                " The developer's own token sources ({}) are not shared with the users of this                  server.",
+                " The developer's own token sources ({}) are not shared with the users of this server.",
                 withheld.join(", ")
             )
         };
         Err(ToolError::requirements_not_met(
             format!(
-                "This tool needs authorization with {provider}, and this server has no per-user token                  source for it.{why}"
+                "This tool needs authorization with {provider}, and this server has no per-user token source for it.{why}"
             ),
             format!(
-                "Tell the user that the server's operator must set ARCADE_API_KEY so that each user                  authorizes {provider} through Arcade, or (to share one account with every user on                  purpose) set {SHARE_DEVELOPER_TOKENS_ENV}=1."
+                "Tell the user that the server's operator must set ARCADE_API_KEY so that each user authorizes {provider} through Arcade, or (to share one account with every user on purpose) set {SHARE_DEVELOPER_TOKENS_ENV}=1."
             ),
         ))
     }

@@ -38,15 +38,15 @@ pub(super) async fn require_token(
     if request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
-    let token = match bearer(request.headers()) {
+    let checked = match bearer(request.headers()) {
         Bearer::Missing => return door.challenge(None),
         Bearer::Malformed(why) => {
             tracing::debug!("front door: refused a request: {why}");
             return door.challenge(Some(("invalid_request", why)));
         }
-        Bearer::Token(token) => token,
+        Bearer::Token(token) => door.validate(token).await,
     };
-    let owner = match door.validate(token).await {
+    let owner = match checked {
         Ok(owner) => owner,
         Err(rejection) => {
             tracing::debug!("front door: refused an access token: {rejection}");
@@ -63,6 +63,9 @@ pub(super) async fn require_token(
         tracing::debug!(scope = %missing, "front door: refused a token without a required scope");
         return door.insufficient_scope(missing);
     }
+    // The token stops here: rmcp hands the request's parts on to the handler, where
+    // nothing needs it and anything that logged them would leak it.
+    request.headers_mut().remove(header::AUTHORIZATION);
     request
         .extensions_mut()
         .insert(Authenticated(Arc::new(owner)));
