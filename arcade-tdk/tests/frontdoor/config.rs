@@ -53,11 +53,14 @@ fn a_python_env_reads_with_the_same_defaults() {
     assert_eq!(read(&[]), Ok(None));
 }
 
+/// Variables, the setting the error must name, and what it must say.
+type Case<'a> = (Vec<(&'a str, String)>, &'a str, &'a str);
+
 #[test]
 fn bad_configurations_name_the_variable_and_the_problem() {
     let url = (CANONICAL_URL_ENV, "https://mcp.example.com/mcp");
     let servers = |json: &str| (AUTHORIZATION_SERVERS_ENV, json.to_owned());
-    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             vec![(url.0, url.1.into())],
             AUTHORIZATION_SERVERS_ENV,

@@ -80,6 +80,14 @@ async fn two_issuers_and_the_caller_reaches_the_tool() {
             "user_id": "bob", "client_id": "client-b", "scopes": ["mcp:tools"],
             "email": null, "issuer": "https://happy-b.auth.test"}}),
     );
+    // An RFC 9068 access token (`typ: at+jwt`, as oidc-provider issues for a resource).
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.typ = Some("at+jwt".to_owned());
+    header.kid = Some(a.kid.clone());
+    let at_jwt = jsonwebtoken::encode(&header, &a.claims("dora"), &a.key).unwrap();
+    let answer = server.call_ok(&at_jwt, "Door_Whoami", json!({})).await;
+    assert_eq!(answer["structuredContent"]["user_id"], "dora");
+
     // An audience from `expected_audiences` instead of the canonical URL.
     let server = Server::start(
         arcade_tdk::serve::auth::ResourceServerConfig::new(RESOURCE)

@@ -183,7 +183,8 @@ struct WireEntry {
 /// );
 /// assert!(config.validate().is_ok());
 /// let err = ResourceServerConfig::new("mcp.example.com").validate().unwrap_err();
-/// assert!(err.to_string().contains("canonical"));
+/// assert_eq!(err.setting, "MCP_RESOURCE_SERVER_CANONICAL_URL");
+/// assert!(err.problem.contains("not an absolute URL"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
