@@ -89,7 +89,6 @@ fn with_front_door(
         };
         let door = FrontDoor::new(config).map_err(CliError::usage)?;
         tracing::info!(
-            resource = %door.config().canonical_url,
             authorization_servers = door.config().authorization_servers.len(),
             "front-door auth on: /mcp requires an OAuth access token"
         );

@@ -275,3 +275,53 @@ async fn the_developers_token_is_not_shared_unless_opted_in() {
         reversed("developer-own-token")
     );
 }
+
+/// A 2025-era session is served only to the user who opened it.
+#[tokio::test]
+async fn a_session_belongs_to_the_user_who_opened_it() {
+    let a = Issuer::start("session", ISSUER_A_DER).await;
+    let server = Server::start(config(&[&a]), LocalEnvironment::default()).await;
+    let post = |token: String, session: Option<String>, body: Value| {
+        let url = server.url("/mcp");
+        async move {
+            let mut request = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .header("accept", "application/json, text/event-stream")
+                .bearer_auth(token)
+                .body(body.to_string());
+            if let Some(id) = session {
+                request = request
+                    .header("mcp-session-id", id)
+                    .header("mcp-protocol-version", "2025-11-25");
+            }
+            request.send().await.unwrap()
+        }
+    };
+    let opened = post(
+        a.token("alice"),
+        None,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}),
+    )
+    .await;
+    assert_eq!(opened.status(), 200);
+    let id = opened.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let done = post(a.token("alice"), Some(id.clone()), initialized).await;
+    assert!(done.status().is_success(), "{}", done.status());
+
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let other = post(a.token("mallory"), Some(id.clone()), list.clone()).await;
+    assert_eq!(
+        other.status(),
+        404,
+        "another user's token with alice's session id"
+    );
+    let own = post(a.token("alice"), Some(id), list).await;
+    assert_eq!(own.status(), 200);
+    assert!(own.text().await.unwrap().contains("Door_Whoami"));
+}

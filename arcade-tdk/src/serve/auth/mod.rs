@@ -23,6 +23,9 @@
 //! * The caller reaches the tool: `context.user_id` is the token's `sub`, and
 //!   [`ToolContext::resource_owner`](crate::ToolContext::resource_owner) gives the
 //!   [`ResourceOwner`] (sub, client id, scopes, email, issuer, claims).
+//! * A session (`Mcp-Session-Id`, 2025-era clients) is served only to the user who
+//!   opened it: another user's token with that session id gets 404, as an unknown
+//!   session does.
 //! * Tools that need secrets or a token are served to authenticated callers (no
 //!   `MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS` needed). Their tokens come only from
 //!   per-user sources ([`TokenSource::per_user`](crate::token::TokenSource::per_user):
@@ -63,6 +66,7 @@
 mod config;
 mod jwks;
 mod routes;
+mod sessions;
 mod validate;
 
 use std::fmt;
@@ -98,6 +102,7 @@ struct Inner {
     metadata_url: String,
     /// The path form of the metadata (`/.well-known/oauth-protected-resource/mcp`).
     metadata_path: String,
+    sessions: sessions::Sessions,
 }
 
 impl FrontDoor {
@@ -156,6 +161,7 @@ impl FrontDoor {
                 metadata,
                 metadata_url,
                 metadata_path,
+                sessions: sessions::Sessions::default(),
             }),
         })
     }

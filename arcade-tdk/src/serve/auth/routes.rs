@@ -63,14 +63,49 @@ pub(super) async fn require_token(
         tracing::debug!(scope = %missing, "front door: refused a token without a required scope");
         return door.insufficient_scope(missing);
     }
+    let principal = (owner.issuer.clone(), owner.user_id.clone());
+    let session = request
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(id) = &session
+        && !door.inner.sessions.allows(id, &principal)
+    {
+        tracing::warn!("front door: refused a session opened by another user");
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({
+                "error": "session_not_found",
+                "error_description": "No session with this id was opened by this user.",
+            })),
+        )
+            .into_response();
+    }
+    let ends_session = request.method() == Method::DELETE;
     // The token stops here: rmcp hands the request's parts on to the handler, where
     // nothing needs it and anything that logged them would leak it.
     request.headers_mut().remove(header::AUTHORIZATION);
     request
         .extensions_mut()
         .insert(Authenticated(Arc::new(owner)));
-    next.run(request).await
+    let response = next.run(request).await;
+    match (&session, response.headers().get(SESSION_HEADER)) {
+        (None, Some(opened)) => {
+            if let Ok(id) = opened.to_str() {
+                door.inner.sessions.bind(id, principal);
+            }
+        }
+        (Some(id), _) if ends_session && response.status().is_success() => {
+            door.inner.sessions.unbind(id);
+        }
+        _ => {}
+    }
+    response
 }
+
+/// The MCP session header of 2025-era clients.
+const SESSION_HEADER: &str = "mcp-session-id";
 
 enum Bearer<'a> {
     Missing,
