@@ -144,7 +144,7 @@ impl AuthorizationServer {
         mut self,
         audiences: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.expected_audiences = audiences.into_iter().map(Into::into).collect();
+        self.expected_audiences = owned(audiences);
         self
     }
 
@@ -317,7 +317,7 @@ impl ResourceServerConfig {
         mut self,
         scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.scopes_supported = scopes.into_iter().map(Into::into).collect();
+        self.scopes_supported = owned(scopes);
         self
     }
 
@@ -326,7 +326,7 @@ impl ResourceServerConfig {
         mut self,
         scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.default_challenge_scopes = scopes.into_iter().map(Into::into).collect();
+        self.default_challenge_scopes = owned(scopes);
         self
     }
 
@@ -335,7 +335,7 @@ impl ResourceServerConfig {
         mut self,
         scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.required_scopes = scopes.into_iter().map(Into::into).collect();
+        self.required_scopes = owned(scopes);
         self
     }
 
@@ -556,6 +556,11 @@ pub(super) fn algorithm(name: &str) -> Result<Algorithm, String> {
              PS256, PS384, PS512, EdDSA)"
         )),
     }
+}
+
+/// The strings of a builder argument.
+fn owned(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
+    items.into_iter().map(Into::into).collect()
 }
 
 /// RFC 6750's `scope-token` (also used for the quoted values this server writes).
