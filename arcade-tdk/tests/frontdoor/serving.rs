@@ -243,6 +243,39 @@ async fn each_user_gets_their_own_engine_token() {
     assert_eq!(users, ["alice", "bob"]);
 }
 
+/// A token the upstream rejected is forgotten for that user only.
+#[tokio::test]
+async fn a_rejected_token_is_forgotten_for_that_user_only() {
+    let engine = FakeEngine::start(ENGINE_KEY, UPSTREAM).await;
+    engine.set_status("completed");
+    engine.set_per_user_tokens(true);
+    let arcade = Arcade::new(ENGINE_KEY, engine.url())
+        .unwrap()
+        .with_max_retries(0);
+    let chain = TokenChain::new(vec![Box::new(ArcadeTokenSource::new(arcade))]);
+    let env = LocalEnvironment::default().with_tokens(chain);
+    let a = Issuer::start("rejected", ISSUER_A_DER).await;
+    let server = Server::start(config(&[&a]), env).await;
+    for _ in 0..2 {
+        let alice = server
+            .call_ok(&a.token("alice"), "Door_UpstreamRejectsAlice", json!({}))
+            .await;
+        assert_eq!(alice["isError"], true, "{alice}");
+        let bob = server
+            .call_ok(&a.token("bob"), "Door_UpstreamRejectsAlice", json!({}))
+            .await;
+        assert_eq!(bob["structuredContent"]["result"], "accepted", "{bob}");
+    }
+    let users: Vec<String> = engine
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/auth/authorize")
+        .map(|r| r.body["user_id"].as_str().unwrap().to_owned())
+        .collect();
+    // alice's token was dropped after each rejection and fetched again; bob's was cached.
+    assert_eq!(users, ["alice", "bob", "alice"]);
+}
+
 /// Without a per-user source, the developer's token is withheld from front-door callers
 /// (a clear error says why), unless the operator shares it on purpose.
 #[tokio::test]

@@ -42,6 +42,15 @@ fn upstream_token(context: &ToolContext) -> Result<String, ToolError> {
     Ok(context.authorization.token()?.chars().rev().collect())
 }
 
+/// Fails like a 401 from the upstream API when the token is the one given to `alice`.
+#[tool(requires_auth = OAuth2(provider_id = "pagerduty", scopes = ["read"]))]
+fn upstream_rejects_alice(context: &ToolContext) -> Result<String, ToolError> {
+    if context.authorization.token()?.ends_with("-alice") {
+        return Err(ToolError::upstream(401, "Unauthorized"));
+    }
+    Ok("accepted".to_owned())
+}
+
 /// Whether the server's secret reached the tool.
 #[tool(requires_secrets = ["SERVICE_KEY"])]
 fn uses_secret(context: &ToolContext) -> Result<bool, ToolError> {
@@ -54,6 +63,7 @@ pub fn catalog() -> Arc<Catalog> {
             Toolkit::new("Door")
                 .tool(whoami::tool())
                 .tool(upstream_token::tool())
+                .tool(upstream_rejects_alice::tool())
                 .tool(uses_secret::tool()),
         )
         .unwrap(),
