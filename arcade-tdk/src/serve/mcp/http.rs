@@ -15,6 +15,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
 use super::McpOptions;
+use super::front_door::Hook;
 use super::handler::McpServer;
 use crate::catalog::Catalog;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
@@ -159,24 +160,11 @@ impl HttpOptions {
 /// whose `Origin` is present and neither loopback nor allowed gets 403 Forbidden; a body
 /// above the limit gets 413. A `DELETE` that ends a session gets 200 OK. Merge it with other routes (the worker protocol) as needed.
 pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions) -> axum::Router {
-    #[cfg(feature = "front-door")]
-    let front_door = http.front_door.clone();
-    #[cfg(feature = "front-door")]
-    let share = front_door
-        .as_ref()
-        .is_some_and(|door| door.config().share_developer_tokens);
-    #[cfg(not(feature = "front-door"))]
-    let share = false;
+    let front_door = Hook::of(&http);
     let server = McpServer::with_policy(catalog, options, |pipeline| {
-        pipeline
-            .credentialed_tools(http.credentialed_tools)
-            .share_developer_tokens(share)
+        front_door.policy(pipeline.credentialed_tools(http.credentialed_tools))
     });
-    #[cfg(feature = "front-door")]
-    let served_to_callers = front_door.is_some();
-    #[cfg(not(feature = "front-door"))]
-    let served_to_callers = false;
-    if http.credentialed_tools || served_to_callers {
+    if http.credentialed_tools || front_door.is_on() {
         server.warn_missing_secrets();
     } else {
         server.warn_refused_over_http();
@@ -194,13 +182,8 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
         config,
     );
     let max_body = http.max_body_bytes;
-    let router = axum::Router::new().route_service("/mcp", service);
-    #[cfg(feature = "front-door")]
-    let router = match &front_door {
-        Some(door) => door.protect(router),
-        None => router,
-    };
-    router
+    front_door
+        .protect(axum::Router::new().route_service("/mcp", service))
         .layer(middleware::from_fn_with_state(Arc::new(http), guard))
         .layer(DefaultBodyLimit::max(max_body))
 }
