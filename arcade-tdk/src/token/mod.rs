@@ -3,6 +3,11 @@
 //! operator configures. In the worker protocol the Arcade Engine sends the token with
 //! each call instead.
 //!
+//! A server that authenticates many users (front-door auth) asks only the sources that
+//! hold each user's own token ([`TokenSource::per_user`]: the Arcade Engine); the
+//! developer's own tokens (environment variables, the `auth login` cache) are not given
+//! to every user unless shared on purpose ([`TokenChain::resolve_for_caller`]).
+//!
 //! ```
 //! use arcade_tdk::auth::ToolAuthorization;
 //! use arcade_tdk::token::{EnvTokenSource, TokenChain};
