@@ -30,6 +30,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::error::ToolError;
+use crate::owner::ResourceOwner;
 
 /// What kind of credential [`Authorization`] carries, so that toolkits need not guess
 /// how to send it.
@@ -185,6 +186,7 @@ pub struct ToolContext {
     secrets: Vec<(String, SecretString)>,
     metadata: Vec<(String, String)>,
     sink: Option<Arc<dyn ContextSink>>,
+    resource_owner: Option<Arc<ResourceOwner>>,
 }
 
 impl ToolContext {
@@ -246,6 +248,29 @@ impl ToolContext {
         }
     }
 
+    /// The authenticated caller, when the call came through the HTTP server's front
+    /// door (OAuth access tokens, see `serve::auth`); `None` for stdio, `call`, the
+    /// worker protocol and unauthenticated HTTP. [`ToolContext::user_id`] is then the
+    /// owner's `sub`. See [`ResourceOwner`].
+    ///
+    /// ```
+    /// # use arcade_tdk::{ResourceOwner, ToolContext};
+    /// assert!(ToolContext::default().resource_owner().is_none());
+    /// let context = ToolContext::builder()
+    ///     .resource_owner(ResourceOwner::new("user-1", "https://auth.example.com"))
+    ///     .build();
+    /// assert_eq!(context.resource_owner().unwrap().issuer, "https://auth.example.com");
+    /// ```
+    pub fn resource_owner(&self) -> Option<&ResourceOwner> {
+        self.resource_owner.as_deref()
+    }
+
+    /// Sets the authenticated caller and the user id to its `sub` (done by the servers).
+    pub fn set_resource_owner(&mut self, owner: Arc<ResourceOwner>) {
+        self.user_id = Some(owner.user_id.clone());
+        self.resource_owner = Some(owner);
+    }
+
     /// Connects the logging and progress handles to a sink (done by the servers).
     pub fn set_sink(&mut self, sink: Arc<dyn ContextSink>) {
         self.sink = Some(sink);
@@ -300,6 +325,7 @@ impl fmt::Debug for ToolContext {
             .field("user_id", &self.user_id)
             .field("secrets", &Keys(&self.secrets))
             .field("metadata", &self.metadata)
+            .field("resource_owner", &self.resource_owner)
             .finish_non_exhaustive()
     }
 }
@@ -335,6 +361,11 @@ impl ToolContextBuilder {
     /// Sets the user id.
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.context.user_id = Some(user_id.into());
+        self
+    }
+    /// Sets the authenticated caller (and the user id, to its `sub`).
+    pub fn resource_owner(mut self, owner: ResourceOwner) -> Self {
+        self.context.set_resource_owner(Arc::new(owner));
         self
     }
     /// Connects logging and progress.

@@ -43,6 +43,9 @@ pub(super) fn run(
             if setup.credentialed_tools_over_http {
                 http = http.with_credentialed_tools(true);
             }
+            if let Some(env) = &options.environment {
+                http = with_front_door(http, env)?;
+            }
             if !args.host.is_loopback() && http.allowed_hosts.is_empty() {
                 tracing::warn!(
                     "listening on {}: MCP requests must still carry a loopback Host header \
@@ -66,6 +69,43 @@ pub(super) fn run(
                     .map_err(|e| format!("MCP HTTP server failed: {e}"))
             })
             .map_err(CliError::failure)
+        }
+    }
+}
+
+/// Front-door auth from `MCP_RESOURCE_SERVER_*` (the environment or the `.env` file),
+/// when set; a bad configuration stops the server before it listens.
+fn with_front_door(
+    http: HttpOptions,
+    env: &crate::serve::local::LocalEnvironment,
+) -> Result<HttpOptions, CliError> {
+    #[cfg(feature = "front-door")]
+    {
+        use crate::serve::auth::{FrontDoor, ResourceServerConfig};
+        let config = ResourceServerConfig::from_lookup(|name| env.var(name).map(str::to_owned))
+            .map_err(CliError::usage)?;
+        let Some(config) = config else {
+            return Ok(http);
+        };
+        let door = FrontDoor::new(config).map_err(CliError::usage)?;
+        tracing::info!(
+            authorization_servers = door.config().authorization_servers.len(),
+            "front-door auth on: /mcp requires an OAuth access token"
+        );
+        Ok(http.with_front_door(door))
+    }
+    #[cfg(not(feature = "front-door"))]
+    {
+        const VARS: [&str; 2] = [
+            "MCP_RESOURCE_SERVER_CANONICAL_URL",
+            "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS",
+        ];
+        match VARS.into_iter().find(|v| env.var(v).is_some()) {
+            Some(var) => Err(CliError::usage(format_args!(
+                "{var} is set, but this binary was built without the `front-door` feature: \
+                 refusing to serve /mcp without the authentication it asks for"
+            ))),
+            None => Ok(http),
         }
     }
 }

@@ -18,12 +18,14 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::catalog::CatalogEntry;
 use crate::context::ToolContext;
 use crate::error::ToolError;
+use crate::owner::ResourceOwner;
 use crate::token::{EnvTokenSource, TokenChain};
 
 /// Variables never given to tools, even when a tool declares them.
@@ -166,12 +168,18 @@ impl LocalEnvironment {
     /// the next call fetches a fresh one. Does nothing for tools without an
     /// authorization requirement. The MCP servers and `call` do this for you.
     pub fn token_rejected(&self, entry: &CatalogEntry) {
+        self.token_rejected_for(entry, self.user_id());
+    }
+
+    /// [`token_rejected`](Self::token_rejected) for the token given to `user_id` (a
+    /// caller the front door authenticated).
+    pub fn token_rejected_for(&self, entry: &CatalogEntry, user_id: &str) {
         if let Some(requirement) = &entry.tool().spec().requirements().authorization {
             tracing::debug!(
                 tool = entry.mcp_name(),
                 "the upstream rejected the token; forgetting cached tokens"
             );
-            self.tokens.invalidate(requirement, self.user_id());
+            self.tokens.invalidate(requirement, user_id);
         }
     }
 
@@ -244,10 +252,24 @@ impl LocalEnvironment {
     /// variable to set, when a declared secret is missing or reserved, or when no token
     /// source has a token.
     pub async fn context_for(&self, entry: &CatalogEntry) -> Result<ToolContext, ToolError> {
+        self.context_for_caller(entry, None, true).await
+    }
+
+    /// [`context_for`](Self::context_for) on behalf of `owner`, a caller the front door
+    /// authenticated: the user id is the owner's `sub`, the owner is in the context,
+    /// and the token comes from [`TokenChain::resolve_for_caller`] (only per-user
+    /// sources unless `share_developer_tokens`). `None`: the local user, every source.
+    pub async fn context_for_caller(
+        &self,
+        entry: &CatalogEntry,
+        owner: Option<&Arc<ResourceOwner>>,
+        share_developer_tokens: bool,
+    ) -> Result<ToolContext, ToolError> {
         let spec = entry.tool().spec();
         let requirements = spec.requirements();
         let tool = entry.mcp_name();
-        let mut builder = ToolContext::builder().user_id(self.user_id());
+        let user_id = owner.map_or(self.user_id(), |o| o.user_id.as_str());
+        let mut builder = ToolContext::builder().user_id(user_id);
         for (key, value) in &self.metadata {
             builder = builder.metadata(key, value);
         }
@@ -269,8 +291,18 @@ impl LocalEnvironment {
             }
         }
         let mut context = builder.build();
+        if let Some(owner) = owner {
+            context.set_resource_owner(owner.clone());
+        }
         if let Some(requirement) = &requirements.authorization {
-            context.authorization = self.tokens.resolve(requirement, self.user_id()).await?;
+            context.authorization = match owner {
+                None => self.tokens.resolve(requirement, user_id).await?,
+                Some(_) => {
+                    self.tokens
+                        .resolve_for_caller(requirement, user_id, share_developer_tokens)
+                        .await?
+                }
+            };
         }
         Ok(context)
     }

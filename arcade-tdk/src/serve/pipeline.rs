@@ -1,11 +1,13 @@
 //! The path of one call, in one place. Every adapter — the MCP handler (stdio and
 //! HTTP), the `call` command and Arcade's worker protocol — runs a tool through here:
 //!
-//! 1. the transport's policy (tools that need credentials may be refused over
-//!    unauthenticated HTTP);
+//! 1. the transport's policy, by [`Caller`] (tools that need credentials may be refused
+//!    over unauthenticated HTTP; a caller the front door authenticated is served);
 //! 2. the tool's requirements: its declared secrets from the [`LocalEnvironment`], its
-//!    token from the environment's token chain (or the context the Arcade Engine sent,
-//!    for the worker);
+//!    token from the environment's token chain for the caller's user id (only per-user
+//!    sources for an authenticated caller, see
+//!    [`TokenChain::resolve_for_caller`](crate::token::TokenChain::resolve_for_caller)),
+//!    or the context the Arcade Engine sent, for the worker;
 //! 3. one [`Redactor`] for the call, built from that context, shared by the executor
 //!    (errors) and the notification sink the adapter supplies (logs, progress);
 //! 4. the [`executor`]: validation, the tool, panics contained;
@@ -51,6 +53,7 @@ use crate::catalog::CatalogEntry;
 use crate::context::{ContextSink, ToolContext};
 use crate::error::{ErrorKind, ToolError};
 use crate::executor::{self, Execution, ToolCallError, ToolCallOutput};
+use crate::owner::ResourceOwner;
 use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
 
@@ -100,12 +103,26 @@ impl CallOutcome {
     }
 }
 
+/// On whose behalf a call runs: the one decision of who gets which credentials.
+#[derive(Clone, Debug, Default)]
+pub enum Caller {
+    /// The local user (stdio, `call`, HTTP without front-door auth): the environment's
+    /// user id (`ARCADE_USER_ID`) and every token source.
+    #[default]
+    Local,
+    /// A user the front door authenticated: their `sub` as the user id, the owner in
+    /// the context, tokens only from per-user sources (unless the developer's are
+    /// shared), and tools that need credentials are served.
+    Authenticated(Arc<ResourceOwner>),
+}
+
 /// How tools run locally: the environment they take secrets and tokens from, and
 /// whether tools that need credentials may run at all (see the [module docs](self)).
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     environment: Arc<LocalEnvironment>,
     credentialed_tools: bool,
+    share_developer_tokens: bool,
 }
 
 impl Pipeline {
@@ -114,7 +131,16 @@ impl Pipeline {
         Self {
             environment,
             credentialed_tools: true,
+            share_developer_tokens: false,
         }
+    }
+
+    /// Whether [authenticated](Caller::Authenticated) callers also get the developer's
+    /// own tokens (environment variables, the developer's OAuth login), not only
+    /// per-user ones. Off by default: one developer's token must not reach every user.
+    pub fn share_developer_tokens(mut self, share: bool) -> Self {
+        self.share_developer_tokens = share;
+        self
     }
 
     /// Whether tools that need secrets or a token may run (`false` over unauthenticated
@@ -130,23 +156,75 @@ impl Pipeline {
         &self.environment
     }
 
-    /// Whether `entry` would be refused because it needs credentials.
+    /// Whether `entry` would be refused to the local caller because it needs
+    /// credentials.
     pub fn refuses(&self, entry: &CatalogEntry) -> bool {
-        !self.credentialed_tools && needs_credentials(entry)
+        self.refuses_for(entry, &Caller::Local)
     }
 
-    /// Runs `entry` with `args`. `sink` is given the call's redactor and returns the
-    /// notification sink for the tool's logs and progress, if the adapter has one.
+    /// Whether `entry` would be refused to `caller` because it needs credentials: an
+    /// authenticated caller never is.
+    pub fn refuses_for(&self, entry: &CatalogEntry, caller: &Caller) -> bool {
+        match caller {
+            Caller::Local => !self.credentialed_tools && needs_credentials(entry),
+            Caller::Authenticated(_) => false,
+        }
+    }
+
+    /// Runs `entry` with `args` for the local caller. `sink` is given the call's
+    /// redactor and returns the notification sink for the tool's logs and progress, if
+    /// the adapter has one.
     pub async fn call(
         &self,
         entry: &CatalogEntry,
         args: Map<String, Value>,
         sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
     ) -> CallOutcome {
-        if self.refuses(entry) {
+        self.call_as(entry, args, &Caller::Local, sink).await
+    }
+
+    /// Runs `entry` with `args` on behalf of `caller` (see [`Caller`]).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arcade_tdk::serve::local::LocalEnvironment;
+    /// use arcade_tdk::serve::pipeline::{Caller, Pipeline};
+    /// use arcade_tdk::{tool, Catalog, ResourceOwner, ToolContext, ToolError, Toolkit};
+    ///
+    /// /// Who am I?
+    /// #[tool]
+    /// fn whoami(context: &ToolContext) -> Result<String, ToolError> {
+    ///     Ok(context.user_id.clone().unwrap_or_default())
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let catalog = Catalog::new(Toolkit::new("Demo").tool(whoami::tool())).unwrap();
+    /// let entry = catalog.get("Demo.Whoami").unwrap();
+    /// let pipeline = Pipeline::new(Arc::new(LocalEnvironment::default()));
+    /// let caller = Caller::Authenticated(Arc::new(ResourceOwner::new("user-7", "https://auth.example.com")));
+    /// let output = pipeline.call_as(entry, Default::default(), &caller, |_| None).await.into_output();
+    /// assert_eq!(output.value.unwrap(), "user-7");
+    /// # });
+    /// ```
+    pub async fn call_as(
+        &self,
+        entry: &CatalogEntry,
+        args: Map<String, Value>,
+        caller: &Caller,
+        sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
+    ) -> CallOutcome {
+        if self.refuses_for(entry, caller) {
             return unmet(entry, unsupported_transport(entry));
         }
-        let context = match self.environment.context_for(entry).await {
+        let owner = match caller {
+            Caller::Local => None,
+            Caller::Authenticated(owner) => Some(owner),
+        };
+        let context = self
+            .environment
+            .context_for_caller(entry, owner, self.share_developer_tokens)
+            .await;
+        let context = match context {
             Ok(context) => context,
             Err(error) => return unmet(entry, error),
         };
@@ -154,7 +232,8 @@ impl Pipeline {
         if let Err(error) = &execution.outcome
             && error.kind == ErrorKind::UpstreamRuntimeAuthError
         {
-            self.environment.token_rejected(entry);
+            let user_id = owner.map_or(self.environment.user_id(), |o| o.user_id.as_str());
+            self.environment.token_rejected_for(entry, user_id);
         }
         CallOutcome::Executed(execution)
     }

@@ -14,7 +14,10 @@ use crate::error::ToolError;
 
 /// Asks the Arcade Engine for the user's token with `POST /v1/auth/authorize`, as
 /// Python's local MCP server does on every call, but caches a completed token per
-/// (user, requirement).
+/// (user, requirement): the key is the user id and the whole requirement (provider id,
+/// configuration id and scopes), so one user's token is never served for another user
+/// or for other scopes. It is a [per-user](TokenSource::per_user) source: front-door
+/// callers get tokens from it.
 ///
 /// * `completed`: the token (an OAuth token) and the user info.
 /// * `pending` / `not_started`: an error of kind `TOOL_REQUIREMENTS_NOT_MET` whose message
@@ -244,6 +247,11 @@ impl std::fmt::Debug for ArcadeTokenSource {
 impl TokenSource for ArcadeTokenSource {
     fn name(&self) -> &'static str {
         "arcade"
+    }
+
+    /// Each user id gets its own token (cached per user and requirement).
+    fn per_user(&self) -> bool {
+        true
     }
 
     fn token<'a>(

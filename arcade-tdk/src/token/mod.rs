@@ -3,6 +3,11 @@
 //! operator configures. In the worker protocol the Arcade Engine sends the token with
 //! each call instead.
 //!
+//! A server that authenticates many users (front-door auth) asks only the sources that
+//! hold each user's own token ([`TokenSource::per_user`]: the Arcade Engine); the
+//! developer's own tokens (environment variables, the `auth login` cache) are not given
+//! to every user unless shared on purpose ([`TokenChain::resolve_for_caller`]).
+//!
 //! ```
 //! use arcade_tdk::auth::ToolAuthorization;
 //! use arcade_tdk::token::{EnvTokenSource, TokenChain};
@@ -39,6 +44,11 @@ use crate::auth::ToolAuthorization;
 use crate::context::Authorization;
 use crate::error::ToolError;
 
+/// The environment variable that lets front-door callers use the developer's own tokens
+/// (environment variables, the developer's OAuth login) as well as per-user ones (`1` or
+/// `true`): see [`TokenChain::resolve_for_caller`].
+pub const SHARE_DEVELOPER_TOKENS_ENV: &str = "MCP_RESOURCE_SERVER_SHARE_DEVELOPER_TOKENS";
+
 /// One place a token may come from.
 pub trait TokenSource: Send + Sync {
     /// A short name for messages and logs (`"env"`, `"arcade"`, `"oauth"`).
@@ -53,6 +63,17 @@ pub trait TokenSource: Send + Sync {
         requirement: &'a ToolAuthorization,
         user_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<Authorization>, ToolError>>;
+
+    /// Whether this source gives each user id that user's own token (the Arcade Engine
+    /// does), rather than one token held for the developer whatever the user id (an
+    /// environment variable, the developer's own OAuth login). The front door serves
+    /// many users: only per-user sources answer its callers, unless the operator shares
+    /// the developer's tokens on purpose (see [`TokenChain::resolve_for_caller`]).
+    ///
+    /// `false` by default: a source that says nothing is treated as the developer's.
+    fn per_user(&self) -> bool {
+        false
+    }
 
     /// Forgets any token this source cached for `requirement` and `user_id`, because
     /// the upstream API rejected it (401). Sources that cache nothing ignore it.
@@ -177,6 +198,64 @@ impl TokenChain {
         }
     }
 
+    /// [`resolve`](Self::resolve) for a caller the front door authenticated (many users
+    /// share the server): only [`per_user`](TokenSource::per_user) sources are asked,
+    /// so that one developer's token (an environment variable, their own OAuth login) is
+    /// never handed to every caller. `share_developer_tokens` asks every source, as
+    /// [`resolve`](Self::resolve) does: for a team that deliberately shares one
+    /// account.
+    ///
+    /// ```
+    /// use arcade_tdk::auth::ToolAuthorization;
+    /// use arcade_tdk::token::{EnvTokenSource, TokenChain};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let chain = TokenChain::new(vec![Box::new(EnvTokenSource::from_vars([("PAGERDUTY_API_KEY", "u+abc")]))]);
+    /// let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, None);
+    /// // The developer's key is not given to a front-door caller...
+    /// let err = chain.resolve_for_caller(&requirement, "user-1", false).await.unwrap_err();
+    /// assert!(err.message().contains("not shared"));
+    /// // ...unless the operator shares it.
+    /// assert!(chain.resolve_for_caller(&requirement, "user-1", true).await.is_ok());
+    /// # });
+    /// ```
+    pub async fn resolve_for_caller(
+        &self,
+        requirement: &ToolAuthorization,
+        user_id: &str,
+        share_developer_tokens: bool,
+    ) -> Result<Authorization, ToolError> {
+        if share_developer_tokens {
+            return self.resolve(requirement, user_id).await;
+        }
+        if let Some(auth) = self.first_token(requirement, user_id, true).await? {
+            return Ok(auth);
+        }
+        let provider = requirement.provider_name();
+        let withheld: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|s| !s.per_user())
+            .map(|s| s.name())
+            .collect();
+        let why = if withheld.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " The developer's own token sources ({}) are not shared with the users of this server.",
+                withheld.join(", ")
+            )
+        };
+        Err(ToolError::requirements_not_met(
+            format!(
+                "This tool needs authorization with {provider}, and this server has no per-user token source for it.{why}"
+            ),
+            format!(
+                "Tell the user that the server's operator must set ARCADE_API_KEY so that each user authorizes {provider} through Arcade, or (to share one account with every user on purpose) set {SHARE_DEVELOPER_TOKENS_ENV}=1."
+            ),
+        ))
+    }
+
     /// The first token a source has, or an error telling the user how to provide one.
     ///
     /// A source that panics is contained: the panic becomes a fatal tool error (the
@@ -186,7 +265,34 @@ impl TokenChain {
         requirement: &ToolAuthorization,
         user_id: &str,
     ) -> Result<Authorization, ToolError> {
-        for source in &self.sources {
+        if let Some(auth) = self.first_token(requirement, user_id, false).await? {
+            return Ok(auth);
+        }
+        let provider = requirement.provider_name();
+        let var = env::var_prefix(provider);
+        Err(ToolError::requirements_not_met(
+            format!(
+                "This tool needs authorization with {provider}, and no token source has a token for it."
+            ),
+            format!(
+                "Tell the user to provide a token: set {var}_ACCESS_TOKEN (an OAuth access token) or \
+                 {var}_API_KEY (an API key), run `auth login`, or set ARCADE_API_KEY to authorize through Arcade."
+            ),
+        ))
+    }
+
+    /// The first source's token (only per-user sources when `per_user_only`).
+    async fn first_token(
+        &self,
+        requirement: &ToolAuthorization,
+        user_id: &str,
+        per_user_only: bool,
+    ) -> Result<Option<Authorization>, ToolError> {
+        for source in self
+            .sources
+            .iter()
+            .filter(|s| !per_user_only || s.per_user())
+        {
             let found = match std::panic::catch_unwind(AssertUnwindSafe(|| {
                 source.token(requirement, user_id)
             })) {
@@ -201,20 +307,10 @@ impl TokenChain {
                 .with_developer_message(format!("the token source '{}' panicked", source.name())))
             });
             if let Some(auth) = found? {
-                return Ok(auth);
+                return Ok(Some(auth));
             }
         }
-        let provider = requirement.provider_name();
-        let var = env::var_prefix(provider);
-        Err(ToolError::requirements_not_met(
-            format!(
-                "This tool needs authorization with {provider}, and no token source has a token for it."
-            ),
-            format!(
-                "Tell the user to provide a token: set {var}_ACCESS_TOKEN (an OAuth access token) or \
-                 {var}_API_KEY (an API key), run `auth login`, or set ARCADE_API_KEY to authorize through Arcade."
-            ),
-        ))
+        Ok(None)
     }
 }
 

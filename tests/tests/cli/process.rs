@@ -34,6 +34,7 @@ fn child(args: &[&str], env: &[(&str, &str)]) -> Command {
             || key.starts_with("MY_API_KEY")
             || key == "OTHER_SECRET"
             || key == "RUST_LOG"
+            || key.starts_with("MCP_RESOURCE_SERVER_")
         {
             cmd.env_remove(key);
         }
@@ -348,4 +349,89 @@ fn a_port_in_use_exits_1() {
     let run = self::run(&["serve", "http", "--port", &port], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.is_empty());
+}
+
+const FRONT_DOOR_SERVERS: &str = r#"[{"authorization_server_url": "http://127.0.0.1:9/as", "issuer": "http://127.0.0.1:9/as", "jwks_uri": "http://127.0.0.1:9/jwks"}]"#;
+
+#[test]
+fn serve_http_refuses_a_bad_front_door_configuration() {
+    let run = run(
+        &["serve", "http", "--port", "0"],
+        &[(
+            "MCP_RESOURCE_SERVER_CANONICAL_URL",
+            "http://127.0.0.1:8000/mcp",
+        )],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("front-door auth: MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: not set"),
+        "{}",
+        run.stderr
+    );
+    let run = self::run(
+        &["serve", "http", "--port", "0"],
+        &[
+            (
+                "MCP_RESOURCE_SERVER_CANONICAL_URL",
+                "http://127.0.0.1:8000/mcp",
+            ),
+            (
+                "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS",
+                "[{\"issuer\": 1}]",
+            ),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS[0]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn serve_http_with_front_door_auth_protects_mcp() {
+    let (_server, base) = start_server(
+        &["serve", "http", "--port", "0"],
+        &[
+            (
+                "MCP_RESOURCE_SERVER_CANONICAL_URL",
+                "http://127.0.0.1:8000/mcp",
+            ),
+            (
+                "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS",
+                FRONT_DOOR_SERVERS,
+            ),
+        ],
+        "/mcp",
+    );
+    rt().block_on(async {
+        let client = reqwest::Client::new();
+        let metadata: Value = client
+            .get(format!("{base}/.well-known/oauth-protected-resource/mcp"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(metadata["resource"], "http://127.0.0.1:8000/mcp");
+        assert_eq!(metadata["authorization_servers"], json!(["http://127.0.0.1:9/as"]));
+        let refused = client
+            .post(format!("{base}/mcp"))
+            .header("accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                           "clientInfo": {"name": "test", "version": "0"}}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+        assert_eq!(
+            refused.headers()["www-authenticate"],
+            "Bearer resource_metadata=\"http://127.0.0.1:8000/.well-known/oauth-protected-resource/mcp\""
+        );
+    });
 }

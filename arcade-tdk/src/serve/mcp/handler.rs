@@ -29,7 +29,7 @@ use crate::error::ToolError;
 use crate::executor::ToolCallError;
 use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
-use crate::serve::pipeline::{CallOutcome, Pipeline};
+use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
 use crate::tool::ToolValue;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
@@ -111,6 +111,17 @@ impl McpServer {
         options: McpOptions,
         credentialed_tools: bool,
     ) -> Self {
+        Self::with_policy(catalog, options, |pipeline| {
+            pipeline.credentialed_tools(credentialed_tools)
+        })
+    }
+
+    /// A server whose pipeline `policy` configures.
+    pub(crate) fn with_policy(
+        catalog: Arc<Catalog>,
+        options: McpOptions,
+        policy: impl FnOnce(Pipeline) -> Pipeline,
+    ) -> Self {
         let environment = options
             .environment
             .clone()
@@ -145,7 +156,7 @@ impl McpServer {
             shared: Arc::new(Shared {
                 catalog,
                 options,
-                pipeline: Pipeline::new(environment).credentialed_tools(credentialed_tools),
+                pipeline: policy(Pipeline::new(environment)),
                 tools,
                 info,
             }),
@@ -231,16 +242,19 @@ impl McpServer {
         let progress_token = context.meta.get_progress_token();
         let logger = entry.mcp_name().to_owned();
         let args = request.arguments.unwrap_or_default();
-        let call = shared.pipeline.call(entry, args, move |redactor| {
-            Some(Arc::new(CallSink {
-                tx,
-                redactor,
-                logger,
-                min_level,
-                progress_token,
-                last_progress: Mutex::new(None),
-            }) as Arc<dyn ContextSink>)
-        });
+        let caller = caller(&context);
+        let call = shared
+            .pipeline
+            .call_as(entry, args, &caller, move |redactor| {
+                Some(Arc::new(CallSink {
+                    tx,
+                    redactor,
+                    logger,
+                    min_level,
+                    progress_token,
+                    last_progress: Mutex::new(None),
+                }) as Arc<dyn ContextSink>)
+            });
         tokio::pin!(call);
         let outcome = loop {
             tokio::select! {
@@ -279,6 +293,21 @@ impl McpServer {
         (!is_modern(context))
             .then(|| LEVELS[usize::from(self.log_level.load(Ordering::Relaxed)).min(7)])
     }
+}
+
+/// Who the request is from: the caller the front door authenticated (the HTTP request's
+/// extensions, which rmcp passes on in its `Parts`), else the local user.
+fn caller(context: &RequestContext<RoleServer>) -> Caller {
+    #[cfg(feature = "front-door")]
+    if let Some(found) = context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::serve::auth::Authenticated>())
+    {
+        return Caller::Authenticated(found.0.clone());
+    }
+    let _ = context;
+    Caller::Local
 }
 
 /// Whether the request is served under the stateless 2026-07-28 revision (or later).

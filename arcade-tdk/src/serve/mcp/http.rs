@@ -15,6 +15,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
 use super::McpOptions;
+use super::front_door::Hook;
 use super::handler::McpServer;
 use crate::catalog::Catalog;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
@@ -54,6 +55,11 @@ pub struct HttpOptions {
     /// reach the port would act with the developer's secrets and tokens. Such tools
     /// answer with an `isError` result saying so.
     pub credentialed_tools: bool,
+    /// Front-door auth: `/mcp` only with a valid OAuth access token, and tools that need
+    /// credentials served to those callers (see [`crate::serve::auth`]). `None` (the
+    /// default): off.
+    #[cfg(feature = "front-door")]
+    pub front_door: Option<crate::serve::auth::FrontDoor>,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +71,8 @@ impl Default for HttpOptions {
             stateful: true,
             json_response: false,
             credentialed_tools: false,
+            #[cfg(feature = "front-door")]
+            front_door: None,
         }
     }
 }
@@ -132,6 +140,13 @@ impl HttpOptions {
         self
     }
 
+    /// Turns front-door auth on (see [`HttpOptions::front_door`]).
+    #[cfg(feature = "front-door")]
+    pub fn with_front_door(mut self, front_door: crate::serve::auth::FrontDoor) -> Self {
+        self.front_door = Some(front_door);
+        self
+    }
+
     /// Sets whether plain JSON responses are preferred (stateless mode).
     pub fn with_json_response(mut self, json_response: bool) -> Self {
         self.json_response = json_response;
@@ -145,8 +160,11 @@ impl HttpOptions {
 /// whose `Origin` is present and neither loopback nor allowed gets 403 Forbidden; a body
 /// above the limit gets 413. A `DELETE` that ends a session gets 200 OK. Merge it with other routes (the worker protocol) as needed.
 pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions) -> axum::Router {
-    let server = McpServer::new(catalog, options, http.credentialed_tools);
-    if http.credentialed_tools {
+    let front_door = Hook::of(&http);
+    let server = McpServer::with_policy(catalog, options, |pipeline| {
+        front_door.policy(pipeline.credentialed_tools(http.credentialed_tools))
+    });
+    if http.credentialed_tools || front_door.is_on() {
         server.warn_missing_secrets();
     } else {
         server.warn_refused_over_http();
@@ -164,8 +182,8 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
         config,
     );
     let max_body = http.max_body_bytes;
-    axum::Router::new()
-        .route_service("/mcp", service)
+    front_door
+        .protect(axum::Router::new().route_service("/mcp", service))
         .layer(middleware::from_fn_with_state(Arc::new(http), guard))
         .layer(DefaultBodyLimit::max(max_body))
 }

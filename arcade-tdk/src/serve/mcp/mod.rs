@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+mod front_door;
 mod handler;
 mod http;
 

@@ -32,6 +32,8 @@ pub struct Script {
     pub status: &'static str,
     pub token: String,
     pub expires_in: Option<u64>,
+    /// Give each user id a token of its own: `{token}-{user_id}`.
+    pub per_user: bool,
 }
 
 pub struct Inner {
@@ -57,6 +59,7 @@ impl FakeEngine {
                 status: "pending",
                 token: token.to_owned(),
                 expires_in: None,
+                per_user: false,
             }),
             requests: Mutex::new(Vec::new()),
             changed: Notify::new(),
@@ -87,6 +90,11 @@ impl FakeEngine {
 
     pub fn set_expires_in(&self, expires_in: Option<u64>) {
         self.inner.script.lock().unwrap().expires_in = expires_in;
+    }
+
+    /// Gives each user id a token of its own (`{token}-{user_id}`).
+    pub fn set_per_user_tokens(&self, per_user: bool) {
+        self.inner.script.lock().unwrap().per_user = per_user;
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -152,7 +160,12 @@ fn auth_response(inner: &Inner, id: &str, provider: &str, scopes: Value, user: &
             body["url"] = json!(format!("https://cloud.arcade.dev/oauth/start?flow={id}"));
         }
         "completed" => {
-            let mut context = json!({"token": script.token, "user_info": {"id": "PUSER1"}});
+            let token = if script.per_user {
+                format!("{}-{user}", script.token)
+            } else {
+                script.token.clone()
+            };
+            let mut context = json!({"token": token, "user_info": {"id": "PUSER1"}});
             if let Some(e) = script.expires_in {
                 context["expires_in"] = json!(e);
             }
