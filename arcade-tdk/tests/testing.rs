@@ -44,7 +44,10 @@ async fn whoami(
 /// Fails with the secret in its message.
 #[tool(requires_secrets = ["MY_API_KEY"])]
 fn leaky(context: &ToolContext) -> Result<String, ToolError> {
-    Err(ToolError::execution(format!("refused {}", context.get_secret("MY_API_KEY")?)))
+    Err(ToolError::execution(format!(
+        "refused {}",
+        context.get_secret("MY_API_KEY")?
+    )))
 }
 
 fn toolkit() -> Toolkit {
@@ -142,7 +145,11 @@ async fn validation_and_redaction_apply() {
 
     let err = full().call("Leaky", json!({})).await.error();
     assert_eq!(err.kind, ErrorKind::ToolRuntimeFatal);
-    assert!(err.message.ends_with("refused [redacted]"), "{}", err.message);
+    assert!(
+        err.message.ends_with("refused [redacted]"),
+        "{}",
+        err.message
+    );
 }
 
 #[tokio::test]
@@ -225,7 +232,10 @@ async fn the_fake_engine_answers_per_user() {
     let out = harness("bob@example.com").call("Whoami", json!({})).await;
     out.assert_error_kind(ErrorKind::ToolRequirementsNotMet);
     let url = out.requires_authorization().expect("an authorization URL");
-    assert!(url.starts_with("https://cloud.arcade.dev/oauth/start?flow=ac_"), "{url}");
+    assert!(
+        url.starts_with("https://cloud.arcade.dev/oauth/start?flow=ac_"),
+        "{url}"
+    );
     assert_eq!(out.error_extra()["authorization_status"], "pending");
 
     let sent = engine.requests();

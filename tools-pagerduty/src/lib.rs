@@ -207,15 +207,17 @@ pub fn read_only_toolkit() -> Toolkit {
 /// }
 /// ```
 pub fn cli() -> Cli {
-    Cli::new(toolkit())
+    let cli = Cli::new(toolkit())
         .write_tools_opt_in("--enable-write-tools")
         .areas(areas())
         .flag(
             "--sandbox",
             "Run against an in-process FAKE PagerDuty (seeded demo data, a fake token): no account needed, nothing real is touched.",
         )
-        .on_serve(sandbox_hook)
-        .oauth_provider(client::oauth_app())
+        .on_serve(sandbox_hook);
+    #[cfg(feature = "sandbox")]
+    let cli = cli.subcommand(sandbox::command::command(), sandbox::command::run);
+    cli.oauth_provider(client::oauth_app())
 }
 
 /// `--sandbox`: starts the sandbox and points the tools at it.

@@ -56,9 +56,9 @@ mod args;
 #[cfg(feature = "oauth")]
 mod auth;
 mod builder;
-mod extra;
 #[cfg(any(feature = "mcp", feature = "worker"))]
 mod call;
+mod extra;
 mod logging;
 mod output;
 #[cfg(any(feature = "mcp", feature = "worker", feature = "oauth"))]
