@@ -11,7 +11,7 @@
 //! ```json
 //! {"base_url":"http://127.0.0.1:40123","events_url":"http://127.0.0.1:40123",
 //!  "user_token":"sandbox-user-PUSR001","account_token":"acct-sandbox-key",
-//!  "routing_key":"Rpsvc00100000000000000000000000","from_email":"alice@example.com"}
+//!  "routing_key":"Rpsvc001000000000000000000000000","from_email":"alice@example.com"}
 //! ```
 //!
 //! or, with `--format env`, `KEY=value` lines a shell can `eval` or a `.env` file can
