@@ -10,7 +10,12 @@
 //!
 //! /// Add two integers.
 //! #[tool]
-//! fn add(a: i64, b: i64) -> i64 {
+//! fn add(
+//!     /// First addend
+//!     a: i64,
+//!     /// Second addend
+//!     b: i64,
+//! ) -> i64 {
 //!     a + b
 //! }
 //!

@@ -92,7 +92,11 @@ impl ContextSink for CaptureSink {
 ///
 /// /// Greet someone.
 /// #[tool]
-/// fn greet(context: &ToolContext, name: String) -> Result<serde_json::Value, ToolError> {
+/// fn greet(
+///     context: &ToolContext,
+///     /// Who to greet.
+///     name: String,
+/// ) -> Result<serde_json::Value, ToolError> {
 ///     context.log().info(&format!("greeting {name}"));
 ///     if name.is_empty() {
 ///         return Err(ToolError::retry("Give a name."));

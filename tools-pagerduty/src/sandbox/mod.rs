@@ -15,6 +15,13 @@
 //! the rest answer 429 with `ratelimit-reset` and are counted, see
 //! [`Sandbox::rate_limit_violations`]). [`Sandbox::start`] does none of these.
 //!
+//! Standalone: `tools-pagerduty sandbox` ([`command`]) serves it on a fixed or free port
+//! until SIGINT/SIGTERM for code in any language, printing its URL and credentials. Its
+//! data can be saved and loaded as JSON ([`Sandbox::state`], [`SandboxBuilder::state`],
+//! [`Sandbox::save_state`]), and the admin endpoints under `/_sandbox/` (state, save,
+//! latency, faults as [`FaultSpec`] text) switch it while it runs; admin requests are not
+//! recorded and no fault applies to them.
+//!
 //! Credentials: any `Bearer` token or `Token token=` key is accepted. `/users/me` is
 //! Alice (PUSR001) unless the token contains another user's ID (e.g. `tok-PUSR003`); a
 //! credential starting with `acct` is account-level (no user: `/users/me` answers 400); a
