@@ -1,5 +1,5 @@
 //! An in-process MCP client for tests: a toolkit's real MCP server
-//! ([`serve_io`](crate::serve::mcp::serve_io)) on one end of an in-memory duplex, a
+//! ([`serve_io`](crate::serve::mcp::serve_io())) on one end of an in-memory duplex, a
 //! small JSON-RPC client on the other. No process, no port.
 //!
 //! ```
