@@ -253,3 +253,47 @@ async fn the_fake_engine_answers_per_user() {
         Some(url)
     );
 }
+
+#[tokio::test]
+async fn a_token_kind_alone_gives_no_token() {
+    Harness::new(toolkit())
+        .secret("MY_API_KEY", SECRET)
+        .token_kind(TokenKind::ApiKey)
+        .call("Whoami", json!({}))
+        .await
+        .assert_error_kind(ErrorKind::ToolRequirementsNotMet);
+}
+
+#[tokio::test]
+async fn the_fake_engine_stops_when_dropped() {
+    let engine = FakeEngine::start().await;
+    let client = engine.client();
+    let clone = engine.clone();
+    drop(engine);
+    // A clone keeps it serving.
+    client
+        .auth()
+        .start("user@example.com", "pagerduty", &["read"])
+        .await
+        .unwrap();
+    assert_eq!(clone.count("/v1/auth/authorize"), 1);
+    drop(clone);
+    // Then it is gone: the connection is refused (retries are off).
+    let mut gone = false;
+    for _ in 0..250 {
+        if client
+            .auth()
+            .start("user@example.com", "pagerduty", &["read"])
+            .await
+            .is_err()
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        gone,
+        "the fake engine still answers after its last clone was dropped"
+    );
+}

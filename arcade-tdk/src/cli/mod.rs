@@ -157,7 +157,11 @@ impl Cli {
             }
         };
         if let Some((extra, sub)) = extra::chosen(&self.extra_commands, &matches) {
-            let level = matches.get_one::<String>("log_level").map(String::as_str);
+            let level = matches
+                .try_get_one::<String>("log_level")
+                .ok()
+                .flatten()
+                .map(String::as_str);
             logging::init(level, "info", io.err_is_terminal);
             let result = extra.run(sub, &mut *io.out);
             return io.finish(result);

@@ -71,8 +71,7 @@ impl Inner {
 /// [`set_status_for`](Self::set_status_for)); a completed one carries the token
 /// ([`FAKE_TOKEN`] by default, per user with [`set_token_for`](Self::set_token_for)).
 /// Requests without the API key get 401. Every request is recorded
-/// ([`requests`](Self::requests)). The server stops when the last clone is dropped
-/// with the runtime that started it.
+/// ([`requests`](Self::requests)). The server stops when the last clone is dropped.
 ///
 /// ```
 /// use arcade_tdk::client::AuthorizationStatus;
@@ -106,6 +105,18 @@ impl Inner {
 pub struct FakeEngine {
     addr: SocketAddr,
     inner: Arc<Inner>,
+    _stop: Arc<Stop>,
+}
+
+/// Stops the server when the last [`FakeEngine`] clone drops it.
+struct Stop(Mutex<Option<tokio::sync::oneshot::Sender<()>>>);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = tx.send(());
+        }
+    }
 }
 
 impl std::fmt::Debug for FakeEngine {
@@ -148,10 +159,19 @@ impl FakeEngine {
             .await
             .expect("the fake engine binds a loopback port");
         let addr = listener.local_addr().expect("a local address");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
         });
-        Self { addr, inner }
+        Self {
+            addr,
+            inner,
+            _stop: Arc::new(Stop(Mutex::new(Some(tx)))),
+        }
     }
 
     /// The base URL (`http://127.0.0.1:<port>`), for `ARCADE_BASE_URL`.

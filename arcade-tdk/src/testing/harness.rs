@@ -60,7 +60,8 @@ use crate::toolkit::Toolkit;
 /// a tool has no way to ask, so there is nothing to script.
 pub struct Harness {
     catalog: Arc<Catalog>,
-    token: Option<(String, TokenKind)>,
+    token: Option<String>,
+    token_kind: TokenKind,
     user_info: Map<String, Value>,
     secrets: Vec<(String, String)>,
     metadata: Vec<(String, String)>,
@@ -73,7 +74,7 @@ impl std::fmt::Debug for Harness {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Harness")
             .field("tools", &self.catalog.len())
-            .field("token", &self.token.as_ref().map(|(_, kind)| kind))
+            .field("token", &self.token.as_ref().map(|_| self.token_kind))
             .field(
                 "secrets",
                 &self.secrets.iter().map(|(k, _)| k).collect::<Vec<_>>(),
@@ -101,6 +102,7 @@ impl Harness {
         Self {
             catalog,
             token: None,
+            token_kind: TokenKind::OAuth2,
             user_info: Map::new(),
             secrets: Vec::new(),
             metadata: Vec::new(),
@@ -118,16 +120,15 @@ impl Harness {
     /// The token every tool that requires authorization gets (an OAuth access token,
     /// sent as `Bearer`; see [`token_kind`](Self::token_kind)).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        let kind = self.token.as_ref().map_or(TokenKind::OAuth2, |(_, k)| *k);
-        self.token = Some((token.into(), kind));
+        self.token = Some(token.into());
         self.changed()
     }
 
-    /// The kind of the token given to [`token`](Self::token): `TokenKind::ApiKey` for a
-    /// provider API key (for PagerDuty `Token token=...`).
+    /// The kind of the token given to [`token`](Self::token) (default
+    /// `TokenKind::OAuth2`): `TokenKind::ApiKey` for a provider API key (for PagerDuty
+    /// `Token token=...`). Gives no token by itself.
     pub fn token_kind(mut self, kind: TokenKind) -> Self {
-        let token = self.token.take().map(|(t, _)| t).unwrap_or_default();
-        self.token = Some((token, kind));
+        self.token_kind = kind;
         self.changed()
     }
 
@@ -189,8 +190,8 @@ impl Harness {
         }
         let chain = match (&self.tokens, &self.token) {
             (Some(shared), _) => TokenChain::new(vec![Box::new(Shared(shared.clone()))]),
-            (None, Some((token, kind))) => TokenChain::new(vec![Box::new(FixedToken(
-                Authorization::new(token, *kind).with_user_info(self.user_info.clone()),
+            (None, Some(token)) => TokenChain::new(vec![Box::new(FixedToken(
+                Authorization::new(token, self.token_kind).with_user_info(self.user_info.clone()),
             ))]),
             (None, None) => TokenChain::default(),
         };
