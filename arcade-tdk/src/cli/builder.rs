@@ -179,6 +179,13 @@ impl Cli {
     /// let (mut out, mut err) = (Vec::new(), Vec::new());
     /// let code = cli.run_with_output(["acme", "hello", "--name", "Ada"], &mut out, &mut err);
     /// assert_eq!((code, String::from_utf8(out).unwrap()), (0, "hello, Ada\n".to_owned()));
+    ///
+    /// // An `Err` is the command's error message, exit code 1.
+    /// let cli = Cli::new(Toolkit::new("Acme"))
+    ///     .subcommand(clap::Command::new("broken"), |_, _| Err("it broke".into()));
+    /// let (mut out, mut err) = (Vec::new(), Vec::new());
+    /// assert_eq!(cli.run_with_output(["acme", "broken"], &mut out, &mut err), 1);
+    /// assert_eq!(String::from_utf8(err).unwrap(), "error: it broke\n");
     /// ```
     pub fn subcommand<F>(mut self, command: clap::Command, run: F) -> Self
     where

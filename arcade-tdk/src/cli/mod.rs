@@ -224,6 +224,7 @@ mod tests {
             .write_tools_opt_in("--enable-write-tools")
             .areas([("a", ["X"])])
             .flag("--sandbox", "Sandbox.")
+            .subcommand(clap::Command::new("own").about("Own."), |_, _| Ok(()))
             .command()
             .debug_assert();
         args::command(
