@@ -14,9 +14,9 @@
 //!  "routing_key":"Rpsvc001000000000000000000000000","from_email":"alice@example.com"}
 //! ```
 //!
-//! or, with `--format env`, `KEY=value` lines a shell can `eval` or a `.env` file can
-//! hold: `PAGERDUTY_BASE_URL`, `PAGERDUTY_EVENTS_URL`, `PAGERDUTY_ACCESS_TOKEN` (the
-//! user-level token: an OAuth token, `Authorization: Bearer ...`, whose `/users/me` is
+//! or, with `--format env`, `KEY=value` lines for a shell to export (`set -a; . ./pd.env;
+//! set +a`; not a `.env` file, where the toolkit reads tokens but not the base URL):
+//! `PAGERDUTY_BASE_URL`, `PAGERDUTY_EVENTS_URL`, `PAGERDUTY_ACCESS_TOKEN` (the user-level token: an OAuth token, `Authorization: Bearer ...`, whose `/users/me` is
 //! Alice), `PAGERDUTY_API_KEY` (the account-level key: `Authorization: Token token=...`,
 //! no user), `PAGERDUTY_ROUTING_KEY` (Events API v2, service PSVC001) and
 //! `PAGERDUTY_FROM_EMAIL` (the `From` header writes with the account-level key need).
