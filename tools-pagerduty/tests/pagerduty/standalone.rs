@@ -287,3 +287,54 @@ fn bad_flags_are_usage_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: cannot read"), "{stderr}");
 }
+
+#[test]
+fn env_lines_point_the_toolkit_binary_at_the_sandbox() {
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_tools-pagerduty"))
+            .args(["sandbox", "--format", "env"])
+            .current_dir(std::env::temp_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut vars = Vec::new();
+    for _ in 0..6 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let (key, value) = line.trim_end().split_once('=').unwrap();
+        vars.push((key.to_owned(), value.to_owned()));
+    }
+    let keys: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "PAGERDUTY_BASE_URL",
+            "PAGERDUTY_EVENTS_URL",
+            "PAGERDUTY_ACCESS_TOKEN",
+            "PAGERDUTY_API_KEY",
+            "PAGERDUTY_ROUTING_KEY",
+            "PAGERDUTY_FROM_EMAIL"
+        ]
+    );
+    // Exported, they point `call` (no --sandbox) at it.
+    let mut call = Command::new(env!("CARGO_BIN_EXE_tools-pagerduty"));
+    call.args(["call", "ListIncidents", "--input", r#"{"limit": 2}"#])
+        .current_dir(std::env::temp_dir());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PAGERDUTY") || key.starts_with("ARCADE_") {
+            call.env_remove(key);
+        }
+    }
+    for (key, value) in vars.iter().filter(|(k, _)| k != "PAGERDUTY_API_KEY") {
+        call.env(key, value);
+    }
+    let out = call.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(output["value"]["incidents"].as_array().unwrap().len(), 2);
+}
