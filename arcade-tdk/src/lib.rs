@@ -59,6 +59,8 @@ mod toolkit;
 pub mod cli;
 #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
 pub mod serve;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use arcade_tdk_macros::tool;
 pub use catalog::{Catalog, CatalogEntry, CatalogError, ToolFilter};

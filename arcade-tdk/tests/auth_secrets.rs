@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arcade_tdk::auth::ToolAuthorization;
-use arcade_tdk::client::Arcade;
+use arcade_tdk::client::{Arcade, AuthorizationStatus};
+use arcade_tdk::testing::FakeEngine;
 use arcade_tdk::token::oauth;
 use arcade_tdk::token::{ArcadeTokenSource, OAuthTokenSource, TokenChain, TokenSource};
-use auth_support::engine::FakeEngine;
 use auth_support::provider::{CLIENT_ID, FakeProvider, browse, pagerduty_like_app, temp_dir};
 
 const API_KEY: &str = "arc_SECRET_api_key_0001";
@@ -251,7 +251,7 @@ async fn no_secret_in_errors_debug_or_logs() {
     let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, Some(&["read"]));
 
     // --- Arcade client and engine token source.
-    let engine = FakeEngine::start(API_KEY, ENGINE_TOKEN).await;
+    let engine = FakeEngine::start_with(API_KEY, ENGINE_TOKEN).await;
     let arcade = Arcade::new(API_KEY, engine.url())
         .unwrap()
         .with_max_retries(0);
@@ -272,7 +272,7 @@ async fn no_secret_in_errors_debug_or_logs() {
     texts.push(format!("{source:?}"));
     let err = source.token(&requirement, "u").await.unwrap_err();
     texts.push(format!("{err} {err:?}"));
-    engine.set_status("completed");
+    engine.set_status(AuthorizationStatus::Completed);
     let done = arcade
         .auth()
         .wait_for_completion(&pending, Duration::from_secs(5))

@@ -11,7 +11,8 @@
 //!   at serve time with the TDK's `ToolFilter { read_only: true, .. }`).
 //! - [`client`]: the PagerDuty client the tools use (regions, pagination, retries,
 //!   error mapping, the `From` header) and PagerDuty's OAuth app for `auth login`.
-//! - `sandbox` (feature `sandbox`): a stateful fake PagerDuty for tests and demos.
+//! - `sandbox` (feature `sandbox`): a stateful fake PagerDuty for tests and demos, in
+//!   process or standalone (`tools-pagerduty sandbox`, see `sandbox::command`).
 //!
 //! Credentials: reads need `PagerDuty(scopes = ["read"])`, writes `["write"]`. An OAuth
 //! token is sent as `Bearer`, an API key (`TokenKind::ApiKey`) as `Token token=`.
@@ -200,6 +201,9 @@ pub fn read_only_toolkit() -> Toolkit {
 /// against an in-process fake PagerDuty with a fake token; needs the `sandbox` feature,
 /// on by default). `auth login|status|logout` use PagerDuty's OAuth app
 /// ([`client::oauth_app`]): set `PAGERDUTY_OAUTH_CLIENT_ID` to your app's client id.
+/// With the `sandbox` feature, `sandbox [--host --port --state --save --latency --fault
+/// --format]` runs the fake PagerDuty as a standalone server and prints its URL and
+/// credentials (see `sandbox::command`).
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
@@ -207,15 +211,17 @@ pub fn read_only_toolkit() -> Toolkit {
 /// }
 /// ```
 pub fn cli() -> Cli {
-    Cli::new(toolkit())
+    let cli = Cli::new(toolkit())
         .write_tools_opt_in("--enable-write-tools")
         .areas(areas())
         .flag(
             "--sandbox",
             "Run against an in-process FAKE PagerDuty (seeded demo data, a fake token): no account needed, nothing real is touched.",
         )
-        .on_serve(sandbox_hook)
-        .oauth_provider(client::oauth_app())
+        .on_serve(sandbox_hook);
+    #[cfg(feature = "sandbox")]
+    let cli = cli.subcommand(sandbox::command::command(), sandbox::command::run);
+    cli.oauth_provider(client::oauth_app())
 }
 
 /// `--sandbox`: starts the sandbox and points the tools at it.

@@ -62,6 +62,7 @@ pub struct Cli {
     pub(super) environment: Option<LocalEnvironment>,
     #[cfg(feature = "oauth")]
     pub(super) oauth_providers: Vec<crate::token::oauth::OAuthProvider>,
+    pub(super) extra_commands: Vec<super::extra::ExtraCommand>,
 }
 
 impl std::fmt::Debug for Cli {
@@ -152,7 +153,49 @@ impl Cli {
             environment: None,
             #[cfg(feature = "oauth")]
             oauth_providers: Vec::new(),
+            extra_commands: Vec::new(),
         }
+    }
+
+    /// Adds a command of the toolkit's own (e.g. `sandbox`), described with clap
+    /// ([`arcade_tdk::cli::clap`](super::clap), the version this crate uses). `run`
+    /// gets the command's matches and the command line's stdout; its `Err` is printed
+    /// as `error: ...` with exit code 1. `--log-level` applies (default `info`); the
+    /// command runs no hooks and builds its own runtime if it needs one.
+    ///
+    /// ```
+    /// use arcade_tdk::cli::{clap, Cli};
+    /// use arcade_tdk::Toolkit;
+    ///
+    /// let cli = Cli::new(Toolkit::new("Acme")).subcommand(
+    ///     clap::Command::new("hello")
+    ///         .about("Say hello.")
+    ///         .arg(clap::Arg::new("name").long("name").default_value("world")),
+    ///     |matches, out| {
+    ///         let name = matches.get_one::<String>("name").expect("a default");
+    ///         writeln!(out, "hello, {name}").map_err(|e| e.to_string())
+    ///     },
+    /// );
+    /// let (mut out, mut err) = (Vec::new(), Vec::new());
+    /// let code = cli.run_with_output(["acme", "hello", "--name", "Ada"], &mut out, &mut err);
+    /// assert_eq!((code, String::from_utf8(out).unwrap()), (0, "hello, Ada\n".to_owned()));
+    ///
+    /// // An `Err` is the command's error message, exit code 1.
+    /// let cli = Cli::new(Toolkit::new("Acme"))
+    ///     .subcommand(clap::Command::new("broken"), |_, _| Err("it broke".into()));
+    /// let (mut out, mut err) = (Vec::new(), Vec::new());
+    /// assert_eq!(cli.run_with_output(["acme", "broken"], &mut out, &mut err), 1);
+    /// assert_eq!(String::from_utf8(err).unwrap(), "error: it broke\n");
+    /// ```
+    pub fn subcommand<F>(mut self, command: clap::Command, run: F) -> Self
+    where
+        F: Fn(&clap::ArgMatches, &mut dyn Write) -> Result<(), String> + Send + Sync + 'static,
+    {
+        self.extra_commands.push(super::extra::ExtraCommand {
+            command,
+            run: Arc::new(run),
+        });
+        self
     }
 
     /// Serves (`serve`, `worker`) only the tools marked read-only unless `flag` (e.g.
@@ -328,6 +371,9 @@ impl Cli {
                     )
                 });
             }
+        }
+        for extra in &self.extra_commands {
+            cmd = cmd.subcommand(extra.command.clone());
         }
         for (name, help) in &self.flags {
             for sub in ["serve", "call"] {

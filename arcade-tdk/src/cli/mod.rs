@@ -58,6 +58,7 @@ mod auth;
 mod builder;
 #[cfg(any(feature = "mcp", feature = "worker"))]
 mod call;
+mod extra;
 mod logging;
 mod output;
 #[cfg(any(feature = "mcp", feature = "worker", feature = "oauth"))]
@@ -78,6 +79,8 @@ use clap::FromArgMatches;
 use crate::toolkit::Toolkit;
 
 pub use builder::{Cli, Setup};
+/// The `clap` this crate uses, for [`Cli::subcommand`].
+pub use clap;
 pub use logging::install_panic_hook;
 
 use args::{CliArgs, Command};
@@ -126,8 +129,12 @@ impl Cli {
         T: Into<OsString> + Clone,
     {
         let parsed = self.command().try_get_matches_from(args).and_then(|m| {
+            // An extra command is not one of `CliArgs`' own.
+            if extra::chosen(&self.extra_commands, &m).is_some() {
+                return Ok((None, m));
+            }
             let cli = CliArgs::from_arg_matches(&m)?;
-            Ok((cli, m))
+            Ok((Some(cli), m))
         });
         let (cli, matches) = match parsed {
             Ok(parsed) => parsed,
@@ -148,6 +155,19 @@ impl Cli {
                 let _ = sink.flush();
                 return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             }
+        };
+        if let Some((extra, sub)) = extra::chosen(&self.extra_commands, &matches) {
+            let level = matches
+                .try_get_one::<String>("log_level")
+                .ok()
+                .flatten()
+                .map(String::as_str);
+            logging::init(level, "info", io.err_is_terminal);
+            let result = extra.run(sub, &mut *io.out);
+            return io.finish(result);
+        }
+        let Some(cli) = cli else {
+            return io.finish(Err(output::CliError::usage("no command given")));
         };
         let extras = match matches.subcommand() {
             Some((_, sub)) => self.extras(sub),
@@ -204,6 +224,7 @@ mod tests {
             .write_tools_opt_in("--enable-write-tools")
             .areas([("a", ["X"])])
             .flag("--sandbox", "Sandbox.")
+            .subcommand(clap::Command::new("own").about("Own."), |_, _| Ok(()))
             .command()
             .debug_assert();
         args::command(

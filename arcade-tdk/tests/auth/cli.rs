@@ -17,13 +17,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arcade_tdk::cli::Cli;
-use arcade_tdk::client::Arcade;
+use arcade_tdk::client::{Arcade, AuthorizationStatus};
 use arcade_tdk::serve::local::LocalEnvironment;
 use arcade_tdk::serve::mcp::{McpOptions, serve_io};
+use arcade_tdk::testing::FakeEngine;
 use arcade_tdk::token::oauth::OAuthProvider;
 use arcade_tdk::token::{ArcadeTokenSource, TokenChain};
 use arcade_tdk::{Catalog, ToolContext, ToolError, Toolkit, tool};
-use auth_support::engine::FakeEngine;
 use auth_support::provider::{CLIENT_ID, FakeProvider, browse, temp_dir};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -112,8 +112,8 @@ fn engine_environment(engine: &FakeEngine, user_id: &str) -> LocalEnvironment {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_gets_its_token_from_the_arcade_engine() {
-    let engine = FakeEngine::start(API_KEY, ENGINE_TOKEN).await;
-    engine.set_status("completed");
+    let engine = FakeEngine::start_with(API_KEY, ENGINE_TOKEN).await;
+    engine.set_status(AuthorizationStatus::Completed);
     let cli = Cli::new(toolkit()).environment(engine_environment(&engine, "dev@example.com"));
     let run = run(cli, &["call", "Whoami"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -131,7 +131,7 @@ async fn call_gets_its_token_from_the_arcade_engine() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_reports_a_pending_authorization_with_its_url() {
-    let engine = FakeEngine::start(API_KEY, ENGINE_TOKEN).await;
+    let engine = FakeEngine::start_with(API_KEY, ENGINE_TOKEN).await;
     let cli = Cli::new(toolkit()).environment(engine_environment(&engine, "dev@example.com"));
     let run = run(cli, &["call", "Acme.Whoami"]).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -218,8 +218,8 @@ impl McpClient {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_token_is_fetched_again_from_the_engine() {
-    let engine = FakeEngine::start(API_KEY, ENGINE_TOKEN).await;
-    engine.set_status("completed");
+    let engine = FakeEngine::start_with(API_KEY, ENGINE_TOKEN).await;
+    engine.set_status(AuthorizationStatus::Completed);
     let options = McpOptions::new("Acme", "1.0.0")
         .with_environment(Arc::new(engine_environment(&engine, REJECTED_USER)));
     let mut client = McpClient::start(Catalog::new(toolkit()).unwrap(), options).await;

@@ -1,22 +1,20 @@
 //! The Arcade API client and `ArcadeTokenSource` against a fake engine.
 #![cfg(feature = "client")]
 
-use crate::auth_support;
-
 use std::time::{Duration, Instant};
 
 use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::client::{Arcade, ArcadeError, AuthorizationStatus};
+use arcade_tdk::testing::FakeEngine;
 use arcade_tdk::token::{ArcadeTokenSource, TokenChain, TokenSource};
 use arcade_tdk::{ErrorKind, TokenKind};
-use auth_support::engine::FakeEngine;
 use serde_json::json;
 
 const KEY: &str = "arc_test_key_5ecret";
 const TOKEN: &str = "pd_live_token_5ecret";
 
 async fn setup() -> (FakeEngine, Arcade) {
-    let engine = FakeEngine::start(KEY, TOKEN).await;
+    let engine = FakeEngine::start_with(KEY, TOKEN).await;
     let arcade = Arcade::new(KEY, engine.url()).unwrap().with_max_retries(0);
     (engine, arcade)
 }
@@ -56,7 +54,7 @@ async fn start_sends_the_same_request_as_arcadepy() {
 #[tokio::test]
 async fn status_long_polls_with_id_and_wait() {
     let (engine, arcade) = setup().await;
-    engine.set_status("completed"); // answers at once
+    engine.set_status(AuthorizationStatus::Completed); // answers at once
     let response = arcade
         .auth()
         .status("ac_123", Some(Duration::from_secs(45)))
@@ -81,7 +79,7 @@ async fn wait_for_completion_returns_the_token() {
     let flip = engine.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        flip.set_status("completed");
+        flip.set_status(AuthorizationStatus::Completed);
     });
     let started = Instant::now();
     let done = arcade
@@ -119,7 +117,7 @@ async fn wait_for_completion_stops_on_failed() {
     let flip = engine.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        flip.set_status("failed");
+        flip.set_status(AuthorizationStatus::Failed);
     });
     let err = arcade
         .auth()
@@ -153,7 +151,7 @@ async fn wait_for_completion_stops_at_the_timeout() {
 #[tokio::test]
 async fn tools_authorize_and_execute_match_arcadepy() {
     let (engine, arcade) = setup().await;
-    engine.set_status("completed");
+    engine.set_status(AuthorizationStatus::Completed);
     let auth = arcade
         .tools()
         .authorize("PagerDuty.ListIncidents", "user@example.com")
@@ -270,7 +268,7 @@ async fn token_source_pending_asks_the_user_to_open_the_url() {
 #[tokio::test]
 async fn token_source_sends_id_only_and_empty_scopes() {
     let (engine, arcade) = setup().await;
-    engine.set_status("completed");
+    engine.set_status(AuthorizationStatus::Completed);
     let source = ArcadeTokenSource::new(arcade);
     let by_id = ToolAuthorization::oauth2(None, Some("arcade-pagerduty"), Some(&["read"]));
     source.token(&by_id, "dev@example.com").await.unwrap();
@@ -290,7 +288,7 @@ async fn token_source_sends_id_only_and_empty_scopes() {
 #[tokio::test]
 async fn token_source_caches_a_completed_token_until_invalidated() {
     let (engine, arcade) = setup().await;
-    engine.set_status("completed");
+    engine.set_status(AuthorizationStatus::Completed);
     let source = ArcadeTokenSource::new(arcade);
     let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, Some(&["read"]));
 
@@ -339,7 +337,7 @@ async fn token_source_caches_a_completed_token_until_invalidated() {
 #[tokio::test]
 async fn token_source_drops_a_token_near_its_reported_expiry() {
     let (engine, arcade) = setup().await;
-    engine.set_status("completed");
+    engine.set_status(AuthorizationStatus::Completed);
     let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, Some(&["read"]));
 
     // Expires in 30 s, inside the 60 s margin: never reused.
@@ -367,7 +365,7 @@ async fn token_source_drops_a_token_near_its_reported_expiry() {
 #[tokio::test]
 async fn token_source_reports_a_failed_authorization() {
     let (engine, arcade) = setup().await;
-    engine.set_status("failed");
+    engine.set_status(AuthorizationStatus::Failed);
     let source = ArcadeTokenSource::new(arcade);
     let requirement = ToolAuthorization::oauth2(Some("pagerduty"), None, None);
     let err = source.token(&requirement, "u").await.unwrap_err();
@@ -377,8 +375,8 @@ async fn token_source_reports_a_failed_authorization() {
 
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
-    let engine = FakeEngine::start(KEY, TOKEN).await;
-    *engine.inner.fail_next.lock().unwrap() = 2;
+    let engine = FakeEngine::start_with(KEY, TOKEN).await;
+    engine.fail_next(2);
     let arcade = Arcade::new(KEY, engine.url()).unwrap(); // 2 retries, as arcadepy
     let response = arcade
         .auth()
@@ -388,7 +386,7 @@ async fn server_errors_are_retried_then_reported() {
     assert_eq!(response.status, AuthorizationStatus::Pending);
     assert_eq!(engine.count("/v1/auth/authorize"), 3);
 
-    *engine.inner.fail_next.lock().unwrap() = 1;
+    engine.fail_next(1);
     let no_retry = arcade.with_max_retries(0);
     let err = no_retry
         .auth()

@@ -7,8 +7,6 @@
 #![cfg(all(feature = "front-door", feature = "client"))]
 
 mod attacks;
-#[path = "../auth/support/mod.rs"]
-mod auth_support;
 mod config;
 mod serving;
 mod support;

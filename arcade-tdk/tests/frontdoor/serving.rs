@@ -6,7 +6,8 @@ use arcade_tdk::serve::local::LocalEnvironment;
 use arcade_tdk::token::{ArcadeTokenSource, EnvTokenSource, TokenChain};
 use serde_json::{Value, json};
 
-use crate::auth_support::engine::FakeEngine;
+use arcade_tdk::client::AuthorizationStatus;
+use arcade_tdk::testing::FakeEngine;
 use crate::support::{ISSUER_A_DER, ISSUER_B_DER, Issuer, RESOURCE, Server, config};
 
 async fn get(server: &Server, path: &str) -> (u16, Value) {
@@ -196,9 +197,11 @@ fn reversed(s: &str) -> String {
 /// token is never given to user B, and the developer's own env token is not used.
 #[tokio::test]
 async fn each_user_gets_their_own_engine_token() {
-    let engine = FakeEngine::start(ENGINE_KEY, UPSTREAM).await;
-    engine.set_status("completed");
-    engine.set_per_user_tokens(true);
+    let engine = FakeEngine::start_with(ENGINE_KEY, UPSTREAM).await;
+    engine.set_status(AuthorizationStatus::Completed);
+    for user in ["alice", "bob"] {
+        engine.set_token_for(user, &format!("{UPSTREAM}-{user}"));
+    }
     let arcade = Arcade::new(ENGINE_KEY, engine.url())
         .unwrap()
         .with_max_retries(0);
@@ -246,9 +249,11 @@ async fn each_user_gets_their_own_engine_token() {
 /// A token the upstream rejected is forgotten for that user only.
 #[tokio::test]
 async fn a_rejected_token_is_forgotten_for_that_user_only() {
-    let engine = FakeEngine::start(ENGINE_KEY, UPSTREAM).await;
-    engine.set_status("completed");
-    engine.set_per_user_tokens(true);
+    let engine = FakeEngine::start_with(ENGINE_KEY, UPSTREAM).await;
+    engine.set_status(AuthorizationStatus::Completed);
+    for user in ["alice", "bob"] {
+        engine.set_token_for(user, &format!("{UPSTREAM}-{user}"));
+    }
     let arcade = Arcade::new(ENGINE_KEY, engine.url())
         .unwrap()
         .with_max_retries(0);

@@ -3,8 +3,9 @@
 //! listed in `fixtures/DIFFERENCES.md` (#2, #3 and #4), each applied here by number.
 
 use arcade_examples::sample_kit;
+use arcade_tdk::testing::Harness;
 use arcade_tdk::{Catalog, ToolContext, ToolFilter, executor};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn fixture() -> Value {
     arcade_tests::fixtures::json("arcade-wire/outputs.json")
@@ -75,30 +76,18 @@ async fn outputs_match_arcades_executor() {
 
 #[tokio::test]
 async fn a_panicking_tool_is_contained_and_the_next_call_works() {
-    let catalog = Catalog::filtered([sample_kit::toolkit()], &ToolFilter::default()).unwrap();
-    let fail = catalog.get("SampleKit.Fail").unwrap();
-    let args = serde_json::json!({"kind": "valueerror"})
-        .as_object()
-        .unwrap()
-        .clone();
-    let out = executor::execute(fail, args, ToolContext::default())
+    let harness = Harness::new(sample_kit::toolkit());
+    let error = harness
+        .call("Fail", json!({"kind": "valueerror"}))
         .await
-        .into_output();
-    let error = out.error.unwrap();
+        .error();
     assert_eq!(error.kind, arcade_tdk::ErrorKind::ToolRuntimeFatal);
     assert!(
         !error.message.contains("hunter2"),
         "the panic text stays out of the message"
     );
-    let echo = catalog.get("SampleKit.Echo").unwrap();
-    let args = serde_json::json!({"text": "still here"})
-        .as_object()
-        .unwrap()
-        .clone();
-    let out = executor::execute(echo, args, ToolContext::default())
-        .await
-        .into_output();
-    assert_eq!(out.value, Some(Value::String("still here".into())));
+    let out = harness.call("Echo", json!({"text": "still here"})).await;
+    assert_eq!(out.value(), Value::String("still here".into()));
 }
 
 #[tokio::test]

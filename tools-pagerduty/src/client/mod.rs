@@ -1,4 +1,87 @@
-//! A PagerDuty REST API v2 and Events API v2 client.
+//! A PagerDuty REST API v2 and Events API v2 client: the one the toolkit's tools use,
+//! and the one to use in your own PagerDuty tools.
+//!
+//! # Calling PagerDuty from a custom tool
+//!
+//! Build a [`Session`] from the tool's context and call the API through it. The session
+//! takes the credential from the context (`Bearer` for an OAuth token, `Token token=`
+//! for an API key) and the host from the call's configuration (below), so the same tool
+//! runs against the sandbox in a test and against PagerDuty in production:
+//!
+//! ```
+//! use arcade_tdk::{tool, ToolContext, ToolError, Toolkit};
+//! use serde_json::{json, Value};
+//! use tools_pagerduty::client::{Method, Query, Session};
+//!
+//! /// Retrieve information about the authenticated user from PagerDuty.
+//! #[tool(requires_auth = OAuth2(provider_id = "arcade-pagerduty", scopes = ["read"]))]
+//! async fn get_current_user(context: ToolContext) -> Result<Value, ToolError> {
+//!     let session = Session::from_context(&context)?;
+//!     session.get("/users/me", &Query::new()).await
+//! }
+//!
+//! /// Every open incident's title (the client follows the pages).
+//! #[tool(requires_auth = PagerDuty(scopes = ["read"]))]
+//! async fn open_titles(context: ToolContext) -> Result<Vec<String>, ToolError> {
+//!     let session = Session::from_context(&context)?;
+//!     let query = Query::new().list("statuses[]", ["triggered", "acknowledged"]);
+//!     let all = session.get_all("/incidents", "incidents", &query, 1_000).await?;
+//!     Ok(all.items.iter().filter_map(|i| i["title"].as_str().map(str::to_owned)).collect())
+//! }
+//!
+//! /// Add a note to an incident (a write: the client sends the `From` header).
+//! #[tool(requires_auth = PagerDuty(scopes = ["write"]))]
+//! async fn note(
+//!     context: ToolContext,
+//!     /// The incident's ID.
+//!     incident_id: String,
+//!     /// The note.
+//!     text: String,
+//! ) -> Result<Value, ToolError> {
+//!     let session = Session::from_context(&context)?;
+//!     let body = json!({"note": {"content": text}});
+//!     session.write(Method::POST, &format!("/incidents/{incident_id}/notes"), &body).await
+//! }
+//!
+//! # #[cfg(feature = "sandbox")]
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use arcade_tdk::testing::Harness;
+//! use tools_pagerduty::sandbox::Sandbox;
+//!
+//! let sandbox = Sandbox::start().await;
+//! let toolkit = Toolkit::new("Mine")
+//!     .tool(get_current_user::tool())
+//!     .tool(open_titles::tool())
+//!     .tool(note::tool());
+//! let harness = Harness::new(toolkit)
+//!     .token("tok")
+//!     .metadata("PAGERDUTY_BASE_URL", sandbox.base_url()); // production leaves it out
+//! assert_eq!(harness.call("GetCurrentUser", json!({})).await.field("/user/id"), "PUSR001");
+//! assert!(!harness.call("OpenTitles", json!({})).await.value().as_array().unwrap().is_empty());
+//! let id = sandbox.requests().iter().find_map(|r| r.response_body()?["incidents"][0]["id"].as_str().map(str::to_owned)).unwrap();
+//! harness.call("Note", json!({"incident_id": id, "text": "looking"})).await.assert_success();
+//! assert_eq!(sandbox.requests().last().unwrap().header("from"), Some("alice@example.com"));
+//! # });
+//! ```
+//!
+//! What the session does for you, on every call:
+//! - **Pagination**: [`Session::get_page`] (one page, `limit`/`offset`/`more`/`total`)
+//!   and [`Session::get_all`] (every page up to a maximum and PagerDuty's 10,000-record
+//!   ceiling, concurrently once `total` is known).
+//! - **Rate-limit pacing**: at most 960 REST requests a minute per credential, waited
+//!   for before sending ([`RateLimit`]).
+//! - **Bounded retries**: 429s wait for the reset, 5xx and connection failures back off;
+//!   at most [`RetryPolicy::max_attempts`] (3) attempts, then a rate-limit or upstream
+//!   error with `retry_after_ms` where PagerDuty said when.
+//! - **Errors**: PagerDuty's error body becomes a [`ToolError`] of the right kind
+//!   (`UPSTREAM_RUNTIME_AUTH_ERROR` for 401/403, so that a rejected token is refreshed,
+//!   `..._NOT_FOUND`, `..._RATE_LIMIT`...) with PagerDuty's message and a hint
+//!   ([`error::api_error`]); the raw body is in the developer message.
+//! - **The `From` header**: [`Session::write`] sends the email of the token's user, or
+//!   `PAGERDUTY_FROM_EMAIL` (a secret, metadata or environment variable) for an
+//!   account-level API key.
+//! - **Regions**: US, EU (`PAGERDUTY_REGION=eu`, or the region of an OAuth login) or a
+//!   base URL, as below.
 //!
 //! One pooled [`reqwest::Client`] per API host, shared by every call; the credential
 //! comes with each request (a [`Credential`] built from the tool's context), so one
@@ -56,6 +139,8 @@ pub use pagination::{AllPages, Page};
 use rate_limit::Limiter;
 pub use rate_limit::RateLimit;
 pub use region::Region;
+/// The HTTP method of [`Session::write`] (reqwest's).
+pub use reqwest::Method;
 pub use session::{Query, Session};
 
 /// The `Accept` header PagerDuty's REST API v2 expects.

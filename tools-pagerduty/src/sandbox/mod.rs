@@ -15,6 +15,13 @@
 //! the rest answer 429 with `ratelimit-reset` and are counted, see
 //! [`Sandbox::rate_limit_violations`]). [`Sandbox::start`] does none of these.
 //!
+//! Standalone: `tools-pagerduty sandbox` ([`command`]) serves it on a fixed or free port
+//! until SIGINT/SIGTERM for code in any language, printing its URL and credentials. Its
+//! data can be saved and loaded as JSON ([`Sandbox::state`], [`SandboxBuilder::state`],
+//! [`Sandbox::save_state`]), and the admin endpoints under `/_sandbox/` (state, save,
+//! latency, faults as [`FaultSpec`] text) switch it while it runs; admin requests are not
+//! recorded and no fault applies to them.
+//!
 //! Credentials: any `Bearer` token or `Token token=` key is accepted. `/users/me` is
 //! Alice (PUSR001) unless the token contains another user's ID (e.g. `tok-PUSR003`); a
 //! credential starting with `acct` is account-level (no user: `/users/me` answers 400); a
@@ -31,11 +38,16 @@
 //! # }
 //! ```
 
+mod admin;
 mod api;
+pub mod command;
 mod seed;
+mod spec;
+mod state;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -47,6 +59,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 pub use seed::routing_key;
+pub use spec::FaultSpec;
+pub use state::STATE_FORMAT;
 
 /// A fault to inject into the next matching requests.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,8 +192,19 @@ struct FaultRule {
     path_prefix: Option<String>,
 }
 
-/// The account's data.
-#[derive(Default)]
+impl FaultRule {
+    fn new(fault: Fault, path_prefix: Option<String>) -> Self {
+        Self {
+            remaining: fault.times(),
+            fault,
+            path_prefix,
+        }
+    }
+}
+
+/// The account's data (a state file's content, see [`Sandbox::state`]).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub(crate) struct Db {
     pub(crate) users: Vec<Value>,
     pub(crate) contact_methods: HashMap<String, Vec<Value>>,
@@ -223,13 +248,39 @@ struct Inner {
 struct Options {
     latency: Duration,
     rate_limit: Option<(u32, Duration)>,
+    /// Where `POST /_sandbox/save` writes the state.
+    save_path: Option<PathBuf>,
 }
 
 /// Options of a sandbox for benchmarks ([`Sandbox::builder`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct SandboxBuilder {
     extra_incidents: usize,
     options: Options,
+    addr: Option<SocketAddr>,
+    db: Option<Db>,
+    faults: Vec<FaultSpec>,
+}
+
+impl Clone for SandboxBuilder {
+    /// A copy of the options (a loaded state is not copied: the copy starts seeded).
+    fn clone(&self) -> Self {
+        Self {
+            extra_incidents: self.extra_incidents,
+            options: self.options.clone(),
+            addr: self.addr,
+            db: None,
+            faults: self.faults.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("incidents", &self.incidents.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SandboxBuilder {
@@ -254,11 +305,71 @@ impl SandboxBuilder {
         self
     }
 
-    /// Starts the sandbox on `127.0.0.1:0` in the current Tokio runtime.
+    /// Listens on `addr` instead of `127.0.0.1:0` (the standalone sandbox's
+    /// `--host`/`--port`).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = Some(addr);
+        self
+    }
+
+    /// Starts from `state` (the JSON of [`Sandbox::state`] or a state file) instead of
+    /// the seeded account; collections it leaves out are empty.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use tools_pagerduty::sandbox::Sandbox;
+    /// let first = Sandbox::start().await;
+    /// let state = first.state();
+    /// let second = Sandbox::builder().state(state.clone()).unwrap().start().await;
+    /// assert_eq!(second.state(), state);
+    /// assert!(Sandbox::builder().state(serde_json::json!({"format": "other/9"})).is_err());
+    /// # });
+    /// ```
+    pub fn state(mut self, state: serde_json::Value) -> Result<Self, String> {
+        self.db = Some(state::from_json(state)?);
+        Ok(self)
+    }
+
+    /// [`state`](Self::state) read from a file.
+    pub fn state_file(mut self, path: &Path) -> Result<Self, String> {
+        self.db = Some(state::read(path)?);
+        Ok(self)
+    }
+
+    /// Where `POST /_sandbox/save` writes the state (see [`Sandbox::save_state`]).
+    pub fn save_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.save_path = Some(path.into());
+        self
+    }
+
+    /// Injects a fault from the start.
+    pub fn fault(mut self, spec: FaultSpec) -> Self {
+        self.faults.push(spec);
+        self
+    }
+
+    /// Starts the sandbox on `127.0.0.1:0` (or the [`addr`](Self::addr) given) in the
+    /// current Tokio runtime. Panics when the address cannot be bound (see
+    /// [`try_start`](Self::try_start)).
     pub async fn start(self) -> Sandbox {
-        let mut db = seed::seed(time::OffsetDateTime::now_utc());
+        self.try_start().await.expect("bind the sandbox's address")
+    }
+
+    /// [`start`](Self::start), failing when the address cannot be bound.
+    pub async fn try_start(self) -> std::io::Result<Sandbox> {
+        let mut db = match self.db {
+            Some(db) => db,
+            None => seed::seed(time::OffsetDateTime::now_utc()),
+        };
         add_incidents(&mut db, self.extra_incidents);
-        Sandbox::serve(db, self.options).await
+        let addr = self
+            .addr
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let sandbox = Sandbox::serve_on(addr, db, self.options).await?;
+        for spec in self.faults {
+            sandbox.inject_on(spec.path_prefix.as_deref(), spec.fault);
+        }
+        Ok(sandbox)
     }
 }
 
@@ -333,10 +444,14 @@ impl Sandbox {
     }
 
     async fn serve(db: Db, options: Options) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        Self::serve_on(SocketAddr::from(([127, 0, 0, 1], 0)), db, options)
             .await
-            .expect("bind a loopback port");
-        let addr = listener.local_addr().expect("a local address");
+            .expect("bind a loopback port")
+    }
+
+    async fn serve_on(addr: SocketAddr, db: Db, options: Options) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
         let inner = Arc::new(SharedState {
             inner: Mutex::new(Inner {
                 faults: Vec::new(),
@@ -358,11 +473,11 @@ impl Sandbox {
                 })
                 .await;
         });
-        Self {
+        Ok(Self {
             addr,
             inner,
             shutdown: Some(tx),
-        }
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -395,12 +510,25 @@ impl Sandbox {
 
     /// Injects a fault into requests whose path starts with `path_prefix`.
     pub fn inject_on(&self, path_prefix: Option<&str>, fault: Fault) {
-        let remaining = fault.times();
-        self.lock().faults.push(FaultRule {
-            fault,
-            remaining,
-            path_prefix: path_prefix.map(str::to_owned),
-        });
+        self.lock()
+            .faults
+            .push(FaultRule::new(fault, path_prefix.map(str::to_owned)));
+    }
+
+    /// Delays every response by `latency` from now on (`Duration::ZERO`: none).
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().options.latency = latency;
+    }
+
+    /// The account's data as JSON (`{"format": "tools-pagerduty-sandbox/1", "users":
+    /// [...], "incidents": [...], ...}`), which [`SandboxBuilder::state`] starts from.
+    pub fn state(&self) -> Value {
+        state::to_json(&self.inner.db())
+    }
+
+    /// Writes [`state`](Self::state) to `path`.
+    pub fn save_state(&self, path: &Path) -> Result<(), String> {
+        state::write(path, &self.state())
     }
 
     /// Removes all faults.
@@ -519,6 +647,10 @@ async fn handle(
             }
         }
     };
+    if path.starts_with("/_sandbox/") {
+        let (status, value) = admin::handle(&inner, &method, &path, json_body.as_ref());
+        return respond(status, &[], value.to_string());
+    }
     let recorded = RecordedRequest {
         method: method.to_string(),
         path: path.clone(),

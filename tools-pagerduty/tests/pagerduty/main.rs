@@ -6,4 +6,5 @@ mod common;
 mod conformance;
 mod raw_faults;
 mod resilience;
+mod standalone;
 mod tools;

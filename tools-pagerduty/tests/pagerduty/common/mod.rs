@@ -1,7 +1,9 @@
-//! Shared test helpers: call a tool through the executor, the way a server does.
+//! Shared test helpers: call a tool through the executor, the way a server does, or
+//! through the TDK's test harness (the whole pipeline, as the MCP servers run it).
 #![allow(dead_code)]
 
-use arcade_tdk::{Catalog, TokenKind, ToolContext, executor};
+use arcade_tdk::testing::Harness;
+use arcade_tdk::{Catalog, ToolContext, executor};
 use serde_json::{Value, json};
 use tools_pagerduty::sandbox::Sandbox;
 
@@ -21,15 +23,17 @@ pub async fn call_with(tool: &str, args: Value, context: ToolContext) -> Value {
     serde_json::to_value(output).expect("serializable output")
 }
 
+/// A harness over every tool, with an OAuth token, pointed at `sandbox`.
+pub fn harness(sandbox: &Sandbox) -> Harness {
+    Harness::new(tools_pagerduty::toolkit())
+        .token("tok")
+        .metadata("PAGERDUTY_BASE_URL", sandbox.base_url())
+        .metadata("PAGERDUTY_EVENTS_URL", sandbox.events_url())
+}
+
 /// Calls a tool with an OAuth token against the sandbox; panics on a tool error.
 pub async fn call(sandbox: &Sandbox, tool: &str, args: Value) -> Value {
-    let out = call_with(tool, args, sandbox.context("tok", TokenKind::OAuth2)).await;
-    assert!(
-        out["error"].is_null(),
-        "{tool} failed: {}",
-        serde_json::to_string_pretty(&out["error"]).unwrap()
-    );
-    out["value"].clone()
+    harness(sandbox).call(tool, args).await.value()
 }
 
 /// Calls a tool and returns its error (panics on success).

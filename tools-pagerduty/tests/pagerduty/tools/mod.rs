@@ -1,6 +1,6 @@
-//! Every tool through the full path (JSON arguments in, the tool's JSON out, via
-//! `executor::execute`) against the sandbox: the toolkit's shape here, reads and writes
-//! in their modules.
+//! Every tool through the full path (JSON arguments in, the tool's JSON out, via the
+//! TDK's test harness, or `executor::execute` with a hand-made context) against the
+//! sandbox: the toolkit's shape here, reads and writes in their modules.
 
 mod reads;
 mod writes;
