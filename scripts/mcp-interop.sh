@@ -6,7 +6,13 @@
 #      conformance fixture toolkit (examples/examples/conformance.rs) over Streamable HTTP;
 #  (b) the official Python MCP client (PyPI `mcp`) against the sample kit over stdio and
 #      Streamable HTTP (scripts/mcp_python_client.py), and against the fixture toolkit
-#      with exact content, log and progress assertions.
+#      with exact content, log and progress assertions;
+#  (c) front-door auth: a real authorization server (npm `oidc-provider`,
+#      scripts/oidc/authorization-server.mjs), the sample kit with
+#      MCP_RESOURCE_SERVER_* pointing at it and the fake Arcade Engine
+#      (tests/src/bin/fake_engine.rs) for tokens, and the Python SDK's own OAuth client
+#      (scripts/mcp_oauth_client.py: discovery, registration, PKCE, resource indicator)
+#      signed in as two users in turn: each gets the Engine's token for their own `sub`.
 #
 # Installs what it needs (Node 22 from the npm package node@22, the suites, a Python venv)
 # under .cache/mcp-interop (or $MCP_INTEROP_CACHE), idempotently; builds the two example
@@ -29,6 +35,7 @@ NODE_PKG=node@22
 CONF_STABLE=0.1.16
 CONF_ALPHA=0.2.0-alpha.12
 PY_MCP=2.3.0
+OIDC_PROVIDER=oidc-provider@9.13.3
 START=$(date +%s)
 
 # -------------------------------------------------------------------------------------
@@ -87,6 +94,7 @@ install() {
   case "$(node --version)" in v22.*) ;; *) die "Node 22 not first on PATH: $(node --version)" ;; esac
   npm_install conformance "@modelcontextprotocol/conformance@$CONF_STABLE"
   npm_install conformance-alpha "@modelcontextprotocol/conformance@$CONF_ALPHA"
+  npm_install oidc "$OIDC_PROVIDER"
   if [ "$(cat "$CACHE/venv/.installed" 2>/dev/null)" != "mcp==$PY_MCP" ]; then
     log "installing mcp==$PY_MCP into $CACHE/venv"
     [ -x "$CACHE/venv/bin/python" ] || python3 -m venv "$CACHE/venv" || die "python3 -m venv failed"
@@ -97,13 +105,15 @@ install() {
 
 build() {
   log "building the example binaries"
-  (cd "$ROOT" && cargo build -q -p arcade-examples --example conformance --example sample_kit) ||
-    die "cargo build failed"
+  (cd "$ROOT" && cargo build -q -p arcade-examples --example conformance --example sample_kit &&
+    cargo build -q -p arcade-tests --bin fake_engine) || die "cargo build failed"
   local target
   target=${CARGO_TARGET_DIR:-$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}
   BIN=$target/debug/examples
-  [ -x "$BIN/conformance" ] && [ -x "$BIN/sample_kit" ] || die "example binaries not found in $BIN"
+  FAKE_ENGINE=$target/debug/fake_engine
+  [ -x "$BIN/conformance" ] && [ -x "$BIN/sample_kit" ] && [ -x "$FAKE_ENGINE" ] ||
+    die "binaries not found in $target/debug"
 }
 
 PIDS=()
@@ -194,6 +204,70 @@ python_client() { # LABEL args...
   fi
 }
 
+wait_line() { # FILE PATTERN: waits (5 s at most) for a line matching PATTERN in FILE, prints it
+  local i
+  for i in $(seq 1 50); do
+    if grep -m1 "$2" "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# The sample kit behind front-door auth, with a real authorization server and the fake
+# Arcade Engine; the Python SDK's OAuth client signs in as alice, then bob.
+front_door() {
+  local as_port mcp_port engine issuer servers user mode label out rc i asked
+  as_port=$(free_port)
+  mcp_port=$(free_port)
+  timeout 600 "$FAKE_ENGINE" arc_interop_key \
+    "alice@example.com=pd-token-of-alice" "bob@example.com=pd-token-of-bob" >"$WORK/engine.log" 2>&1 &
+  PIDS+=($!)
+  engine=$(wait_line "$WORK/engine.log" '^ready ' | cut -d' ' -f2) || die "the fake engine did not start"
+  # Node resolves `oidc-provider` from the script's own folder: run a copy beside the package.
+  cp "$ROOT/scripts/oidc/authorization-server.mjs" "$CACHE/oidc/"
+  timeout 600 node "$CACHE/oidc/authorization-server.mjs" "$as_port" "http://127.0.0.1:$mcp_port/mcp" \
+    >"$WORK/oidc.log" 2>&1 &
+  PIDS+=($!)
+  issuer=$(wait_line "$WORK/oidc.log" '^ready ' | cut -d' ' -f2) || {
+    cat "$WORK/oidc.log" >&2
+    die "oidc-provider did not start"
+  }
+  servers="[{\"authorization_server_url\":\"$issuer\",\"issuer\":\"$issuer\",\"jwks_uri\":\"$issuer/jwks\"}]"
+  MCP_RESOURCE_SERVER_CANONICAL_URL=http://127.0.0.1:$mcp_port/mcp \
+    MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS=$servers \
+    ARCADE_API_KEY=arc_interop_key ARCADE_BASE_URL=$engine \
+    timeout 600 "$BIN/sample_kit" serve http --port "$mcp_port" --log-level warn \
+    >"$WORK/front-door.server.log" 2>&1 &
+  PIDS+=($!)
+  for i in $(seq 1 100); do
+    curl -s -o /dev/null -m 1 "http://127.0.0.1:$mcp_port/" && break
+    sleep 0.1
+  done
+  for user in alice bob; do
+    for mode in legacy auto; do
+      label="$user@example.com $mode"
+      out=$WORK/python-front-door-$user-$mode.log
+      timeout 90 "$CACHE/venv/bin/python" "$ROOT/scripts/mcp_oauth_client.py" \
+        --url "http://127.0.0.1:$mcp_port/mcp" --mode "$mode" --user "$user@example.com" \
+        --call SampleKit_Oauth2ById --expect "pd-token-of-$user" >"$out" 2>&1
+      rc=$?
+      if [ $rc -eq 0 ]; then
+        record PASS "python mcp OAuth $label" "$(grep -c '^ok' "$out") checks"
+      else
+        record FAIL "python mcp OAuth $label" "exit $rc"
+        grep -E '^FAIL|Error' "$out" | head -8 | sed 's/^/        /'
+      fi
+    done
+  done
+  # The Engine was asked for exactly these two users, each for their own token.
+  asked=$(awk '/^authorize /{print $2}' "$WORK/engine.log" | sort -u | tr '\n' ' ')
+  if [ "$asked" = "alice@example.com bob@example.com " ]; then
+    record PASS "front-door: the Engine saw each caller's sub" "$asked"
+  else
+    record FAIL "front-door: the Engine saw each caller's sub" "asked for: ${asked:-nobody}"
+  fi
+}
+
 main() {
   install
   build
@@ -232,6 +306,9 @@ main() {
     python_client "sample kit http $mode" --url "$SAMPLE_URL" --mode "$mode"
     python_client "fixtures http $mode" --url "$CONF_URL" --kit conformance --mode "$mode"
   done
+
+  echo "== front-door auth: oidc-provider, the Python SDK's OAuth client, the fake Arcade Engine =="
+  front_door
 
   local elapsed=$(($(date +%s) - START))
   echo
