@@ -50,6 +50,8 @@ pub mod names;
 mod preset;
 pub mod redact;
 mod schema;
+#[cfg(feature = "store")]
+pub mod store;
 pub mod token;
 pub mod tool;
 mod toolkit;

@@ -60,6 +60,7 @@ mod builder;
 mod call;
 mod logging;
 mod output;
+mod replicas;
 #[cfg(any(feature = "mcp", feature = "worker", feature = "oauth"))]
 mod runtime;
 mod select;

@@ -1,6 +1,8 @@
 //! Servers: MCP (stdio and Streamable HTTP) and the Arcade worker protocol, and the
 //! local environment (secrets, tokens, user id) a locally served tool runs with.
 
+#[cfg(any(feature = "mcp", feature = "worker"))]
+pub mod drain;
 pub mod local;
 #[cfg(feature = "mcp")]
 pub mod mcp;
