@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use arcade_tdk::store::SharedStore;
 use arcade_tdk::{ToolContext, ToolError};
 use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, USER_AGENT};
@@ -48,6 +49,7 @@ pub struct PagerDutyClientBuilder {
     retry: RetryPolicy,
     page_concurrency: usize,
     rate_limit: Option<RateLimit>,
+    store: Option<Arc<dyn SharedStore>>,
 }
 
 impl Default for PagerDutyClientBuilder {
@@ -60,6 +62,7 @@ impl Default for PagerDutyClientBuilder {
             retry: RetryPolicy::default(),
             page_concurrency: 3,
             rate_limit: Some(RateLimit::PAGERDUTY_REST),
+            store: None,
         }
     }
 }
@@ -109,6 +112,26 @@ impl PagerDutyClientBuilder {
         self.rate_limit = Some(limit);
         self
     }
+    /// Keeps the rate windows in `store` (default: the process's
+    /// [`installed`](arcade_tdk::store::installed) store, which the command line's
+    /// `--store` sets). Clients in several processes that share one store (Redis) pace
+    /// each credential together, within one budget.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arcade_tdk::store::MemoryStore;
+    /// use tools_pagerduty::client::PagerDutyClient;
+    ///
+    /// let client = PagerDutyClient::builder()
+    ///     .shared_store(Arc::new(MemoryStore::new()))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn shared_store(mut self, store: Arc<dyn SharedStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
     /// Sends without client-side pacing (429s are still waited out and retried).
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
@@ -143,7 +166,12 @@ impl PagerDutyClientBuilder {
                 events_base,
                 retry: self.retry,
                 page_concurrency: self.page_concurrency,
-                limiter: self.rate_limit.map(Limiter::new),
+                limiter: self.rate_limit.map(|limit| {
+                    Limiter::new(
+                        limit,
+                        self.store.unwrap_or_else(arcade_tdk::store::installed),
+                    )
+                }),
                 from_cache: Mutex::new(HashMap::new()),
             }),
         })

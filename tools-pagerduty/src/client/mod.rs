@@ -73,6 +73,8 @@ pub struct Credential {
     header: String,
     kind: TokenKind,
     key: u64,
+    /// The rate window's key in the shared store: a digest, never the credential.
+    store_key: String,
 }
 
 impl std::fmt::Debug for Credential {
@@ -107,7 +109,13 @@ impl Credential {
 
     fn new(header: String, kind: TokenKind) -> Self {
         let key = hasher_seed().hash_one(&header);
-        Self { header, kind, key }
+        let store_key = arcade_tdk::store::credential_key(rate_limit::NAMESPACE, &header);
+        Self {
+            header,
+            kind,
+            key,
+            store_key,
+        }
     }
 
     /// OAuth token or API key.
