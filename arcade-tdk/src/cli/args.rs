@@ -133,8 +133,9 @@ pub(super) struct ServeArgs {
     #[arg(long, default_value_t = 8000, env = "ARCADE_SERVER_PORT")]
     pub(super) port: u16,
     /// Serve every MCP revision without server-side sessions (http), so that any
-    /// replica behind a load balancer can answer any request.
-    #[arg(long, env = "ARCADE_SERVER_STATELESS")]
+    /// replica behind a load balancer can answer any request (ARCADE_SERVER_STATELESS:
+    /// 1, true, yes or on).
+    #[arg(long, env = "ARCADE_SERVER_STATELESS", value_parser = clap::builder::FalseyValueParser::new())]
     pub(super) stateless: bool,
     #[command(flatten)]
     pub(super) replica: super::replicas::ReplicaArgs,

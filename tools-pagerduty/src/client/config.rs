@@ -14,6 +14,11 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, USER_AGENT};
 use super::rate_limit::Limiter;
 use super::{ACCEPT_V2, Inner, PagerDutyClient, RateLimit, Region, USER_AGENT_VALUE};
 
+/// The environment variable that sets the client's own pace per credential in
+/// [`PagerDutyClient::for_context`] (`N/DURATION`, e.g. `480/60s`; default
+/// [`RateLimit::PAGERDUTY_REST`]). Every replica should have the same value.
+pub const RATE_LIMIT_ENV: &str = "PAGERDUTY_RATE_LIMIT";
+
 /// How often and how long to retry.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -261,10 +266,14 @@ impl PagerDutyClient {
         if clients.len() >= 32 {
             clients.clear();
         }
-        let client = Self::builder()
-            .region(region)
-            .events_base_url(events)
-            .build()?;
+        let mut builder = Self::builder().region(region).events_base_url(events);
+        if let Some(raw) = env(RATE_LIMIT_ENV) {
+            let limit = raw
+                .parse::<RateLimit>()
+                .map_err(|e| ToolError::fatal(format!("{RATE_LIMIT_ENV}: {e}")))?;
+            builder = builder.rate_limit(limit);
+        }
+        let client = builder.build()?;
         clients.insert(key, client.clone());
         Ok(client)
     }

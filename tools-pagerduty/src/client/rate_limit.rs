@@ -64,6 +64,37 @@ impl RateLimit {
     }
 }
 
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// `N/DURATION`: `960/60s`, `200/1s`, `25/100ms` (a bare number is seconds).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tools_pagerduty::client::RateLimit;
+    ///
+    /// let limit: RateLimit = "200/1s".parse().unwrap();
+    /// assert_eq!(limit, RateLimit::new(200, Duration::from_secs(1)));
+    /// assert!("fast".parse::<RateLimit>().is_err());
+    /// ```
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{raw}` is not a rate limit such as 960/60s or 25/100ms");
+        let (count, per) = raw.trim().split_once('/').ok_or_else(bad)?;
+        let requests: u32 = count.trim().parse().map_err(|_| bad())?;
+        let per = per.trim();
+        let (number, unit_ms) = match per.strip_suffix("ms") {
+            Some(n) => (n, 1),
+            None => (per.strip_suffix('s').unwrap_or(per), 1000),
+        };
+        let n: u64 = number.trim().parse().map_err(|_| bad())?;
+        let per = Duration::from_millis(n.saturating_mul(unit_ms));
+        if requests == 0 || per.is_zero() {
+            return Err(bad());
+        }
+        Ok(Self::new(requests, per))
+    }
+}
+
 impl Default for RateLimit {
     fn default() -> Self {
         Self::PAGERDUTY_REST
@@ -168,6 +199,20 @@ mod tests {
         }
         fn kind(&self) -> &'static str {
             "down"
+        }
+    }
+
+    #[test]
+    fn rate_limits_parse() {
+        let parse = |s: &str| s.parse::<RateLimit>();
+        assert_eq!(parse("960/60s"), Ok(RateLimit::PAGERDUTY_REST));
+        assert_eq!(parse(" 960 / 60 "), Ok(RateLimit::PAGERDUTY_REST));
+        assert_eq!(
+            parse("25/100ms"),
+            Ok(RateLimit::new(25, Duration::from_millis(100)))
+        );
+        for bad in ["", "960", "0/1s", "5/0s", "-1/1s", "5/1m", "x/1s", "5/ms"] {
+            assert!(parse(bad).is_err(), "{bad}");
         }
     }
 
