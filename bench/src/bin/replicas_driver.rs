@@ -148,7 +148,9 @@ async fn drive(args: &[String]) -> Result<ExitCode, Error> {
             _ => Mode::Handshake("2025-06-18"),
         };
         let driver = driver.clone();
-        tasks.push(tokio::spawn(async move { run_client(&driver, i, mode).await }));
+        tasks.push(tokio::spawn(
+            async move { run_client(&driver, i, mode).await },
+        ));
     }
     tokio::time::sleep(Duration::from_secs_f64(secs)).await;
     driver.stop.store(true, Ordering::SeqCst);
@@ -224,9 +226,7 @@ async fn run_client(driver: &Driver, index: usize, mode: Mode) -> Tally {
         let (service, name) = SERVICES[(index + n as usize) % SERVICES.len()];
         let start = Instant::now();
         let outcome = match mode {
-            Mode::Handshake(version) => {
-                mcp_call(driver, &http, Some(version), n, service).await
-            }
+            Mode::Handshake(version) => mcp_call(driver, &http, Some(version), n, service).await,
             Mode::Modern => mcp_call(driver, &http, None, n, service).await,
             Mode::Worker => worker_call(driver, &http, n, service).await,
         };
