@@ -19,6 +19,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 struct Server {
     child: tokio::process::Child,
     base: String,
+    /// The rest of its stderr, line by line.
+    stderr: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 impl Server {
@@ -59,9 +61,32 @@ impl Server {
         })
         .await
         .expect("the server logs its address");
-        // Keep draining stderr so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, base }
+        // Keep reading stderr so the child never blocks on a full pipe.
+        let (tx, stderr) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let _ = tx.send(line);
+            }
+        });
+        Self {
+            child,
+            base,
+            stderr,
+        }
+    }
+
+    /// Waits (a minute at most) for a stderr line containing `needle`.
+    async fn wait_for_line(&mut self, needle: &str) {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = self.stderr.recv().await {
+                if line.contains(needle) {
+                    return;
+                }
+            }
+            panic!("stderr ended without {needle:?}");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {needle:?} on stderr"));
     }
 
     fn mcp(&self) -> String {
@@ -242,9 +267,8 @@ async fn sigterm_answers_the_call_in_flight_then_exits_0() {
             (status, answer(&response.text().await.unwrap(), 7))
         }
     });
-    // The call is under way once the server has it: wait until it is not answered yet
-    // and the server has had it for a moment.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The call is under way once the tool says so.
+    server.wait_for_line("sleep_ms: started").await;
     assert!(!slow.is_finished());
     server.terminate();
 
@@ -276,6 +300,9 @@ async fn sigterm_answers_the_call_in_flight_then_exits_0() {
     );
     let exit = server.exit().await;
     assert!(exit.success(), "{exit:?}");
+    server
+        .wait_for_line("drained: every request in flight was answered")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -308,7 +335,7 @@ async fn past_the_drain_timeout_it_exits_0_anyway() {
             .await
             .map(|r| r.status())
     });
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.wait_for_line("sleep_ms: started").await;
     server.terminate();
     let exit = server.exit().await;
     assert!(exit.success(), "{exit:?}");

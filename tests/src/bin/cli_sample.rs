@@ -4,8 +4,9 @@
 //! spawns it (`CARGO_BIN_EXE_cli_sample`) for what depends on the process: environment
 //! variables, stdout purity under `serve stdio`, and the HTTP servers.
 //!
-//! `CLI_SAMPLE_SLEEP_TOOL=1` adds `SampleKit_SleepMs` (sleeps, then answers the
-//! milliseconds), the slow call in flight of `tests/tests/replicas.rs`'s drain tests.
+//! `CLI_SAMPLE_SLEEP_TOOL=1` adds `SampleKit_SleepMs` (says `sleep_ms: started` on
+//! stderr, sleeps, then answers the milliseconds), the slow call in flight of
+//! `tests/tests/replicas.rs`'s drain tests.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -16,6 +17,7 @@ async fn sleep_ms(
     /// How long
     ms: u64,
 ) -> u64 {
+    eprintln!("sleep_ms: started");
     tokio::time::sleep(Duration::from_millis(ms)).await;
     ms
 }
