@@ -67,6 +67,37 @@ def update_pagerduty(R, out):
     open(out, "w").write("\n".join(lines))
 
 
+def replicas_rows(R):
+    """The HAProxy-to-3-replicas rows (16 and 64 clients), or [] when not run."""
+    rows = []
+    for c in (16, 64):
+        d, h = R.get((f"replicas{c}", "direct")), R.get((f"replicas{c}", "haproxy"))
+        if not d or not h:
+            continue
+        dc, hc = d.get("calls_per_s"), h.get("calls_per_s")
+        share = f"{hc / dc:.2f}× of direct" if dc and hc else "–"
+        errors = (d.get("errors") or 0) + (h.get("errors") or 0)
+        rows.append(
+            f"| Replicas, {c} clients: calls/s through HAProxy to 3 `--stateless` replicas / one replica "
+            f"directly (2 cores shared by proxy and replicas: the proxy's cost, not scale-out); median latency "
+            f"{fmt(h.get('call_us_median'), 'us')} / {fmt(d.get('call_us_median'), 'us')}"
+            + (f"; {errors} errors" if errors else "")
+            + f" | {fmt(hc, '/s')} / {fmt(dc, '/s')} | | {share} | | | report |"
+        )
+    return rows
+
+
+def update_replicas(R, out):
+    """Puts the replicas rows into an existing BENCHMARKS.md table, leaving the rest as is."""
+    rows = replicas_rows(R)
+    lines = [line for line in open(out).read().split("\n") if not line.startswith("| Replicas,")]
+    compile_rows = [i for i, line in enumerate(lines) if line.startswith("| compile")]
+    table = [i for i, line in enumerate(lines) if line.startswith("|")]
+    at = compile_rows[0] if compile_rows else table[-1] + 1
+    lines[at:at] = rows
+    open(out, "w").write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
@@ -76,10 +107,15 @@ def main():
     ap.add_argument("--peers", required=True)
     ap.add_argument("--only-pagerduty", action="store_true",
                     help="replace just the PagerDuty row of an existing table (BENCH_ONLY=pagerduty)")
+    ap.add_argument("--only-replicas", action="store_true",
+                    help="replace just the replicas rows of an existing table (BENCH_ONLY=replicas)")
     a = ap.parse_args()
     R = load(a.results)
     if a.only_pagerduty:
         update_pagerduty(R, a.out)
+        return
+    if a.only_replicas:
+        update_replicas(R, a.out)
         return
     g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
 
@@ -145,6 +181,7 @@ def main():
     pd = pagerduty_row(R)
     if pd:
         lines.append(pd)
+    lines.extend(replicas_rows(R))
 
     comp = R.get(("compile", "ours"))
     if comp:

@@ -51,6 +51,8 @@ pub mod owner;
 mod preset;
 pub mod redact;
 mod schema;
+#[cfg(feature = "store")]
+pub mod store;
 pub mod token;
 pub mod tool;
 mod toolkit;

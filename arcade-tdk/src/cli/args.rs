@@ -132,6 +132,13 @@ pub(super) struct ServeArgs {
     /// The port to listen on (http).
     #[arg(long, default_value_t = 8000, env = "ARCADE_SERVER_PORT")]
     pub(super) port: u16,
+    /// Serve every MCP revision without server-side sessions (http), so that any
+    /// replica behind a load balancer can answer any request (ARCADE_SERVER_STATELESS:
+    /// 1, true, yes or on).
+    #[arg(long, env = "ARCADE_SERVER_STATELESS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub(super) stateless: bool,
+    #[command(flatten)]
+    pub(super) replica: super::replicas::ReplicaArgs,
     #[command(flatten)]
     pub(super) filter: FilterArgs,
 }
@@ -144,6 +151,8 @@ pub(super) struct WorkerArgs {
     /// The port to listen on.
     #[arg(long, default_value_t = 8002)]
     pub(super) port: u16,
+    #[command(flatten)]
+    pub(super) replica: super::replicas::ReplicaArgs,
     #[command(flatten)]
     pub(super) filter: FilterArgs,
 }

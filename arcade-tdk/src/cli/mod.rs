@@ -61,6 +61,7 @@ mod call;
 mod extra;
 mod logging;
 mod output;
+mod replicas;
 #[cfg(any(feature = "mcp", feature = "worker", feature = "oauth"))]
 mod runtime;
 mod select;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::args::{ServeArgs, Transport};
 use super::builder::{Cli, Extras};
 use super::output::{CliError, CliResult, Output};
-use super::runtime;
+use super::{replicas, runtime};
 use crate::serve::mcp::{self, HttpOptions, McpOptions};
 
 pub(super) fn run(
@@ -28,6 +28,7 @@ pub(super) fn run(
     }
     let environment = cli.take_environment();
     let rt = runtime::build(args.transport == Transport::Http)?;
+    rt.block_on(replicas::install_store(&args.replica))?;
     let setup = rt.block_on(cli.setup("serve", &extras, environment, io))?;
     let options = options.with_environment(Arc::new(setup.environment));
     let _keep_alive = setup.keep_alive;
@@ -45,6 +46,9 @@ pub(super) fn run(
             }
             if let Some(env) = &options.environment {
                 http = with_front_door(http, env)?;
+            }
+            if args.stateless {
+                http = http.with_stateful(false).with_json_response(true);
             }
             if !args.host.is_loopback() && http.allowed_hosts.is_empty() {
                 tracing::warn!(
@@ -64,7 +68,7 @@ pub(super) fn run(
                         "MCP server listening on http://{local}/mcp"
                     );
                 }
-                mcp::serve_http_listener(router, listener, runtime::shutdown_signal())
+                replicas::serve(router, listener, &args.replica)
                     .await
                     .map_err(|e| format!("MCP HTTP server failed: {e}"))
             })

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::args::WorkerArgs;
 use super::builder::{Cli, Extras};
 use super::output::{CliError, CliResult};
-use super::runtime;
-use crate::serve::worker::{WorkerSecret, serve_worker};
+use super::{replicas, runtime};
+use crate::serve::worker::{WorkerSecret, worker_router};
 
 pub(super) fn run(cli: &Cli, args: WorkerArgs, extras: &Extras) -> CliResult {
     let secret = WorkerSecret::from_env().map_err(|e| {
@@ -19,6 +19,7 @@ pub(super) fn run(cli: &Cli, args: WorkerArgs, extras: &Extras) -> CliResult {
     let catalog = Arc::new(cli.catalog(&args.filter, extras, true)?);
     let addr = SocketAddr::new(args.host, args.port);
     let rt = runtime::build(true)?;
+    rt.block_on(replicas::install_store(&args.replica))?;
     rt.block_on(async move {
         let listener = runtime::bind(addr).await?;
         if let Ok(local) = listener.local_addr() {
@@ -27,7 +28,7 @@ pub(super) fn run(cli: &Cli, args: WorkerArgs, extras: &Extras) -> CliResult {
                 "worker listening on http://{local}/worker"
             );
         }
-        serve_worker(listener, catalog, secret, runtime::shutdown_signal())
+        replicas::serve(worker_router(catalog, secret), listener, &args.replica)
             .await
             .map_err(|e| format!("worker server failed: {e}"))
     })

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "front-door")]
 pub mod auth;
+#[cfg(any(feature = "mcp", feature = "worker"))]
+pub mod drain;
 pub mod local;
 #[cfg(feature = "mcp")]
 pub mod mcp;

@@ -6,12 +6,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use arcade_tdk::store::SharedStore;
 use arcade_tdk::{ToolContext, ToolError};
 use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, USER_AGENT};
 
 use super::rate_limit::Limiter;
 use super::{ACCEPT_V2, Inner, PagerDutyClient, RateLimit, Region, USER_AGENT_VALUE};
+
+/// The environment variable that sets the client's own pace per credential in
+/// [`PagerDutyClient::for_context`] (`N/DURATION`, e.g. `480/60s`; default
+/// [`RateLimit::PAGERDUTY_REST`]). Every replica should have the same value.
+pub const RATE_LIMIT_ENV: &str = "PAGERDUTY_RATE_LIMIT";
 
 /// How often and how long to retry.
 #[derive(Clone, Debug)]
@@ -48,6 +54,7 @@ pub struct PagerDutyClientBuilder {
     retry: RetryPolicy,
     page_concurrency: usize,
     rate_limit: Option<RateLimit>,
+    store: Option<Arc<dyn SharedStore>>,
 }
 
 impl Default for PagerDutyClientBuilder {
@@ -60,6 +67,7 @@ impl Default for PagerDutyClientBuilder {
             retry: RetryPolicy::default(),
             page_concurrency: 3,
             rate_limit: Some(RateLimit::PAGERDUTY_REST),
+            store: None,
         }
     }
 }
@@ -109,6 +117,26 @@ impl PagerDutyClientBuilder {
         self.rate_limit = Some(limit);
         self
     }
+    /// Keeps the rate windows in `store` (default: the process's
+    /// [`installed`](arcade_tdk::store::installed) store, which the command line's
+    /// `--store` sets). Clients in several processes that share one store (Redis) pace
+    /// each credential together, within one budget.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arcade_tdk::store::MemoryStore;
+    /// use tools_pagerduty::client::PagerDutyClient;
+    ///
+    /// let client = PagerDutyClient::builder()
+    ///     .shared_store(Arc::new(MemoryStore::new()))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn shared_store(mut self, store: Arc<dyn SharedStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
     /// Sends without client-side pacing (429s are still waited out and retried).
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
@@ -143,7 +171,12 @@ impl PagerDutyClientBuilder {
                 events_base,
                 retry: self.retry,
                 page_concurrency: self.page_concurrency,
-                limiter: self.rate_limit.map(Limiter::new),
+                limiter: self.rate_limit.map(|limit| {
+                    Limiter::new(
+                        limit,
+                        self.store.unwrap_or_else(arcade_tdk::store::installed),
+                    )
+                }),
                 from_cache: Mutex::new(HashMap::new()),
             }),
         })
@@ -233,10 +266,14 @@ impl PagerDutyClient {
         if clients.len() >= 32 {
             clients.clear();
         }
-        let client = Self::builder()
-            .region(region)
-            .events_base_url(events)
-            .build()?;
+        let mut builder = Self::builder().region(region).events_base_url(events);
+        if let Some(raw) = env(RATE_LIMIT_ENV) {
+            let limit = raw
+                .parse::<RateLimit>()
+                .map_err(|e| ToolError::fatal(format!("{RATE_LIMIT_ENV}: {e}")))?;
+            builder = builder.rate_limit(limit);
+        }
+        let client = builder.build()?;
         clients.insert(key, client.clone());
         Ok(client)
     }

@@ -113,6 +113,10 @@
 //!   login found in the ID token (`user_info.region`, set by `auth login`), then US.
 //! - Events API base: `PAGERDUTY_EVENTS_URL` (metadata, same rule, or environment),
 //!   then the region's `events.pagerduty.com` / `events.eu.pagerduty.com`.
+//! - The client's own pace per credential: `PAGERDUTY_RATE_LIMIT` (`N/DURATION`, e.g.
+//!   `480/60s`), else PagerDuty's 960 a minute; the windows live in the process's
+//!   [shared store](arcade_tdk::store) (Redis with `--store redis://...`, so replicas
+//!   share one budget per token).
 
 mod config;
 pub mod error;
@@ -130,7 +134,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use arcade_tdk::{TokenKind, ToolContext, ToolError};
 use reqwest::Url;
 
-pub use config::{PagerDutyClientBuilder, RetryPolicy};
+pub use config::{PagerDutyClientBuilder, RATE_LIMIT_ENV, RetryPolicy};
 pub use error::{ApiErrorBody, api_error, required_scope};
 pub use oauth::{
     PAGERDUTY_AUTHORIZE_URL, PAGERDUTY_TOKEN_URL, id_token_user_info, oauth_app, oauth_provider,
@@ -158,6 +162,8 @@ pub struct Credential {
     header: String,
     kind: TokenKind,
     key: u64,
+    /// The rate window's key in the shared store: a digest, never the credential.
+    store_key: String,
 }
 
 impl std::fmt::Debug for Credential {
@@ -192,7 +198,13 @@ impl Credential {
 
     fn new(header: String, kind: TokenKind) -> Self {
         let key = hasher_seed().hash_one(&header);
-        Self { header, kind, key }
+        let store_key = arcade_tdk::store::credential_key(rate_limit::NAMESPACE, &header);
+        Self {
+            header,
+            kind,
+            key,
+            store_key,
+        }
     }
 
     /// OAuth token or API key.

@@ -66,7 +66,7 @@ impl PagerDutyClient {
                 target.query_pairs_mut().extend_pairs(query);
             }
             if let (Some(limiter), Some(credential)) = (&self.inner.limiter, credential) {
-                limiter.acquire(credential.key).await;
+                limiter.acquire(&credential.store_key).await;
             }
             let mut request = self.inner.http.request(method.clone(), target);
             if let Some(credential) = credential {
