@@ -16,13 +16,9 @@
 # Builds share CARGO_TARGET_DIR with the workspace and start from the workspace's
 # Cargo.lock, so they reuse the workspace's compiled dependencies.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-# The generated crates live outside this checkout: give them its pinned toolchain
-# (rust-toolchain.toml) so they build with the same compiler as the workspace.
-channel=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
-export RUSTUP_TOOLCHAIN="${RUSTUP_TOOLCHAIN:-$channel}"
+# The checkout's root, target dir and pinned toolchain (the generated crates live
+# outside the checkout).
+source "$(dirname "$0")/ci-env.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
