@@ -28,8 +28,27 @@
 //! the tool in the [`Catalog`]; the [`executor`] validates the arguments, runs the tool
 //! with its [`ToolContext`] and turns the result or [`ToolError`] into Arcade's
 //! `ToolCallOutput`; the adapter encodes that for its protocol.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `cli` | yes | [`cli`]: the standard command line of a toolkit binary (`tools`, `serve`, `worker`, `call`, `configure`, and `auth` with `oauth`); pulls in clap, tokio's multi-threaded runtime, tracing-subscriber, dirs and toml_edit |
+//! | `mcp` | yes | [`serve::mcp`]: MCP servers over stdio and Streamable HTTP, on rmcp and axum |
+//! | `worker` | yes | [`serve::worker`]: Arcade's worker HTTP protocol (JWT-authenticated), on axum and jsonwebtoken |
+//! | `reqwest` | yes | `From<reqwest::Error> for ToolError` and [`http`]'s status mapping, as Arcade's Python HTTP adapter maps them |
+//! | `client` | yes | [`client::Arcade`], the Arcade API client, and [`token::ArcadeTokenSource`]: OAuth tokens for locally served tools from the Arcade Engine |
+//! | `oauth` | yes | [`token::oauth`]: tokens from the user's own OAuth app (a PKCE login through the browser, a token cache, refresh-token rotation) and the `auth` command |
+//! | `testing` | no | the test harness (`arcade_tdk::testing`): call a toolkit's tools through the real pipeline from a test |
+//!
+//! Without default features the crate is the runtime alone: `#[tool]`, [`ToolContext`],
+//! [`ToolError`], the [`Catalog`], the definitions and the executor, with no server, no
+//! HTTP client and no async runtime of its own (`default-features = false` and add what
+//! you serve with, e.g. `features = ["mcp"]`).
 
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+// docs.rs builds with `--cfg docsrs` on nightly: `doc_cfg` marks feature-gated items
+// with their features (it absorbed the removed `doc_auto_cfg`, an error on nightly now).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[allow(unused_extern_crates)]
 extern crate self as arcade_tdk;

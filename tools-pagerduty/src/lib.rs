@@ -19,6 +19,18 @@
 //! Writes send `From: <email>` of the token's user, or `PAGERDUTY_FROM_EMAIL` for
 //! account-level API keys. `PAGERDUTY_REGION=eu` or `PAGERDUTY_BASE_URL` select the
 //! API host.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `sandbox` | yes | `sandbox`: a stateful fake PagerDuty (REST API v2 and Events API v2) on loopback, for tests and demos, and the binary's `--sandbox` flag; pulls in axum |
+//!
+//! The binary is built on `arcade-tdk`'s default features (the MCP and worker servers,
+//! the `auth` and `configure` commands). A library user who needs only the tools and
+//! the client can depend on `tools-pagerduty = { version = "...", default-features = false }`.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;
 #[cfg(feature = "sandbox")]

@@ -54,6 +54,13 @@ pub(super) enum Command {
     /// token is cached in the user's config folder (ARCADE_TDK_TOKEN_DIR overrides it)
     /// and used by `serve` and `call`.
     Auth(AuthArgs),
+    /// Connect an MCP client to this binary, or describe it for the MCP registry.
+    ///
+    /// Prints the client's configuration entry (the binary's absolute path, `serve`,
+    /// and the names of the variables the tools need), or merges it into the client's
+    /// configuration file with --write (keeping a timestamped backup and the other
+    /// servers). `configure registry` prints the MCP registry's server.json.
+    Configure(super::configure::ConfigureArgs),
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,16 @@
 //!   the environment (and `.env`), and print Arcade's `ToolCallOutput`: pretty on a
 //!   terminal, compact JSON otherwise.
 //!
+//! * `configure claude-desktop|claude-code|cursor|vscode|codex [--transport stdio|http]
+//!   [--url URL] [--name NAME] [--write [--config-file PATH]] [--include-secret-values]
+//!   [-- SERVE_ARGS...]`: print the client's configuration entry for this binary (its
+//!   absolute path, `serve stdio` or the `--url` of a running `serve http`, and the
+//!   names of the variables the tools need: secrets and `{PROVIDER}_ACCESS_TOKEN` /
+//!   `{PROVIDER}_API_KEY`), or merge it into the client's configuration file with
+//!   `--write`. See [`configure`](self#configure).
+//! * `configure registry --name NAME`: print the MCP registry's `server.json` for this
+//!   toolkit. See [`configure`](self#configure).
+//!
 //! * `auth login|status|logout [PROVIDER]` (feature `oauth`, on by default): log in
 //!   with your own OAuth app (`{PROVIDER}_OAUTH_CLIENT_ID`, ...; see
 //!   [`token::oauth`](crate::token::oauth)), show where the provider's token would come
@@ -44,6 +54,46 @@
 //! protocol under `serve stdio`). Their level is `--log-level`, else `RUST_LOG`, else
 //! `info` for the servers and `warn` for `tools` and `call`.
 //!
+//! # Configure
+//!
+//! `configure CLIENT` connects an MCP client to the binary it runs in. The entry names
+//! the binary by its absolute path (`std::env::current_exe`) with `serve stdio` (plus
+//! what follows `--`), or, with `--transport http`, the `--url` of a running
+//! `serve http` (default `http://127.0.0.1:8000/mcp`). Its environment lists the
+//! variables the tools need, by name: `{PROVIDER}_ACCESS_TOKEN` and `{PROVIDER}_API_KEY`
+//! for each OAuth provider (one is enough; an empty one is ignored) and each declared
+//! secret. Their values are copied from the environment (and `.env`) only with
+//! `--include-secret-values`; otherwise the entry refers to the client's own
+//! environment where the client can.
+//!
+//! | client | file (`--write`) | format |
+//! |---|---|---|
+//! | `claude-desktop` | `claude_desktop_config.json` in `Claude/` of the user's config directory (`~/Library/Application Support`, `%APPDATA%`, `~/.config`) | `mcpServers.NAME`: `command`, `args`, `env` (values left empty: Claude Desktop expands no variables); stdio only (remote servers are Connectors, added in its settings) |
+//! | `claude-code` | `.mcp.json` in the current directory (the project's) | `mcpServers.NAME`: `type` `stdio` with `env` values `${VAR:-}`, or `type` `http` with `url` |
+//! | `cursor` | `~/.cursor/mcp.json` | `mcpServers.NAME`: `command`, `args`, `env` values `${env:VAR}`, or `url` |
+//! | `vscode` | `.vscode/mcp.json` in the current directory (the workspace's) | `servers.NAME`: `type` `stdio` with `env` values `${env:VAR}`, or `type` `http` with `url` |
+//! | `codex` | `$CODEX_HOME/config.toml`, else `~/.codex/config.toml` | `[mcp_servers.NAME]`: `command`, `args`, `env_vars` (names Codex forwards from its environment) or `env` (values), or `url` |
+//!
+//! Without `--write` the entry is printed on stdout (as the file would hold it with
+//! only this server) and where it goes on stderr. `--write` merges it into the file
+//! (`--config-file PATH` names another): the file and its folders are created if absent;
+//! otherwise the previous file is copied to `FILE.bak-YYYYMMDDTHHMMSSZ` first, the other
+//! servers and settings are kept (and Codex's comments and layout), an entry of the same
+//! `--name` (default: the toolkit's name, lower-cased) is replaced, and the new file
+//! replaces the old one in one rename. A file that is not valid JSON (TOML for Codex),
+//! or whose servers are not an object, is refused with exit code 1 and left as it is. A
+//! new file that holds secret values is readable by its owner only (Unix).
+//!
+//! `configure registry --name io.github.OWNER/NAME` prints the MCP registry's
+//! `server.json` for the toolkit (schema
+//! `https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json`): the
+//! toolkit's version and description (at most 100 characters, else `--description`), a
+//! crates.io package (`registryType` `cargo`, `--package` default: the binary's name)
+//! started with `serve stdio`, the variables above as secret inputs, and optionally
+//! `--title`, `--repository`, `--website` and `--remote URL` (a hosted Streamable HTTP
+//! endpoint). The official registry's `mcp-publisher` verifies npm, PyPI, NuGet, OCI
+//! and MCPB packages only: publishing there also needs one of those or a remote.
+//!
 //! # Exit codes
 //!
 //! | code | meaning |
@@ -58,6 +108,7 @@ mod auth;
 mod builder;
 #[cfg(any(feature = "mcp", feature = "worker"))]
 mod call;
+mod configure;
 mod extra;
 mod logging;
 mod output;
@@ -176,7 +227,9 @@ impl Cli {
         };
         let default_level = match cli.command {
             Command::Serve(_) | Command::Worker(_) => "info",
-            Command::Tools(_) | Command::Call(_) | Command::Auth(_) => "warn",
+            Command::Tools(_) | Command::Call(_) | Command::Auth(_) | Command::Configure(_) => {
+                "warn"
+            }
         };
         logging::init(cli.log_level.as_deref(), default_level, io.err_is_terminal);
 
@@ -200,6 +253,7 @@ impl Cli {
             Command::Call(_) => Err(output::CliError::usage(
                 "`call` is not available: this build of arcade-tdk has neither the `mcp` nor the `worker` feature",
             )),
+            Command::Configure(args) => configure::run(&mut self, args, &mut io),
             #[cfg(feature = "oauth")]
             Command::Auth(args) => auth::run(&mut self, args, &mut io),
             #[cfg(not(feature = "oauth"))]

@@ -30,7 +30,7 @@ pub mod oauth;
 #[cfg(feature = "client")]
 pub use engine::ArcadeTokenSource;
 pub use env::EnvTokenSource;
-#[cfg(feature = "oauth")]
+#[cfg(any(feature = "oauth", feature = "cli"))]
 pub(crate) use env::var_prefix;
 #[cfg(feature = "oauth")]
 pub use oauth::{OAuthProvider, OAuthTokenSource};
