@@ -98,6 +98,51 @@ def update_replicas(R, out):
     open(out, "w").write("\n".join(lines))
 
 
+PEER_PROTOCOLS = (("20251125", "2025-11-25 session"), ("20260728", "2026-07-28 stateless"))
+
+
+def peers_rows(R):
+    """Ours vs rmcp's Streamable HTTP server (NODELAY on / off), and front-door auth on vs
+    off, at 1/16/64 clients for each protocol; [] when not run."""
+    rows, door = [], []
+    for tag, name in PEER_PROTOCOLS:
+        for c in (1, 16, 64):
+            k = f"peer{tag}-{c}"
+            o, a = R.get((k, "ours")), R.get((k, "auth"))
+            n, r = R.get((k, "rmcp-nodelay")), R.get((k, "rmcp"))
+            if not o:
+                continue
+            cps = lambda d: (d or {}).get("calls_per_s")  # noqa: E731
+            lat = lambda d: fmt((d or {}).get("call_us_median"), "us")  # noqa: E731
+            errors = sum((d or {}).get("errors") or 0 for d in (o, a, n, r))
+            rows.append(
+                f"| HTTP vs rmcp's StreamableHttpService, {name}, {c} client(s): calls/s ours | "
+                f"{fmt(cps(o), '/s')} | | | {fmt(cps(n), '/s')} NODELAY / {fmt(cps(r), '/s')} as its examples "
+                f"(no NODELAY); median {lat(o)} / {lat(n)} / {lat(r)}" + (f"; {errors} errors" if errors else "")
+                + f" | {ratio(cps(n), cps(o), True)} (vs NODELAY) | ≥ 1.5× rmcp (NODELAY) |"
+            )
+            if a:
+                share = f"{cps(a) / cps(o):.2f}× of off" if cps(a) and cps(o) else "–"
+                door.append(
+                    f"| Front door on / off (RS256 JWT checked on every request), {name}, {c} client(s): "
+                    f"calls/s; median {lat(a)} / {lat(o)} | {fmt(cps(a), '/s')} / {fmt(cps(o), '/s')} | | "
+                    f"{share} | | | within 10 % |"
+                )
+    return rows + door
+
+
+def update_peers(R, out):
+    """Puts the peers rows into an existing BENCHMARKS.md table, leaving the rest as is."""
+    rows = peers_rows(R)
+    lines = [line for line in open(out).read().split("\n")
+             if not line.startswith(("| HTTP vs rmcp", "| Front door on"))]
+    compile_rows = [i for i, line in enumerate(lines) if line.startswith("| compile")]
+    table = [i for i, line in enumerate(lines) if line.startswith("|")]
+    at = compile_rows[0] if compile_rows else table[-1] + 1
+    lines[at:at] = rows
+    open(out, "w").write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
@@ -109,6 +154,8 @@ def main():
                     help="replace just the PagerDuty row of an existing table (BENCH_ONLY=pagerduty)")
     ap.add_argument("--only-replicas", action="store_true",
                     help="replace just the replicas rows of an existing table (BENCH_ONLY=replicas)")
+    ap.add_argument("--only-peers", action="store_true",
+                    help="replace just the rmcp HTTP and front-door rows of an existing table (BENCH_ONLY=peers)")
     a = ap.parse_args()
     R = load(a.results)
     if a.only_pagerduty:
@@ -116,6 +163,9 @@ def main():
         return
     if a.only_replicas:
         update_replicas(R, a.out)
+        return
+    if a.only_peers:
+        update_peers(R, a.out)
         return
     g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
 
@@ -182,6 +232,7 @@ def main():
     if pd:
         lines.append(pd)
     lines.extend(replicas_rows(R))
+    lines.extend(peers_rows(R))
 
     comp = R.get(("compile", "ours"))
     if comp:

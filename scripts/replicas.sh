@@ -18,11 +18,16 @@
 # each replica paces itself to 150 a second (PAGERDUTY_RATE_LIMIT): the replicas share
 # one budget through Redis (three times 150 would cross it).
 #
-# Front-door auth (another part of issue 12): MCP_RESOURCE_SERVER_* variables set in
-# the environment are passed to every replica as they are, and DRIVER_BEARER, when
-# set, is sent by the driver as `Authorization: Bearer ...`. Without them the replicas
-# run the sandbox's fake credentials over unauthenticated HTTP
-# (MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS=1), which is only right on loopback.
+# Front-door auth (another part of issue 12) is on: `replicas-driver issuer` is a test
+# authorization server on loopback (a JWKS from a test-only RSA key, RS256 tokens for
+# alice, bob and carol); every replica gets MCP_RESOURCE_SERVER_CANONICAL_URL (the
+# HAProxy URL, the tokens' audience) and _AUTHORIZATION_SERVERS naming it, and the
+# driver sends the users' tokens in turn (DRIVER_BEARERS). The PagerDuty token is the
+# sandbox's one fake service-account token, given to every authenticated caller
+# (MCP_RESOURCE_SERVER_SHARE_DEVELOPER_TOKENS=1). A check: a call through HAProxy
+# without a token gets 401. REPLICAS_FRONT_DOOR=0 runs without it, the sandbox's fake
+# credentials over unauthenticated HTTP (MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS=1, only
+# right on loopback).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -100,7 +105,22 @@ export ARCADE_STORE_URL="${REPLICAS_STORE:-redis://127.0.0.1:$REDIS_PORT}"
 export ARCADE_DRAIN_TIMEOUT=30s
 export ARCADE_SERVER_STATELESS=1
 export RUST_LOG="${RUST_LOG:-info}"
-if [ -z "${MCP_RESOURCE_SERVER_CANONICAL_URL:-}" ]; then
+FRONT_DOOR="${REPLICAS_FRONT_DOOR:-1}"
+if [ "$FRONT_DOOR" = 1 ]; then
+  export MCP_RESOURCE_SERVER_CANONICAL_URL="http://127.0.0.1:$PROXY_PORT/mcp"
+  "$BIN/replicas-driver" issuer --audience "$MCP_RESOURCE_SERVER_CANONICAL_URL" \
+    --users alice,bob,carol >"$WORK/issuer.out" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q '^DRIVER_BEARERS=' "$WORK/issuer.out" && break; sleep 0.1; done
+  MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS="$(sed -n 's/^MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS=//p' "$WORK/issuer.out")"
+  DRIVER_BEARERS="$(sed -n 's/^DRIVER_BEARERS=//p' "$WORK/issuer.out")"
+  [ -n "$DRIVER_BEARERS" ] || { log "the issuer did not start"; cat "$WORK/issuer.out" >&2; exit 1; }
+  export MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS DRIVER_BEARERS
+  export MCP_RESOURCE_SERVER_SHARE_DEVELOPER_TOKENS=1
+  unset MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS
+  log "front-door auth on: tokens from $(sed 's/.*"issuer":"\([^"]*\)".*/\1/' <<<"$MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS")"
+else
+  unset MCP_RESOURCE_SERVER_CANONICAL_URL MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS DRIVER_BEARERS
   export MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS=1
 fi
 
@@ -124,6 +144,21 @@ REPLICA3="127.0.0.1:${REPLICA_PORTS[2]}" \
 PIDS+=($!)
 wait_ready "http://127.0.0.1:$PROXY_PORT/readyz" "HAProxy"
 
+checks_passed=0
+checks_failed=0
+check() { # check OK MESSAGE
+  if [ "$1" = 1 ]; then checks_passed=$((checks_passed + 1)); echo "ok: $2"
+  else checks_failed=$((checks_failed + 1)); echo "FAILED: $2"; fi
+}
+
+if [ "$FRONT_DOOR" = 1 ]; then
+  status="$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PROXY_PORT/mcp" \
+    -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' \
+    -H 'mcp-protocol-version: 2026-07-28' -H 'mcp-method: tools/list' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}')"
+  check "$([ "$status" = 401 ] && echo 1)" "a call through HAProxy without a token got HTTP $status (401 expected)"
+fi
+
 # --- drive, and restart one replica in the middle -----------------------------------
 log "driving $CLIENTS clients for ${SECS}s through http://127.0.0.1:$PROXY_PORT"
 "$BIN/replicas-driver" drive --url "http://127.0.0.1:$PROXY_PORT/mcp" \
@@ -131,13 +166,6 @@ log "driving $CLIENTS clients for ${SECS}s through http://127.0.0.1:$PROXY_PORT"
   >"$WORK/driver.out" 2>"$WORK/driver.err" &
 DRIVER_PID=$!
 PIDS+=("$DRIVER_PID")
-
-checks_passed=0
-checks_failed=0
-check() { # check OK MESSAGE
-  if [ "$1" = 1 ]; then checks_passed=$((checks_passed + 1)); echo "ok: $2"
-  else checks_failed=$((checks_failed + 1)); echo "FAILED: $2"; fi
-}
 
 sleep "$(awk "BEGIN {print $SECS / 2}")"
 log "restarting replica 2 (SIGTERM, drain, start)"

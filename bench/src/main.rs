@@ -10,7 +10,11 @@
 //!   connection and one MCP session each) calling the tool for `S` seconds, and reports
 //!   calls per second, errors, latency percentiles and the server's memory (when `--pid`
 //!   is given): right after the clients closed their sessions and connections, and
-//!   again `MS` later (default 3000), once the server has settled.
+//!   again `MS` later (default 3000), once the server has settled. `--protocol REV`
+//!   (default `2025-06-18`): `2025-11-25` also opens a session with `initialize`;
+//!   `2026-07-28` sends no handshake and no session, every request carrying its
+//!   revision in `_meta` and `Mcp-Method`/`Mcp-Name` headers. `BENCH_BEARER`, when set,
+//!   is sent as `Authorization: Bearer ...` (front-door auth).
 //!
 //! * `arcade-bench wrapper [--calls N]` times one call of a trivial `#[tool]` echo,
 //!   JSON text in to JSON text out, exactly as `cargo bench -p arcade-tdk --bench
@@ -308,8 +312,27 @@ fn stdio(args: &[String]) -> Result<Value, Error> {
     }))
 }
 
+/// How an HTTP client speaks: the protocol revision (`2025-06-18` or `2025-11-25`:
+/// `initialize` and a session; `2026-07-28`: no handshake, every request carries its
+/// revision and capabilities in `_meta` and `Mcp-Method`/`Mcp-Name` headers) and the
+/// front-door token it sends, if any.
+#[derive(Clone)]
+struct Wire {
+    protocol: String,
+    bearer: Option<String>,
+}
+
+impl Wire {
+    const MODERN: &str = "2026-07-28";
+
+    fn modern(&self) -> bool {
+        self.protocol == Self::MODERN
+    }
+}
+
 /// One keep-alive HTTP/1.1 connection with an MCP session.
 struct HttpClient {
+    wire: Wire,
     host: String,
     path: String,
     stream: BufReader<TcpStream>,
@@ -324,7 +347,7 @@ struct HttpResponse {
 }
 
 impl HttpClient {
-    fn connect(url: &str) -> Result<Self, Error> {
+    fn connect(url: &str, wire: &Wire) -> Result<Self, Error> {
         let rest = url
             .strip_prefix("http://")
             .ok_or("only http:// URLs (loopback)")?;
@@ -333,6 +356,7 @@ impl HttpClient {
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         Ok(Self {
+            wire: wire.clone(),
             host: host.to_owned(),
             path: format!("/{path}"),
             stream: BufReader::with_capacity(1 << 16, stream),
@@ -342,25 +366,41 @@ impl HttpClient {
     }
 
     fn post(&mut self, body: &str) -> Result<HttpResponse, Error> {
-        self.request("POST", body)
+        self.request("POST", body, None)
     }
 
     /// Ends the session, as a client that is done does (`DELETE` with the session id).
     fn end_session(&mut self) {
         if self.session.is_some() {
-            let _ = self.request("DELETE", "");
+            let _ = self.request("DELETE", "", None);
         }
     }
 
-    fn request(&mut self, method: &str, body: &str) -> Result<HttpResponse, Error> {
+    /// `rpc`: the JSON-RPC method and tool name, sent as `Mcp-Method`/`Mcp-Name` in
+    /// 2026-07-28.
+    fn request(
+        &mut self,
+        method: &str,
+        body: &str,
+        rpc: Option<(&str, &str)>,
+    ) -> Result<HttpResponse, Error> {
         let mut req = format!(
             "{method} {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-             Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-06-18\r\n\
+             Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: {}\r\n\
              Content-Length: {}\r\n",
             self.path,
             self.host,
+            self.wire.protocol,
             body.len()
         );
+        if let (true, Some((rpc_method, name))) = (self.wire.modern(), rpc) {
+            req.push_str(&format!("Mcp-Method: {rpc_method}\r\nMcp-Name: {name}\r\n"));
+        }
+        if let Some(token) = &self.wire.bearer {
+            req.push_str("Authorization: Bearer ");
+            req.push_str(token);
+            req.push_str("\r\n");
+        }
         if let Some(s) = &self.session {
             req.push_str("Mcp-Session-Id: ");
             req.push_str(s);
@@ -453,7 +493,11 @@ impl HttpClient {
     }
 
     fn start_session(&mut self) -> Result<(), Error> {
-        let r = self.post(INIT)?;
+        if self.wire.modern() {
+            return Ok(());
+        }
+        let init = INIT.replace("2025-06-18", &self.wire.protocol);
+        let r = self.post(&init)?;
         if r.status != 200 {
             return Err(format!("initialize: HTTP {}", r.status).into());
         }
@@ -469,7 +513,15 @@ impl HttpClient {
     fn call(&mut self, tool: &str) -> Result<(), Error> {
         self.next_id += 1;
         let id = self.next_id;
-        let r = self.post(&call_message(id, tool))?;
+        let r = if self.wire.modern() {
+            let message = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": {"name": tool, "arguments": {"text": "hello"}, "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": Wire::MODERN,
+                    "io.modelcontextprotocol/clientCapabilities": {}}}});
+            self.request("POST", &message.to_string(), Some(("tools/call", tool)))?
+        } else {
+            self.post(&call_message(id, tool))?
+        };
         if r.status != 200 {
             return Err(format!("tools/call: HTTP {}", r.status).into());
         }
@@ -490,19 +542,24 @@ fn http(args: &[String]) -> Result<Value, Error> {
     let secs = opts.num("secs", 10)?;
     let pid: Option<u32> = opts.get("pid").and_then(|p| p.parse().ok());
     let settle = Duration::from_millis(opts.num("settle-ms", 3000)?);
+    let wire = Wire {
+        protocol: opts.get("protocol").unwrap_or("2025-06-18").to_owned(),
+        bearer: std::env::var("BENCH_BEARER").ok().filter(|t| !t.is_empty()),
+    };
 
     let stop = Arc::new(AtomicBool::new(false));
     let barrier = Arc::new(std::sync::Barrier::new(clients as usize + 1));
     let mut handles = Vec::new();
     for _ in 0..clients {
         let (url, tool, stop, barrier) = (url.clone(), tool.clone(), stop.clone(), barrier.clone());
+        let wire = wire.clone();
         handles.push(std::thread::spawn(
             move || -> (Vec<f64>, u64, Option<String>) {
                 let setup = || -> Result<HttpClient, Error> {
                     // A server may accept a moment after its port opens: retry for 5 s.
                     let deadline = Instant::now() + Duration::from_secs(5);
                     let mut c = loop {
-                        match HttpClient::connect(&url) {
+                        match HttpClient::connect(&url, &wire) {
                             Ok(c) => break c,
                             Err(_) if Instant::now() < deadline => {
                                 std::thread::sleep(Duration::from_millis(50));
@@ -531,7 +588,7 @@ fn http(args: &[String]) -> Result<Value, Error> {
                             errors += 1;
                             first_error.get_or_insert(e.to_string());
                             // Reconnect after a broken exchange.
-                            match HttpClient::connect(&url).and_then(|mut c| {
+                            match HttpClient::connect(&url, &wire).and_then(|mut c| {
                                 c.start_session()?;
                                 Ok(c)
                             }) {
@@ -570,6 +627,8 @@ fn http(args: &[String]) -> Result<Value, Error> {
     let times = sorted(times);
     Ok(json!({
         "clients": clients,
+        "protocol": wire.protocol,
+        "front_door": wire.bearer.is_some(),
         "secs": elapsed,
         "calls": times.len(),
         "calls_per_s": times.len() as f64 / elapsed,

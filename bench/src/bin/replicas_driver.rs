@@ -13,9 +13,15 @@
 //!   (with `--worker-url`) on Arcade's worker protocol, with a JWT signed with
 //!   `ARCADE_WORKER_SECRET` (else with 2025-06-18). Every call gets a PagerDuty service
 //!   and must answer that service's id and name. `DRIVER_BEARER`, when set, is sent as
-//!   `Authorization: Bearer ...` on MCP requests (front-door auth). Prints a JSON
+//!   `Authorization: Bearer ...` on MCP requests (front-door auth); `DRIVER_BEARERS`
+//!   (space-separated) gives each client one of several users' tokens in turn. Prints a JSON
 //!   summary (calls per second, latency percentiles) on stderr and ends with `N passed,
 //!   N failed` on stdout; exits 1 when a call failed.
+//! * `replicas-driver issuer --audience URL [--users alice,bob,carol]` is a test
+//!   authorization server for the replicas' front door (`issuer.rs`): it serves a JWKS
+//!   on loopback, prints `MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS=...` (one line of
+//!   JSON) and `DRIVER_BEARERS=...` (an RS256 token per user, for `URL`) on stdout, and
+//!   serves until SIGTERM or ctrl-c.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,6 +29,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "../issuer.rs"]
+mod issuer;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -42,7 +51,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("sandbox") => rt.block_on(sandbox(&args[1..])),
         Some("drive") => rt.block_on(drive(&args[1..])),
-        _ => Err("usage: replicas-driver sandbox|drive ... (see the file's docs)".into()),
+        Some("issuer") => rt.block_on(run_issuer(&args[1..])),
+        _ => Err("usage: replicas-driver sandbox|drive|issuer ... (see the file's docs)".into()),
     };
     match result {
         Ok(code) => code,
@@ -84,6 +94,31 @@ async fn sandbox(args: &[String]) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn run_issuer(args: &[String]) -> Result<ExitCode, Error> {
+    let audience: String = flag(args, "--audience", String::new())?;
+    if audience.is_empty() {
+        return Err("--audience http://HOST:PORT/mcp is required".into());
+    }
+    let users: String = flag(args, "--users", "alice,bob,carol".to_owned())?;
+    let issuer = issuer::TestIssuer::start().await?;
+    let tokens = users
+        .split(',')
+        .filter(|u| !u.is_empty())
+        .map(|user| issuer.token(user, &audience))
+        .collect::<Result<Vec<_>, _>>()?;
+    println!(
+        "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS={}",
+        issuer.authorization_servers()
+    );
+    println!("DRIVER_BEARERS={}", tokens.join(" "));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// How a client speaks.
 #[derive(Clone, Copy, Debug)]
 enum Mode {
@@ -98,7 +133,8 @@ enum Mode {
 struct Driver {
     mcp_url: String,
     worker_url: Option<String>,
-    bearer: Option<String>,
+    /// Front-door tokens: client `i` sends `bearers[i % len]`.
+    bearers: Vec<String>,
     worker_secret: Option<String>,
     stop: AtomicBool,
 }
@@ -133,7 +169,10 @@ async fn drive(args: &[String]) -> Result<ExitCode, Error> {
     let driver = Arc::new(Driver {
         mcp_url,
         worker_url: (!worker_url.is_empty()).then_some(worker_url),
-        bearer: env("DRIVER_BEARER"),
+        bearers: env("DRIVER_BEARERS")
+            .or_else(|| env("DRIVER_BEARER"))
+            .map(|v| v.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default(),
         worker_secret: env("ARCADE_WORKER_SECRET"),
         stop: AtomicBool::new(false),
     });
@@ -201,6 +240,8 @@ async fn drive(args: &[String]) -> Result<ExitCode, Error> {
 
 async fn run_client(driver: &Driver, index: usize, mode: Mode) -> Tally {
     let mut tally = Tally::default();
+    let bearer =
+        (!driver.bearers.is_empty()).then(|| driver.bearers[index % driver.bearers.len()].as_str());
     let http = match reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -212,7 +253,7 @@ async fn run_client(driver: &Driver, index: usize, mode: Mode) -> Tally {
         }
     };
     if let Mode::Handshake(version) = mode {
-        match handshake(driver, &http, version).await {
+        match handshake(driver, &http, bearer, version).await {
             Ok(()) => {}
             Err(e) => {
                 tally.fail(format!("client {index} ({mode:?}) initialize: {e}"));
@@ -226,8 +267,10 @@ async fn run_client(driver: &Driver, index: usize, mode: Mode) -> Tally {
         let (service, name) = SERVICES[(index + n as usize) % SERVICES.len()];
         let start = Instant::now();
         let outcome = match mode {
-            Mode::Handshake(version) => mcp_call(driver, &http, Some(version), n, service).await,
-            Mode::Modern => mcp_call(driver, &http, None, n, service).await,
+            Mode::Handshake(version) => {
+                mcp_call(driver, &http, bearer, Some(version), n, service).await
+            }
+            Mode::Modern => mcp_call(driver, &http, bearer, None, n, service).await,
             Mode::Worker => worker_call(driver, &http, n, service).await,
         };
         match outcome.and_then(|answer| check(&answer, service, name)) {
@@ -238,13 +281,18 @@ async fn run_client(driver: &Driver, index: usize, mode: Mode) -> Tally {
     tally
 }
 
-fn mcp_request(driver: &Driver, http: &reqwest::Client, version: &str) -> reqwest::RequestBuilder {
+fn mcp_request(
+    driver: &Driver,
+    http: &reqwest::Client,
+    bearer: Option<&str>,
+    version: &str,
+) -> reqwest::RequestBuilder {
     let mut request = http
         .post(&driver.mcp_url)
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream")
         .header("mcp-protocol-version", version);
-    if let Some(bearer) = &driver.bearer {
+    if let Some(bearer) = bearer {
         request = request.bearer_auth(bearer);
     }
     request
@@ -262,11 +310,16 @@ fn answer_of(text: &str, id: u64) -> Result<Value, Error> {
         .ok_or_else(|| format!("no answer to {id} in {text:.200}").into())
 }
 
-async fn handshake(driver: &Driver, http: &reqwest::Client, version: &str) -> Result<(), Error> {
+async fn handshake(
+    driver: &Driver,
+    http: &reqwest::Client,
+    bearer: Option<&str>,
+    version: &str,
+) -> Result<(), Error> {
     let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
         "protocolVersion": version, "capabilities": {},
         "clientInfo": {"name": "replicas-driver", "version": "0"}}});
-    let response = mcp_request(driver, http, version)
+    let response = mcp_request(driver, http, bearer, version)
         .body(init.to_string())
         .send()
         .await?;
@@ -276,7 +329,7 @@ async fn handshake(driver: &Driver, http: &reqwest::Client, version: &str) -> Re
         return Err(format!("HTTP {status}: {answer}").into());
     }
     let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let response = mcp_request(driver, http, version)
+    let response = mcp_request(driver, http, bearer, version)
         .body(initialized.to_string())
         .send()
         .await?;
@@ -290,6 +343,7 @@ async fn handshake(driver: &Driver, http: &reqwest::Client, version: &str) -> Re
 async fn mcp_call(
     driver: &Driver,
     http: &reqwest::Client,
+    bearer: Option<&str>,
     handshake: Option<&str>,
     id: u64,
     service: &str,
@@ -297,7 +351,7 @@ async fn mcp_call(
     let tool = "PagerDuty_GetService";
     let mut params = json!({"name": tool, "arguments": {"service_id": service}});
     let version = handshake.unwrap_or("2026-07-28");
-    let mut request = mcp_request(driver, http, version);
+    let mut request = mcp_request(driver, http, bearer, version);
     if handshake.is_none() {
         params["_meta"] = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
                                  "io.modelcontextprotocol/clientCapabilities": {}});
