@@ -68,6 +68,7 @@ mod jwks;
 mod routes;
 mod sessions;
 mod validate;
+mod verified;
 
 use std::fmt;
 use std::sync::Arc;
@@ -103,6 +104,7 @@ struct Inner {
     /// The path form of the metadata (`/.well-known/oauth-protected-resource/mcp`).
     metadata_path: String,
     sessions: sessions::Sessions,
+    verified: verified::Verified,
 }
 
 impl FrontDoor {
@@ -162,6 +164,7 @@ impl FrontDoor {
                 metadata_url,
                 metadata_path,
                 sessions: sessions::Sessions::default(),
+                verified: verified::Verified::default(),
             }),
         })
     }
@@ -199,8 +202,18 @@ impl FrontDoor {
     /// assert!(refused.description().contains("well-formed"));
     /// # });
     /// ```
+    ///
+    /// A token that passed is remembered (by its SHA-256) and taken on trust for up to a
+    /// minute, never past its `exp`; rejections are not remembered.
     pub async fn validate(&self, token: &str) -> Result<ResourceOwner, TokenRejection> {
-        validate::validate(&self.inner.issuers, token).await
+        if token.len() <= MAX_TOKEN_BYTES
+            && let Some(owner) = self.inner.verified.get(token)
+        {
+            return Ok(owner);
+        }
+        let owner = validate::validate(&self.inner.issuers, token).await?;
+        self.inner.verified.insert(token, &owner);
+        Ok(owner)
     }
 
     /// The metadata routes (public).
