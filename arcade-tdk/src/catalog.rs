@@ -22,6 +22,8 @@
 use std::fmt;
 
 use crate::definition::{ToolDefinition, ToolInput, ToolkitDefinition};
+use crate::prompt::Prompts;
+use crate::resource::Resources;
 use crate::tool::Tool;
 use crate::toolkit::{ToolNames, Toolkit};
 
@@ -66,6 +68,11 @@ pub enum CatalogError {
     /// Two tools share an MCP name (compared case-insensitively), which
     /// [`ToolNames::Declared`] makes possible across toolkits.
     DuplicateMcpName(String),
+    /// A resource or resource template cannot be served (declared twice, or a template
+    /// that is not RFC 6570 level 1).
+    InvalidResource(String),
+    /// A prompt is declared twice.
+    InvalidPrompt(String),
 }
 
 impl fmt::Display for CatalogError {
@@ -79,6 +86,7 @@ impl fmt::Display for CatalogError {
                 f,
                 "two tools are named {name} for MCP (names are compared case-insensitively)"
             ),
+            Self::InvalidResource(why) | Self::InvalidPrompt(why) => f.write_str(why),
         }
     }
 }
@@ -169,6 +177,8 @@ impl ToolFilter {
 #[derive(Debug, Default)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
+    resources: Resources,
+    prompts: Prompts,
 }
 
 impl Catalog {
@@ -196,7 +206,19 @@ impl Catalog {
         filter: &ToolFilter,
     ) -> Result<Self, CatalogError> {
         let mut entries: Vec<CatalogEntry> = Vec::new();
+        let mut resources = Resources::default();
+        let mut prompts = Prompts::default();
         for toolkit in toolkits {
+            resources
+                .add(
+                    toolkit.get_resources(),
+                    toolkit.get_resource_templates(),
+                    &toolkit.resource_updates(),
+                )
+                .map_err(CatalogError::InvalidResource)?;
+            prompts
+                .add(toolkit.get_prompts())
+                .map_err(CatalogError::InvalidPrompt)?;
             let toolkit_def = ToolkitDefinition {
                 name: toolkit.get_name().to_owned(),
                 description: toolkit.get_description().map(str::to_owned),
@@ -221,7 +243,11 @@ impl Catalog {
         }
         entries.retain(|e| filter.allows(e));
         entries.sort_by(|a, b| a.fqn.cmp(&b.fqn));
-        Ok(Self { entries })
+        Ok(Self {
+            entries,
+            resources,
+            prompts,
+        })
     }
 
     fn entry(
@@ -265,6 +291,16 @@ impl Catalog {
     /// The entries, sorted by fully-qualified name.
     pub fn entries(&self) -> &[CatalogEntry] {
         &self.entries
+    }
+
+    /// The resources and resource templates of its toolkits.
+    pub fn resources(&self) -> &Resources {
+        &self.resources
+    }
+
+    /// The prompts of its toolkits.
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
     }
 
     /// The number of tools.
