@@ -20,6 +20,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::definition::{ToolDefinition, ToolInput, ToolkitDefinition};
 use crate::prompt::Prompts;
@@ -34,9 +35,14 @@ pub struct CatalogEntry {
     fqn: String,
     mcp_name: String,
     definition: ToolDefinition,
+    resources: Arc<Resources>,
 }
 
 impl CatalogEntry {
+    /// The resources of the tool's toolkit, which its context reads.
+    pub(crate) fn own_resources(&self) -> Arc<Resources> {
+        self.resources.clone()
+    }
     /// The tool.
     pub fn tool(&self) -> &'static dyn Tool {
         self.tool
@@ -209,13 +215,16 @@ impl Catalog {
         let mut resources = Resources::default();
         let mut prompts = Prompts::default();
         for toolkit in toolkits {
-            resources
-                .add(
+            let mut own = Resources::default();
+            for set in [&mut resources, &mut own] {
+                set.add(
                     toolkit.get_resources(),
                     toolkit.get_resource_templates(),
                     &toolkit.resource_updates(),
                 )
                 .map_err(CatalogError::InvalidResource)?;
+            }
+            let own = Arc::new(own);
             prompts
                 .add(toolkit.get_prompts())
                 .map_err(CatalogError::InvalidPrompt)?;
@@ -225,7 +234,8 @@ impl Catalog {
                 version: toolkit.get_version().map(str::to_owned),
             };
             for &tool in toolkit.get_tools() {
-                let entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
+                let mut entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
+                entry.resources = own.clone();
                 if entries
                     .iter()
                     .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
@@ -280,6 +290,7 @@ impl Catalog {
             fqn,
             mcp_name,
             definition,
+            resources: Arc::default(),
         }
     }
 

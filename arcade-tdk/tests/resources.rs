@@ -366,3 +366,45 @@ fn catalog_rejects_what_cannot_be_served() {
         Err(CatalogError::InvalidPrompt(_))
     ));
 }
+
+/// Reads a resource through its context.
+#[arcade_tdk::tool]
+async fn read_through_context(
+    context: &arcade_tdk::ToolContext,
+    /// The URI
+    uri: String,
+) -> Result<String, arcade_tdk::ToolError> {
+    let listed = context.resources().list().len();
+    let contents = context
+        .resources()
+        .read(&uri)
+        .await
+        .map_err(|e| arcade_tdk::ToolError::execution(e.to_string()))?;
+    Ok(format!(
+        "{listed} {}",
+        contents[0].text.clone().unwrap_or_default()
+    ))
+}
+
+#[tokio::test]
+async fn tools_read_their_own_toolkits_resources() {
+    let a = Toolkit::new("A")
+        .resource(Resource::text("a://one", "one", "text/plain", "from A"))
+        .tool(read_through_context::tool());
+    let b = Toolkit::new("B").resource(Resource::text("b://two", "two", "text/plain", "from B"));
+    let catalog = Catalog::filtered([a, b], &Default::default()).unwrap();
+    assert_eq!(catalog.resources().list().len(), 2);
+    let entry = catalog.get("A.ReadThroughContext").unwrap();
+    let call = |uri: &str| {
+        let args = json!({ "uri": uri }).as_object().unwrap().clone();
+        arcade_tdk::executor::execute(entry, args, Default::default())
+    };
+    let own = call("a://one").await.into_output();
+    assert_eq!(own.value, Some(json!("1 from A")));
+    let other = call("b://two").await.into_output();
+    let error = other.error.expect("B's resource is not A's");
+    assert!(
+        error.message.contains("Resource not found: b://two"),
+        "{error:?}"
+    );
+}

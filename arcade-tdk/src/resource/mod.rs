@@ -34,6 +34,7 @@
 //! assert_eq!(resources.complete("docs://pages/{page}", "page", "1").unwrap().values, ["1", "10"]);
 //! ```
 
+mod context;
 mod template;
 mod updates;
 
@@ -383,6 +384,13 @@ pub struct Resources {
 }
 
 impl Resources {
+    /// No resources.
+    pub(crate) const EMPTY: Self = Self {
+        resources: Vec::new(),
+        templates: Vec::new(),
+        updates: Vec::new(),
+    };
+
     pub(crate) fn add(
         &mut self,
         resources: &[Resource],
