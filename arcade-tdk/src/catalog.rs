@@ -215,19 +215,19 @@ impl Catalog {
         let mut resources = Resources::default();
         let mut prompts = Prompts::default();
         for toolkit in toolkits {
+            // The toolkit's own resources (what its tools' contexts read); added to the
+            // catalog's after its tools, so that a duplicate tool is reported first.
             let mut own = Resources::default();
-            for set in [&mut resources, &mut own] {
+            let add_resources = |set: &mut Resources| {
                 set.add(
                     toolkit.get_resources(),
                     toolkit.get_resource_templates(),
                     &toolkit.resource_updates(),
                 )
-                .map_err(CatalogError::InvalidResource)?;
-            }
+                .map_err(CatalogError::InvalidResource)
+            };
+            add_resources(&mut own)?;
             let own = Arc::new(own);
-            prompts
-                .add(toolkit.get_prompts())
-                .map_err(CatalogError::InvalidPrompt)?;
             let toolkit_def = ToolkitDefinition {
                 name: toolkit.get_name().to_owned(),
                 description: toolkit.get_description().map(str::to_owned),
@@ -250,6 +250,10 @@ impl Catalog {
                 }
                 entries.push(entry);
             }
+            add_resources(&mut resources)?;
+            prompts
+                .add(toolkit.get_prompts())
+                .map_err(CatalogError::InvalidPrompt)?;
         }
         entries.retain(|e| filter.allows(e));
         entries.sort_by(|a, b| a.fqn.cmp(&b.fqn));

@@ -17,9 +17,11 @@ use std::sync::Arc;
 /// The most values one answer carries (MCP's limit); `total` and `has_more` tell the rest.
 pub const MAX_COMPLETION_VALUES: usize = 100;
 
+type CompleteFn = dyn Fn(&str) -> Vec<String> + Send + Sync;
+
 /// Produces suggestions from what the user has typed so far.
 #[derive(Clone)]
-pub struct Completer(Arc<dyn Fn(&str) -> Vec<String> + Send + Sync>);
+pub struct Completer(Arc<CompleteFn>);
 
 impl fmt::Debug for Completer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

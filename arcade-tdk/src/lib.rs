@@ -38,7 +38,7 @@ pub mod auth;
 pub mod catalog;
 #[cfg(feature = "client")]
 pub mod client;
-mod completion;
+pub mod completion;
 mod content;
 pub mod context;
 pub mod definition;

@@ -166,6 +166,9 @@ pub(crate) fn complete(
     Ok(CompleteResult::new(info))
 }
 
+/// The most URIs one session may subscribe to (templates match unboundedly many).
+const MAX_SUBSCRIPTIONS: usize = 1024;
+
 /// One session's resource subscriptions: the URIs, and while there are any, a task
 /// that sends `notifications/resources/updated` for them. Dropped with the session.
 #[derive(Default)]
@@ -189,7 +192,16 @@ impl Subscriptions {
         if !catalog.resources().contains(uri) {
             return Err(resource_error(ResourceError::not_found(uri), uri, false));
         }
-        self.uris().insert(uri.to_owned());
+        {
+            let mut uris = self.uris();
+            if uris.len() >= MAX_SUBSCRIPTIONS && !uris.contains(uri) {
+                return Err(ErrorData::invalid_params(
+                    format!("Too many subscriptions (at most {MAX_SUBSCRIPTIONS} per session)"),
+                    None,
+                ));
+            }
+            uris.insert(uri.to_owned());
+        }
         let mut listening = self.listening.lock().unwrap_or_else(|e| e.into_inner());
         if listening.is_empty() {
             let (tx, mut rx) = mpsc::unbounded_channel::<String>();
