@@ -408,3 +408,26 @@ async fn tools_read_their_own_toolkits_resources() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn subscriptions_per_session_are_bounded() {
+    let client = connect().await;
+    for n in 0..1024 {
+        let uri = format!("kit://users/{n}/profile");
+        client.subscribe_resource(&uri).await.unwrap();
+    }
+    // Subscribing again to a subscribed URI is fine; one more is not.
+    client
+        .subscribe_resource("kit://users/0/profile")
+        .await
+        .unwrap();
+    let err = client.subscribe_resource("kit://notes").await.unwrap_err();
+    assert_eq!(err.code, -32602);
+    assert!(err.message.contains("Too many subscriptions"), "{err:?}");
+    // Another session has its own.
+    connect()
+        .await
+        .subscribe_resource("kit://notes")
+        .await
+        .unwrap();
+}
