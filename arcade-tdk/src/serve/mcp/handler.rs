@@ -430,6 +430,18 @@ impl ServerHandler for McpServer {
         Ok(())
     }
 
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        surface::accepted_filter(&self.shared.catalog, requested)
+    }
+
+    async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), ErrorData> {
+        surface::listen(&self.shared.catalog, context).await;
+        Ok(())
+    }
+
     async fn complete(
         &self,
         request: CompleteRequestParams,

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use rmcp::ErrorData;
+use rmcp::model::SubscriptionFilter;
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, CompletionInfo, GetPromptResult, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, Prompt, PromptMessage, ReadResourceResult,
     Reference, Resource, ResourceContents, ResourceTemplate, ResourceUpdatedNotificationParam,
     ServerCapabilities,
 };
-use rmcp::service::{Peer, RoleServer};
+use rmcp::service::{Peer, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -232,5 +233,63 @@ impl Subscriptions {
     /// Unsubscribes from `uri`.
     pub(crate) fn unsubscribe(&self, uri: &str) {
         self.uris().remove(uri);
+    }
+}
+
+/// What a 2026-07-28 `subscriptions/listen` stream gets: the requested resource URIs
+/// the catalog serves (no list changes: the served set is fixed). `None` (method not
+/// found) for a catalog without resources, which advertises no `subscribe`.
+pub(crate) fn accepted_filter(
+    catalog: &Catalog,
+    requested: &SubscriptionFilter,
+) -> Option<SubscriptionFilter> {
+    if catalog.resources().is_empty() {
+        return None;
+    }
+    let mut accepted = SubscriptionFilter::new();
+    accepted.resource_subscriptions = requested.resource_subscriptions.as_ref().map(|uris| {
+        let served = uris.iter().filter(|u| catalog.resources().contains(u));
+        served.take(MAX_SUBSCRIPTIONS).cloned().collect()
+    });
+    Some(accepted)
+}
+
+/// Runs one `subscriptions/listen` stream: resource updates for its accepted URIs
+/// until the client cancels it.
+pub(crate) async fn listen(catalog: &Catalog, context: SubscriptionContext) {
+    let uris: HashSet<String> = context
+        .accepted()
+        .resource_subscriptions
+        .iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let uris = Arc::new(uris);
+    let _listening: Vec<Listening> = catalog
+        .resources()
+        .updates()
+        .iter()
+        .map(|updates| {
+            let (uris, tx) = (uris.clone(), tx.clone());
+            updates.listen(move |uri| {
+                if uris.contains(uri) {
+                    let _ = tx.send(uri.to_owned());
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    loop {
+        tokio::select! {
+            () = context.cancelled() => return,
+            Some(uri) = rx.recv() => {
+                if let Err(err) = context.sink().notify_resource_updated(uri).await {
+                    tracing::debug!(%err, "could not send a resource update");
+                    return;
+                }
+            }
+            else => return context.cancelled().await,
+        }
     }
 }
