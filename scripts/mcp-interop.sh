@@ -47,19 +47,28 @@ SCENARIOS_2025=(
   server-sse-multiple-streams
   tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
   tools-call-mixed-content tools-call-with-logging tools-call-error tools-call-with-progress
+  # Resources, prompts, completion (the fixtures of examples/src/conformance_surface.rs).
+  resources-list resources-read-text resources-read-binary resources-templates-read
+  resources-subscribe resources-unsubscribe
+  prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
+  prompts-get-with-image completion-complete
 )
 # Only in the pre-release suite (2025 era).
 SCENARIOS_2025_ALPHA=(server-session-lifecycle)
 # 2026-07-28 (stateless), pre-release suite: the scenarios for what rmcp implements
 # (server/discover, per-request _meta, Mcp-Method/Mcp-Name headers, caching hints).
 # Not run: input-required-result-* (MRTR needs elicitation/sampling fixtures, out of
-# scope; the ones that "pass" do so only because the fixture tool is unknown),
-# resources-*/prompts-*/completion-* (no such fixtures; this is a tools TDK).
+# scope; the ones that "pass" do so only because the fixture tool is unknown).
+# resources-subscribe/-unsubscribe are removed at 2026-07-28 (the suite skips them).
 SCENARIOS_2026=(
   server-stateless caching http-header-validation tools-list dns-rebinding-protection
   server-sse-multiple-streams
   tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
   tools-call-mixed-content tools-call-error tools-call-with-progress
+  resources-list resources-read-text resources-read-binary resources-templates-read
+  sep-2164-resource-not-found
+  prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
+  prompts-get-with-image completion-complete
 )
 # Expected failures (pre-release suite baseline: `scenario:check-id`), each with why.
 EXPECTED_FAILURES_2026=(

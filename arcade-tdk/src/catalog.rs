@@ -20,8 +20,11 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::definition::{ToolDefinition, ToolInput, ToolkitDefinition};
+use crate::prompt::Prompts;
+use crate::resource::Resources;
 use crate::tool::Tool;
 use crate::toolkit::{ToolNames, Toolkit};
 
@@ -32,9 +35,14 @@ pub struct CatalogEntry {
     fqn: String,
     mcp_name: String,
     definition: ToolDefinition,
+    resources: Arc<Resources>,
 }
 
 impl CatalogEntry {
+    /// The resources of the tool's toolkit, which its context reads.
+    pub(crate) fn own_resources(&self) -> Arc<Resources> {
+        self.resources.clone()
+    }
     /// The tool.
     pub fn tool(&self) -> &'static dyn Tool {
         self.tool
@@ -66,6 +74,11 @@ pub enum CatalogError {
     /// Two tools share an MCP name (compared case-insensitively), which
     /// [`ToolNames::Declared`] makes possible across toolkits.
     DuplicateMcpName(String),
+    /// A resource or resource template cannot be served (declared twice, or a template
+    /// that is not RFC 6570 level 1).
+    InvalidResource(String),
+    /// A prompt is declared twice.
+    InvalidPrompt(String),
 }
 
 impl fmt::Display for CatalogError {
@@ -79,6 +92,7 @@ impl fmt::Display for CatalogError {
                 f,
                 "two tools are named {name} for MCP (names are compared case-insensitively)"
             ),
+            Self::InvalidResource(why) | Self::InvalidPrompt(why) => f.write_str(why),
         }
     }
 }
@@ -169,6 +183,8 @@ impl ToolFilter {
 #[derive(Debug, Default)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
+    resources: Resources,
+    prompts: Prompts,
 }
 
 impl Catalog {
@@ -196,14 +212,30 @@ impl Catalog {
         filter: &ToolFilter,
     ) -> Result<Self, CatalogError> {
         let mut entries: Vec<CatalogEntry> = Vec::new();
+        let mut resources = Resources::default();
+        let mut prompts = Prompts::default();
         for toolkit in toolkits {
+            // The toolkit's own resources (what its tools' contexts read); added to the
+            // catalog's after its tools, so that a duplicate tool is reported first.
+            let mut own = Resources::default();
+            let add_resources = |set: &mut Resources| {
+                set.add(
+                    toolkit.get_resources(),
+                    toolkit.get_resource_templates(),
+                    &toolkit.resource_updates(),
+                )
+                .map_err(CatalogError::InvalidResource)
+            };
+            add_resources(&mut own)?;
+            let own = Arc::new(own);
             let toolkit_def = ToolkitDefinition {
                 name: toolkit.get_name().to_owned(),
                 description: toolkit.get_description().map(str::to_owned),
                 version: toolkit.get_version().map(str::to_owned),
             };
             for &tool in toolkit.get_tools() {
-                let entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
+                let mut entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
+                entry.resources = own.clone();
                 if entries
                     .iter()
                     .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
@@ -218,10 +250,18 @@ impl Catalog {
                 }
                 entries.push(entry);
             }
+            add_resources(&mut resources)?;
+            prompts
+                .add(toolkit.get_prompts())
+                .map_err(CatalogError::InvalidPrompt)?;
         }
         entries.retain(|e| filter.allows(e));
         entries.sort_by(|a, b| a.fqn.cmp(&b.fqn));
-        Ok(Self { entries })
+        Ok(Self {
+            entries,
+            resources,
+            prompts,
+        })
     }
 
     fn entry(
@@ -254,6 +294,7 @@ impl Catalog {
             fqn,
             mcp_name,
             definition,
+            resources: Arc::default(),
         }
     }
 
@@ -265,6 +306,16 @@ impl Catalog {
     /// The entries, sorted by fully-qualified name.
     pub fn entries(&self) -> &[CatalogEntry] {
         &self.entries
+    }
+
+    /// The resources and resource templates of its toolkits.
+    pub fn resources(&self) -> &Resources {
+        &self.resources
+    }
+
+    /// The prompts of its toolkits.
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
     }
 
     /// The number of tools.

@@ -187,6 +187,8 @@ pub struct ToolContext {
     metadata: Vec<(String, String)>,
     sink: Option<Arc<dyn ContextSink>>,
     resource_owner: Option<Arc<ResourceOwner>>,
+    /// The resources of the tool's toolkit ([`ToolContext::resources`]).
+    pub(crate) resources: Option<Arc<crate::resource::Resources>>,
 }
 
 impl ToolContext {

@@ -180,6 +180,10 @@ pub async fn execute_redacted(
     context: ToolContext,
     redactor: &Redactor,
 ) -> Execution {
+    let mut context = context;
+    context
+        .resources
+        .get_or_insert_with(|| entry.own_resources());
     let spec = entry.tool().spec();
     let tool = entry.tool();
     // The call itself (argument decoding) and the future it returns may both panic.

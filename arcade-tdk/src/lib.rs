@@ -57,6 +57,7 @@ pub mod auth;
 pub mod catalog;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod completion;
 mod content;
 pub mod context;
 pub mod definition;
@@ -68,7 +69,9 @@ pub mod metadata;
 pub mod names;
 pub mod owner;
 mod preset;
+pub mod prompt;
 pub mod redact;
+pub mod resource;
 mod schema;
 #[cfg(feature = "store")]
 pub mod store;
@@ -85,11 +88,16 @@ pub mod testing;
 
 pub use arcade_tdk_macros::tool;
 pub use catalog::{Catalog, CatalogEntry, CatalogError, ToolFilter};
+pub use completion::{Completer, Completions};
 pub use content::{Content, EmbeddedResource, ToolContent};
 pub use context::{Authorization, LogLevel, TokenKind, ToolContext};
 pub use definition::ToolDefinition;
 pub use error::{ErrorKind, NetworkFailure, ToolError};
 pub use owner::ResourceOwner;
+pub use prompt::{Prompt, PromptArgument, PromptArguments, PromptError, PromptMessage, Role};
+pub use resource::{
+    Resource, ResourceContents, ResourceError, ResourceRequest, ResourceTemplate, ResourceUpdates,
+};
 pub use schema::FieldError;
 pub use tool::{Tool, ToolSpec, ToolValue};
 pub use toolkit::{ToolNames, Toolkit};

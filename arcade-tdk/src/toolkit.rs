@@ -21,6 +21,8 @@
 //! ```
 
 use crate::names;
+use crate::prompt::Prompt;
+use crate::resource::{Resource, ResourceTemplate, ResourceUpdates};
 use crate::tool::Tool;
 
 /// How the tools of a toolkit are named for MCP clients and LLM providers.
@@ -46,6 +48,10 @@ pub struct Toolkit {
     version: Option<String>,
     tool_names: ToolNames,
     tools: Vec<&'static dyn Tool>,
+    resources: Vec<Resource>,
+    resource_templates: Vec<ResourceTemplate>,
+    prompts: Vec<Prompt>,
+    resource_updates: ResourceUpdates,
 }
 
 impl Toolkit {
@@ -57,6 +63,10 @@ impl Toolkit {
             version: None,
             tool_names: ToolNames::Qualified,
             tools: Vec::new(),
+            resources: Vec::new(),
+            resource_templates: Vec::new(),
+            prompts: Vec::new(),
+            resource_updates: ResourceUpdates::new(),
         }
     }
 
@@ -69,6 +79,10 @@ impl Toolkit {
             version: (!version.is_empty()).then(|| version.to_owned()),
             tool_names: ToolNames::Qualified,
             tools: Vec::new(),
+            resources: Vec::new(),
+            resource_templates: Vec::new(),
+            prompts: Vec::new(),
+            resource_updates: ResourceUpdates::new(),
         }
     }
 
@@ -136,6 +150,30 @@ impl Toolkit {
         self
     }
 
+    /// Adds a resource at a fixed URI (see [`crate::resource`]).
+    pub fn resource(mut self, resource: Resource) -> Self {
+        self.resources.push(resource);
+        self
+    }
+
+    /// Adds a resource template (see [`crate::resource`]).
+    pub fn resource_template(mut self, template: ResourceTemplate) -> Self {
+        self.resource_templates.push(template);
+        self
+    }
+
+    /// Adds a prompt (see [`crate::prompt`]).
+    pub fn prompt(mut self, prompt: Prompt) -> Self {
+        self.prompts.push(prompt);
+        self
+    }
+
+    /// The handle that says this toolkit's resources changed: sessions subscribed to an
+    /// updated URI get `notifications/resources/updated`. Clones of the toolkit share it.
+    pub fn resource_updates(&self) -> ResourceUpdates {
+        self.resource_updates.clone()
+    }
+
     /// The toolkit's name.
     pub fn get_name(&self) -> &str {
         &self.name
@@ -155,6 +193,18 @@ impl Toolkit {
     /// Its tools, in registration order.
     pub fn get_tools(&self) -> &[&'static dyn Tool] {
         &self.tools
+    }
+    /// Its resources at fixed URIs.
+    pub fn get_resources(&self) -> &[Resource] {
+        &self.resources
+    }
+    /// Its resource templates.
+    pub fn get_resource_templates(&self) -> &[ResourceTemplate] {
+        &self.resource_templates
+    }
+    /// Its prompts.
+    pub fn get_prompts(&self) -> &[Prompt] {
+        &self.prompts
     }
 }
 

@@ -114,7 +114,7 @@ pub async fn test_tool_with_progress(context: ToolContext) -> ToolContent {
 
 /// The conformance fixture toolkit, named by declared names (`test_simple_text`).
 pub fn toolkit() -> Toolkit {
-    Toolkit::new("Conformance")
+    let toolkit = Toolkit::new("Conformance")
         .description("Fixture tools of the MCP conformance suite")
         .version("1.0.0")
         .tool_names(ToolNames::Declared)
@@ -126,5 +126,6 @@ pub fn toolkit() -> Toolkit {
         .tool(test_tool_with_logging::tool())
         .tool(test_logging_tool::tool())
         .tool(test_error_handling::tool())
-        .tool(test_tool_with_progress::tool())
+        .tool(test_tool_with_progress::tool());
+    crate::conformance_surface::with_fixtures(toolkit)
 }

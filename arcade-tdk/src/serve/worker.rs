@@ -6,8 +6,8 @@
 //! | GET | `/worker/health` | none | `{"status":"ok","tool_count":"12"}` (the count is a string, as in Python) |
 //! | GET | `/worker/tools` | JWT | the list of full [`ToolDefinition`](crate::ToolDefinition)s |
 //! | POST | `/worker/tools/invoke` | JWT | [`ToolCallRequest`] → [`ToolCallResponse`] |
-//! | POST | `/worker/resources/list` | JWT | `{"resources":[]}` |
-//! | POST | `/worker/resources/read` | JWT | 404 `{"code":-32002,...}` (no resources are offered) |
+//! | POST | `/worker/resources/list` | JWT | `{"resources":[...]}` (the toolkits' [resources](crate::resource), MCP's listing form) |
+//! | POST | `/worker/resources/read` | JWT | `{uri}` → `{"contents":[...]}`; unknown URI 404 `{"code":-32002,...}`, bad template parameters 400 `{"code":-32602,...}` |
 //!
 //! **Authentication.** Every route but the health check needs `Authorization: Bearer
 //! <JWT>`: HS256 only, keyed with the worker secret (`ARCADE_WORKER_SECRET`), with
@@ -64,6 +64,7 @@ use serde_json::{Map, Value, json};
 use crate::catalog::Catalog;
 use crate::context::ToolContext;
 use crate::executor::ToolCallOutput;
+use crate::resource::ResourceError;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 use crate::serve::pipeline;
 
@@ -310,7 +311,14 @@ async fn list_resources(State(state): State<WorkerState>, headers: HeaderMap) ->
     if let Err(detail) = authorize(&state.key, &headers) {
         return unauthorized(detail);
     }
-    axum::Json(json!({ "resources": [] })).into_response()
+    let resources: Vec<Value> = state
+        .catalog
+        .resources()
+        .list()
+        .iter()
+        .map(crate::resource::Resource::to_json)
+        .collect();
+    axum::Json(json!({ "resources": resources })).into_response()
 }
 
 async fn read_resource(
@@ -325,17 +333,21 @@ async fn read_resource(
     struct ReadRequest {
         uri: String,
     }
-    match serde_json::from_slice::<ReadRequest>(&body) {
-        Ok(request) => (
-            StatusCode::NOT_FOUND,
-            axum::Json(json!({
-                "code": -32002,
-                "message": format!("Resource not found: {}", request.uri),
-            })),
-        )
-            .into_response(),
-        Err(e) => invalid_params(&describe_json_error(&e)),
-    }
+    let request = match serde_json::from_slice::<ReadRequest>(&body) {
+        Ok(request) => request,
+        Err(e) => return invalid_params(&describe_json_error(&e)),
+    };
+    let error = match state.catalog.resources().read(&request.uri).await {
+        Ok(contents) => return axum::Json(json!({ "contents": contents })).into_response(),
+        Err(ResourceError::InvalidParams(message)) => return invalid_params(&message),
+        Err(error) => error,
+    };
+    let (status, code) = match error {
+        ResourceError::NotFound(_) => (StatusCode::NOT_FOUND, -32002),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, -32603),
+    };
+    let body = json!({ "code": code, "message": error.to_string() });
+    (status, axum::Json(body)).into_response()
 }
 
 fn parse_request(body: &[u8]) -> Result<ToolCallRequest, String> {

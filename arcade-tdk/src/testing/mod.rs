@@ -43,6 +43,7 @@
 mod engine;
 mod harness;
 pub mod mcp;
+mod mcp_surface;
 mod output;
 
 pub use engine::{EngineRequest, FAKE_API_KEY, FAKE_TOKEN, FakeEngine};

@@ -3,3 +3,4 @@
 
 mod protocol;
 mod replay;
+mod resources;

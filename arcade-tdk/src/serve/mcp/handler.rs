@@ -16,12 +16,17 @@ use rmcp::model::{
     ProgressToken, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
     ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
 };
+use rmcp::model::{
+    CompleteRequestParams, CompleteResult, ListPromptsResult, ListResourceTemplatesResult,
+    ListResourcesResult, SubscribeRequestParams, UnsubscribeRequestParams,
+};
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
+use super::surface::{self, Subscriptions};
 use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
@@ -58,6 +63,8 @@ pub(crate) struct McpServer {
     shared: Arc<Shared>,
     /// The minimum level set by `logging/setLevel` (an index into [`LEVELS`]).
     log_level: Arc<AtomicU8>,
+    /// This connection's resource subscriptions.
+    subscriptions: Arc<Subscriptions>,
 }
 
 const LEVELS: [LogLevel; 8] = [
@@ -142,12 +149,13 @@ impl McpServer {
         // Prompts and resources are declared, and always empty, as Arcade's Python server
         // declares them: clients that list them get empty lists (with the 2026-07-28
         // caching hints) instead of "method not found".
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
             .enable_logging()
             .enable_prompts()
             .enable_resources()
             .build();
+        surface::capabilities(&catalog, &mut capabilities);
         let mut info = ServerConfig::new(capabilities)
             .with_server_info(implementation)
             .with_protocol_version(ProtocolVersion::V_2025_11_25);
@@ -161,6 +169,7 @@ impl McpServer {
                 info,
             }),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
+            subscriptions: Arc::default(),
         }
     }
 
@@ -169,6 +178,7 @@ impl McpServer {
         Self {
             shared: self.shared.clone(),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
+            subscriptions: Arc::default(),
         }
     }
 
@@ -360,10 +370,34 @@ impl ServerHandler for McpServer {
         request: GetPromptRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        Err(ErrorData::invalid_params(
-            format!("Unknown prompt: {}", request.name),
-            None,
-        ))
+        let catalog = &self.shared.catalog;
+        surface::get_prompt(catalog, &request.name, request.arguments)
+            .await
+            .map(Into::into)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(surface::list_prompts(&self.shared.catalog))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(surface::list_resources(&self.shared.catalog))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(surface::list_resource_templates(&self.shared.catalog))
     }
 
     async fn read_resource(
@@ -371,14 +405,49 @@ impl ServerHandler for McpServer {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let message = format!("Resource not found: {}", request.uri);
-        let data = Some(json!({ "uri": request.uri }));
-        // -32002 until 2025-11-25; -32602 from 2026-07-28 (SEP-2164).
-        Err(if is_modern(&context) {
-            ErrorData::invalid_params(message, data)
-        } else {
-            ErrorData::resource_not_found(message, data)
-        })
+        let modern = is_modern(&context);
+        surface::read_resource(&self.shared.catalog, &request.uri, modern)
+            .await
+            .map(Into::into)
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let catalog = &self.shared.catalog;
+        self.subscriptions
+            .subscribe(catalog, &request.uri, &context.peer)
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.subscriptions.unsubscribe(&request.uri);
+        Ok(())
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        surface::accepted_filter(&self.shared.catalog, requested)
+    }
+
+    async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), ErrorData> {
+        surface::listen(&self.shared.catalog, context).await;
+        Ok(())
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        surface::complete(&self.shared.catalog, &request)
     }
 
     async fn set_level(

@@ -32,6 +32,7 @@
 mod front_door;
 mod handler;
 mod http;
+mod surface;
 
 use std::sync::Arc;
 

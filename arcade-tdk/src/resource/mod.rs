@@ -1,0 +1,502 @@
+//! Resources a toolkit serves: static ones (text or binary), and resource templates
+//! (`scheme://things/{id}`, RFC 6570 level 1) whose contents a Rust function produces.
+//! MCP clients list them (`resources/list`, `resources/templates/list`), read them
+//! (`resources/read`), complete template parameters (`completion/complete`) and
+//! subscribe to changes ([`ResourceUpdates`]).
+//!
+//! ```
+//! use futures_util::FutureExt;
+//! use arcade_tdk::{Catalog, Completer, Resource, ResourceContents, ResourceError,
+//!     ResourceTemplate, Toolkit};
+//!
+//! let toolkit = Toolkit::new("Docs")
+//!     .resource(Resource::text("docs://readme", "readme", "text/markdown", "# Hello")
+//!         .description("The README"))
+//!     .resource(Resource::blob("docs://logo", "logo", "image/png", "iVBORw0KGgo="))
+//!     .resource_template(
+//!         ResourceTemplate::new("docs://pages/{page}", "page", |request| async move {
+//!             let page = request.param("page").unwrap_or_default().to_owned();
+//!             if page.parse::<u32>().is_err() {
+//!                 return Err(ResourceError::invalid_params("page must be a number"));
+//!             }
+//!             Ok(vec![ResourceContents::text(request.uri(), "text/plain", format!("Page {page}"))])
+//!         })
+//!         .mime_type("text/plain")
+//!         .completer("page", Completer::from_list(["1", "2", "10"])),
+//!     );
+//! let catalog = Catalog::new(toolkit).unwrap();
+//! let resources = catalog.resources();
+//! // `read` is async; these functions finish at once.
+//! let read = |uri: &str| resources.read(uri).now_or_never().unwrap();
+//! assert_eq!(read("docs://pages/7").unwrap()[0].text.as_deref(), Some("Page 7"));
+//! assert!(matches!(read("docs://pages/x"), Err(ResourceError::InvalidParams(_))));
+//! assert!(matches!(read("docs://nothing"), Err(ResourceError::NotFound(_))));
+//! assert_eq!(resources.complete("docs://pages/{page}", "page", "1").unwrap().values, ["1", "10"]);
+//! ```
+
+mod context;
+mod template;
+mod updates;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde_json::{Map, Value, json};
+
+#[cfg_attr(not(feature = "mcp"), allow(unused_imports))]
+pub(crate) use self::updates::Listening;
+pub use self::updates::ResourceUpdates;
+use crate::completion::{Completer, Completions};
+pub use crate::content::EmbeddedResource as ResourceContents;
+use template::UriTemplate;
+
+impl ResourceContents {
+    /// Text contents at `uri`.
+    pub fn text(
+        uri: impl Into<String>,
+        mime_type: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            uri: uri.into(),
+            mime_type: Some(mime_type.into()),
+            text: Some(text.into()),
+            blob: None,
+        }
+    }
+
+    /// Binary contents at `uri`, given base64-encoded.
+    pub fn blob(
+        uri: impl Into<String>,
+        mime_type: impl Into<String>,
+        base64: impl Into<String>,
+    ) -> Self {
+        Self {
+            uri: uri.into(),
+            mime_type: Some(mime_type.into()),
+            text: None,
+            blob: Some(base64.into()),
+        }
+    }
+}
+
+/// Why a resource could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResourceError {
+    /// No resource has this URI (MCP: -32002 until 2025-11-25, -32602 from 2026-07-28,
+    /// with the URI in the error's data).
+    NotFound(String),
+    /// The URI matches a template but its parameters are wrong (MCP: -32602).
+    InvalidParams(String),
+    /// The resource exists but could not be produced (MCP: -32603).
+    Failed(String),
+}
+
+impl ResourceError {
+    /// No resource at `uri`.
+    pub fn not_found(uri: impl Into<String>) -> Self {
+        Self::NotFound(uri.into())
+    }
+    /// Bad template parameters, with a message for the client.
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        Self::InvalidParams(message.into())
+    }
+    /// The contents could not be produced.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::Failed(message.into())
+    }
+}
+
+impl fmt::Display for ResourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound(uri) => write!(f, "Resource not found: {uri}"),
+            Self::InvalidParams(message) => write!(f, "Invalid resource parameters: {message}"),
+            Self::Failed(message) => write!(f, "Resource could not be read: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceError {}
+
+/// What a resource function gets: the URI read and the template's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRequest {
+    uri: String,
+    params: BTreeMap<String, String>,
+}
+
+impl ResourceRequest {
+    /// The URI being read.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+    /// A template parameter, percent-decoded.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+    /// Every template parameter.
+    pub fn params(&self) -> &BTreeMap<String, String> {
+        &self.params
+    }
+}
+
+/// The result of a resource function.
+pub type ResourceResult = Result<Vec<ResourceContents>, ResourceError>;
+
+type ReadFn = Arc<dyn Fn(ResourceRequest) -> BoxFuture<'static, ResourceResult> + Send + Sync>;
+
+fn read_fn<F, Fut>(read: F) -> ReadFn
+where
+    F: Fn(ResourceRequest) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ResourceResult> + Send + 'static,
+{
+    Arc::new(move |request| Box::pin(read(request)))
+}
+
+#[derive(Clone)]
+enum Body {
+    Fixed(ResourceContents),
+    Read(ReadFn),
+}
+
+/// Name, title, description and MIME type, as listed.
+#[derive(Clone, Debug, Default)]
+struct Listing {
+    name: String,
+    title: Option<String>,
+    description: Option<String>,
+    mime_type: Option<String>,
+}
+
+impl Listing {
+    fn to_json(&self, key: &str, uri: &str) -> Value {
+        let mut out = Map::new();
+        out.insert(key.into(), json!(uri));
+        out.insert("name".into(), json!(self.name));
+        if let Some(v) = &self.title {
+            out.insert("title".into(), json!(v));
+        }
+        if let Some(v) = &self.description {
+            out.insert("description".into(), json!(v));
+        }
+        if let Some(v) = &self.mime_type {
+            out.insert("mimeType".into(), json!(v));
+        }
+        Value::Object(out)
+    }
+}
+
+/// A resource at a fixed URI.
+#[derive(Clone)]
+pub struct Resource {
+    uri: String,
+    listing: Listing,
+    body: Body,
+}
+
+impl fmt::Debug for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resource")
+            .field("uri", &self.uri)
+            .field("name", &self.listing.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resource {
+    fn fixed(uri: String, name: String, contents: ResourceContents) -> Self {
+        Self {
+            listing: Listing {
+                name,
+                mime_type: contents.mime_type.clone(),
+                ..Listing::default()
+            },
+            uri,
+            body: Body::Fixed(contents),
+        }
+    }
+
+    /// A text resource.
+    pub fn text(
+        uri: impl Into<String>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        let uri = uri.into();
+        let contents = ResourceContents::text(uri.clone(), mime_type, text);
+        Self::fixed(uri, name.into(), contents)
+    }
+
+    /// A binary resource, given base64-encoded.
+    pub fn blob(
+        uri: impl Into<String>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        base64: impl Into<String>,
+    ) -> Self {
+        let uri = uri.into();
+        let contents = ResourceContents::blob(uri.clone(), mime_type, base64);
+        Self::fixed(uri, name.into(), contents)
+    }
+
+    /// A resource whose contents `read` produces at each read (for contents that change;
+    /// say so with [`ResourceUpdates`]).
+    pub fn dynamic<F, Fut>(uri: impl Into<String>, name: impl Into<String>, read: F) -> Self
+    where
+        F: Fn(ResourceRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ResourceResult> + Send + 'static,
+    {
+        Self {
+            uri: uri.into(),
+            listing: Listing {
+                name: name.into(),
+                ..Listing::default()
+            },
+            body: Body::Read(read_fn(read)),
+        }
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.listing.description = Some(description.into());
+        self
+    }
+    /// Sets the human-readable title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.listing.title = Some(title.into());
+        self
+    }
+    /// Sets the MIME type listed.
+    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.listing.mime_type = Some(mime_type.into());
+        self
+    }
+    /// The URI.
+    pub fn get_uri(&self) -> &str {
+        &self.uri
+    }
+    /// The name.
+    pub fn get_name(&self) -> &str {
+        &self.listing.name
+    }
+    /// The listing in MCP's form (`uri`, `name`, `title`, `description`, `mimeType`).
+    pub fn to_json(&self) -> Value {
+        self.listing.to_json("uri", &self.uri)
+    }
+}
+
+/// Resources whose URIs match a template (`scheme://things/{id}`), produced by a function.
+#[derive(Clone)]
+pub struct ResourceTemplate {
+    uri_template: String,
+    parsed: Result<UriTemplate, String>,
+    listing: Listing,
+    read: ReadFn,
+    completers: BTreeMap<String, Completer>,
+}
+
+impl fmt::Debug for ResourceTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceTemplate")
+            .field("uri_template", &self.uri_template)
+            .field("name", &self.listing.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResourceTemplate {
+    /// A template served by `read`. A template that is not RFC 6570 level 1 (or a
+    /// completer for a parameter it lacks) makes the [`Catalog`](crate::Catalog) fail.
+    pub fn new<F, Fut>(uri_template: impl Into<String>, name: impl Into<String>, read: F) -> Self
+    where
+        F: Fn(ResourceRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ResourceResult> + Send + 'static,
+    {
+        let uri_template = uri_template.into();
+        Self {
+            parsed: UriTemplate::parse(&uri_template).map_err(|e| e.0),
+            uri_template,
+            listing: Listing {
+                name: name.into(),
+                ..Listing::default()
+            },
+            read: read_fn(read),
+            completers: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.listing.description = Some(description.into());
+        self
+    }
+    /// Sets the human-readable title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.listing.title = Some(title.into());
+        self
+    }
+    /// Sets the MIME type of the resources.
+    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.listing.mime_type = Some(mime_type.into());
+        self
+    }
+    /// Completes the parameter `param` with `completer`.
+    pub fn completer(mut self, param: impl Into<String>, completer: Completer) -> Self {
+        self.completers.insert(param.into(), completer);
+        self
+    }
+    /// The template.
+    pub fn get_uri_template(&self) -> &str {
+        &self.uri_template
+    }
+    /// The listing in MCP's form (`uriTemplate`, `name`, ...).
+    pub fn to_json(&self) -> Value {
+        self.listing.to_json("uriTemplate", &self.uri_template)
+    }
+
+    /// Why the template cannot be served, if it cannot.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let parsed = self.parsed.as_ref().map_err(Clone::clone)?;
+        for param in self.completers.keys() {
+            if !parsed.variables().any(|v| v == param) {
+                return Err(format!(
+                    "a completer for `{param}`, which {} does not have",
+                    self.uri_template
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The resources of a catalog: looked up by URI, templates tried in declaration order.
+#[derive(Clone, Debug, Default)]
+pub struct Resources {
+    resources: Vec<Resource>,
+    templates: Vec<ResourceTemplate>,
+    updates: Vec<ResourceUpdates>,
+}
+
+impl Resources {
+    /// No resources.
+    pub(crate) const EMPTY: Self = Self {
+        resources: Vec::new(),
+        templates: Vec::new(),
+        updates: Vec::new(),
+    };
+
+    pub(crate) fn add(
+        &mut self,
+        resources: &[Resource],
+        templates: &[ResourceTemplate],
+        updates: &ResourceUpdates,
+    ) -> Result<(), String> {
+        for resource in resources {
+            if self.resources.iter().any(|r| r.uri == resource.uri) {
+                return Err(format!("resource {} is declared twice", resource.uri));
+            }
+            self.resources.push(resource.clone());
+        }
+        for template in templates {
+            template
+                .check()
+                .map_err(|e| format!("resource template {}: {e}", template.uri_template))?;
+            if self
+                .templates
+                .iter()
+                .any(|t| t.uri_template == template.uri_template)
+            {
+                return Err(format!(
+                    "resource template {} is declared twice",
+                    template.uri_template
+                ));
+            }
+            self.templates.push(template.clone());
+        }
+        if !resources.is_empty() || !templates.is_empty() {
+            self.updates.push(updates.clone());
+        }
+        Ok(())
+    }
+
+    /// The static resources, in declaration order.
+    pub fn list(&self) -> &[Resource] {
+        &self.resources
+    }
+    /// The templates, in declaration order.
+    pub fn templates(&self) -> &[ResourceTemplate] {
+        &self.templates
+    }
+    /// Whether there are neither resources nor templates.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty() && self.templates.is_empty()
+    }
+    /// Whether `uri` names a resource or matches a template.
+    pub fn contains(&self, uri: &str) -> bool {
+        self.resources.iter().any(|r| r.uri == uri)
+            || self
+                .templates
+                .iter()
+                .any(|t| t.parsed.as_ref().is_ok_and(|p| p.matches(uri).is_some()))
+    }
+
+    /// Reads `uri`: the static resource of that URI, else the first template it matches.
+    /// A function answering no contents counts as not found.
+    pub async fn read(&self, uri: &str) -> ResourceResult {
+        let (read, params) = if let Some(resource) = self.resources.iter().find(|r| r.uri == uri) {
+            match &resource.body {
+                Body::Fixed(contents) => return Ok(vec![contents.clone()]),
+                Body::Read(read) => (read.clone(), BTreeMap::new()),
+            }
+        } else {
+            let Some((template, params)) = self.templates.iter().find_map(|t| {
+                let params = t.parsed.as_ref().ok()?.matches(uri)?;
+                Some((t, params))
+            }) else {
+                return Err(ResourceError::not_found(uri));
+            };
+            (template.read.clone(), params)
+        };
+        let request = ResourceRequest {
+            uri: uri.to_owned(),
+            params,
+        };
+        let contents = read(request).await?;
+        if contents.is_empty() {
+            return Err(ResourceError::not_found(uri));
+        }
+        Ok(contents)
+    }
+
+    /// Suggestions for the parameter `param` of the template `uri_template`, given what
+    /// was typed; none when the parameter has no completer.
+    pub fn complete(
+        &self,
+        uri_template: &str,
+        param: &str,
+        typed: &str,
+    ) -> Result<Completions, ResourceError> {
+        let template = self
+            .templates
+            .iter()
+            .find(|t| t.uri_template == uri_template)
+            .ok_or_else(|| ResourceError::not_found(uri_template))?;
+        Ok(template
+            .completers
+            .get(param)
+            .map(|c| c.complete(typed))
+            .unwrap_or_default())
+    }
+
+    /// The update handles of the toolkits that declared resources.
+    #[cfg_attr(not(feature = "mcp"), allow(dead_code))]
+    pub(crate) fn updates(&self) -> &[ResourceUpdates] {
+        &self.updates
+    }
+}
