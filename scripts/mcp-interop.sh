@@ -33,13 +33,16 @@ START=$(date +%s)
 
 # -------------------------------------------------------------------------------------
 # Scenarios.
-# 2025-11-25 (handshake era): every scenario that applies to a tools server, except
-# sampling and elicitation (the TDK does not send server-to-client requests).
+# 2025-11-25 (handshake era): every scenario that applies to a tools server.
 SCENARIOS_2025=(
   server-initialize ping tools-list logging-set-level dns-rebinding-protection
   server-sse-multiple-streams
   tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
   tools-call-mixed-content tools-call-with-logging tools-call-error tools-call-with-progress
+)
+# Tools that ask the client (server-to-client requests on the session).
+SCENARIOS_2025+=(
+  tools-call-sampling tools-call-elicitation elicitation-sep1034-defaults elicitation-sep1330-enums
 )
 # Only in the pre-release suite (2025 era).
 SCENARIOS_2025_ALPHA=(server-session-lifecycle)

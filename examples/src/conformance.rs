@@ -6,8 +6,9 @@
 //! [`ToolNames::Declared`]: its MCP names are the function names rather than
 //! Arcade's `Conformance_TestSimpleText`, which `tools/call` still accepts.
 //!
-//! Sampling and elicitation fixtures (`test_sampling`, `test_elicitation`, ...) are not
-//! here: the TDK does not issue server-to-client requests.
+//! The fixtures that ask the client (sampling, elicitation) are in [`interaction`].
+
+pub mod interaction;
 
 use std::time::Duration;
 
@@ -114,7 +115,7 @@ pub async fn test_tool_with_progress(context: ToolContext) -> ToolContent {
 
 /// The conformance fixture toolkit, named by declared names (`test_simple_text`).
 pub fn toolkit() -> Toolkit {
-    Toolkit::new("Conformance")
+    let toolkit = Toolkit::new("Conformance")
         .description("Fixture tools of the MCP conformance suite")
         .version("1.0.0")
         .tool_names(ToolNames::Declared)
@@ -126,5 +127,6 @@ pub fn toolkit() -> Toolkit {
         .tool(test_tool_with_logging::tool())
         .tool(test_logging_tool::tool())
         .tool(test_error_handling::tool())
-        .tool(test_tool_with_progress::tool())
+        .tool(test_tool_with_progress::tool());
+    interaction::add_tools(toolkit)
 }

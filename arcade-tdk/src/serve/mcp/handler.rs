@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
+use super::client_requests::SessionClient;
 use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
@@ -243,6 +244,8 @@ impl McpServer {
         let logger = entry.mcp_name().to_owned();
         let args = request.arguments.unwrap_or_default();
         let caller = caller(&context);
+        let client = (!is_modern(&context))
+            .then(|| SessionClient::new(&context.peer, shared.options.client_request_timeout));
         let call = shared
             .pipeline
             .call_as(entry, args, &caller, move |redactor| {
@@ -253,6 +256,7 @@ impl McpServer {
                     min_level,
                     progress_token,
                     last_progress: Mutex::new(None),
+                    client,
                 }) as Arc<dyn ContextSink>)
             });
         tokio::pin!(call);
@@ -420,9 +424,15 @@ struct CallSink {
     min_level: Option<LogLevel>,
     progress_token: Option<ProgressToken>,
     last_progress: Mutex<Option<f64>>,
+    /// The session's client, for the tool's elicitation, sampling and roots requests.
+    client: Option<SessionClient>,
 }
 
 impl ContextSink for CallSink {
+    fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
+        self.client.as_ref().map(|c| c as _)
+    }
+
     fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {
         if self.min_level.is_none_or(|min| level < min) {
             return;

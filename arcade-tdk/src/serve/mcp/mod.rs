@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+mod client_requests;
 mod front_door;
 mod handler;
 mod http;
@@ -70,7 +71,15 @@ pub struct McpOptions {
     /// Where secrets, tokens and the user id come from; `None` reads
     /// [`LocalEnvironment::from_env`] when the server starts.
     pub environment: Option<Arc<LocalEnvironment>>,
+    /// How long a tool waits for the client to answer an elicitation, sampling or roots
+    /// request before the call fails ([`DEFAULT_CLIENT_REQUEST_TIMEOUT`] by default;
+    /// `ARCADE_MCP_CLIENT_REQUEST_TIMEOUT_SECS` in [`McpOptions::from_env`]).
+    pub client_request_timeout: std::time::Duration,
 }
+
+/// How long a tool waits for the client's answer by default: five minutes (a user
+/// filling in a form).
+pub const DEFAULT_CLIENT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl McpOptions {
     /// Options named `name` at `version`; developer messages and stack traces are not
@@ -90,6 +99,7 @@ impl McpOptions {
             expose_developer_messages: false,
             expose_stacktraces: false,
             environment: None,
+            client_request_timeout: DEFAULT_CLIENT_REQUEST_TIMEOUT,
         }
     }
 
@@ -107,6 +117,13 @@ impl McpOptions {
             .with_expose_stacktraces(consent(
                 "ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES",
             ))
+            .with_client_request_timeout(
+                std::env::var("ARCADE_MCP_CLIENT_REQUEST_TIMEOUT_SECS")
+                    .ok()
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .map_or(DEFAULT_CLIENT_REQUEST_TIMEOUT, std::time::Duration::from_secs_f64),
+            )
     }
 
     /// Options named after the catalog's first toolkit (name and version, `0.1.0` when
@@ -142,6 +159,20 @@ impl McpOptions {
     /// Sets whether stack traces are appended to tool error texts.
     pub fn with_expose_stacktraces(mut self, expose: bool) -> Self {
         self.expose_stacktraces = expose;
+        self
+    }
+
+    /// Sets how long a tool waits for the client's answer to an elicitation, sampling
+    /// or roots request.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_client_request_timeout(Duration::from_secs(30));
+    /// assert_eq!(options.client_request_timeout, Duration::from_secs(30));
+    /// ```
+    pub fn with_client_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.client_request_timeout = timeout;
         self
     }
 
