@@ -122,9 +122,10 @@ pub(crate) fn check_form_schema(schema: &Value) -> Result<(), ToolError> {
         })?;
     }
     if let Some(required) = obj.get("required") {
-        let ok = required
-            .as_array()
-            .is_some_and(|r| r.iter().all(|k| k.as_str().is_some_and(|k| props.contains_key(k))));
+        let ok = required.as_array().is_some_and(|r| {
+            r.iter()
+                .all(|k| k.as_str().is_some_and(|k| props.contains_key(k)))
+        });
         if !ok {
             return bad("`required` must list properties of the form".into());
         }
@@ -140,13 +141,20 @@ fn check_property(name: &str, prop: &Value) -> Result<(), String> {
     let ty = obj.get("type").and_then(Value::as_str);
     let allowed: &[&str] = match ty {
         Some("string") => &[
-            "minLength", "maxLength", "format", "enum", "enumNames", "oneOf",
+            "minLength",
+            "maxLength",
+            "format",
+            "enum",
+            "enumNames",
+            "oneOf",
         ],
         Some("number" | "integer") => &["minimum", "maximum"],
         Some("boolean") => &[],
         Some("array") => &["items", "minItems", "maxItems"],
         Some(other) => return Err(format!("type `{other}` is not allowed")),
-        None => return Err("it has no single `type` (nested or untagged types are not allowed)".into()),
+        None => {
+            return Err("it has no single `type` (nested or untagged types are not allowed)".into());
+        }
     };
     if let Some(key) = obj
         .keys()
@@ -157,7 +165,9 @@ fn check_property(name: &str, prop: &Value) -> Result<(), String> {
     if let Some(format) = obj.get("format").and_then(Value::as_str)
         && !FORMATS.contains(&format)
     {
-        return Err(format!("format `{format}` is not allowed (only {FORMATS:?})"));
+        return Err(format!(
+            "format `{format}` is not allowed (only {FORMATS:?})"
+        ));
     }
     if let Some(consts) = obj.get("oneOf") {
         check_titled_consts(consts)?;
@@ -185,9 +195,9 @@ fn check_titled_consts(consts: &Value) -> Result<(), String> {
     let ok = consts.as_array().is_some_and(|items| {
         items.iter().all(|item| {
             item.get("const").is_some_and(Value::is_string)
-                && item.as_object().is_some_and(|o| {
-                    o.keys().all(|k| matches!(k.as_str(), "const" | "title"))
-                })
+                && item
+                    .as_object()
+                    .is_some_and(|o| o.keys().all(|k| matches!(k.as_str(), "const" | "title")))
         })
     });
     if ok {

@@ -365,7 +365,9 @@ impl ToolContext {
 
     /// Asks the user to fill in a form whose schema is derived from `T` (a struct of
     /// strings, numbers, booleans, unit enums and `Vec`s of unit enums; `Option` fields
-    /// and `#[serde(default)]` fields are optional, doc comments are descriptions).
+    /// and `#[serde(default)]` fields are optional, doc comments are descriptions, a
+    /// `#[serde(default)]` of a `Serialize` type is the form's default; unit enum
+    /// variants with doc comments become titled options).
     ///
     /// A `T` the form cannot express fails here, at the first call, naming the field.
     /// See the [module docs](self) for an example.

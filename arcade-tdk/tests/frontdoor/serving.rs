@@ -6,9 +6,9 @@ use arcade_tdk::serve::local::LocalEnvironment;
 use arcade_tdk::token::{ArcadeTokenSource, EnvTokenSource, TokenChain};
 use serde_json::{Value, json};
 
+use crate::support::{ISSUER_A_DER, ISSUER_B_DER, Issuer, RESOURCE, Server, config};
 use arcade_tdk::client::AuthorizationStatus;
 use arcade_tdk::testing::FakeEngine;
-use crate::support::{ISSUER_A_DER, ISSUER_B_DER, Issuer, RESOURCE, Server, config};
 
 async fn get(server: &Server, path: &str) -> (u16, Value) {
     let response = reqwest::get(server.url(path)).await.unwrap();

@@ -3,7 +3,7 @@
 //! `test_elicitation_sep1330_enums`), answering as the suite's reference server does.
 
 use arcade_tdk::interaction::SamplingRequest;
-use arcade_tdk::{Toolkit, ToolContext, ToolError, tool};
+use arcade_tdk::{ToolContext, ToolError, Toolkit, tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -18,7 +18,10 @@ pub async fn test_sampling(
     let answer = context
         .sample(SamplingRequest::new(prompt).max_tokens(100))
         .await?;
-    Ok(format!("LLM response: {}", answer.text().unwrap_or_default()))
+    Ok(format!(
+        "LLM response: {}",
+        answer.text().unwrap_or_default()
+    ))
 }
 
 /// The form of `test_elicitation`.
@@ -148,7 +151,10 @@ fn sep1330_schema() -> Value {
 #[tool]
 pub async fn test_elicitation_sep1330_enums(context: ToolContext) -> Result<String, ToolError> {
     let answer = context
-        .elicit_with_schema("Please select options from the enum fields", sep1330_schema())
+        .elicit_with_schema(
+            "Please select options from the enum fields",
+            sep1330_schema(),
+        )
         .await?;
     let action = answer.action();
     Ok(completed(action, answer.accepted().map(Value::Object)))

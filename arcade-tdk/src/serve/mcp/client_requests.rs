@@ -9,12 +9,12 @@
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use rmcp::Peer;
 use rmcp::model::{
     ClientCapabilities, ClientResult, CreateMessageRequest, CreateMessageRequestParams,
     ElicitRequest, ElicitRequestParams, ListRootsRequest, ServerRequest,
 };
 use rmcp::service::{PeerRequestOptions, RoleServer, ServiceError};
-use rmcp::Peer;
 use serde_json::Value;
 
 use crate::error::ToolError;
@@ -54,7 +54,9 @@ impl SessionClient {
                     .map_err(|err| ToolError::fatal(format!("The {method} request: {err}")))?;
                 ServerRequest::CreateMessageRequest(CreateMessageRequest::new(params))
             }
-            ClientRequest::ListRoots => ServerRequest::ListRootsRequest(ListRootsRequest::default()),
+            ClientRequest::ListRoots => {
+                ServerRequest::ListRootsRequest(ListRootsRequest::default())
+            }
         };
         let mut options = PeerRequestOptions::no_options();
         options.timeout = Some(self.timeout);
@@ -92,9 +94,9 @@ fn failed(method: &str, err: ServiceError, timeout: Duration) -> ToolError {
             "The client refused {method}: {} (code {})",
             error.message, error.code.0
         )),
-        ServiceError::Cancelled { .. } | ServiceError::TransportClosed => {
-            ToolError::execution(format!("The connection closed before the client answered {method}."))
-        }
+        ServiceError::Cancelled { .. } | ServiceError::TransportClosed => ToolError::execution(
+            format!("The connection closed before the client answered {method}."),
+        ),
         other => ToolError::execution(format!("Could not send {method} to the client: {other}")),
     }
 }

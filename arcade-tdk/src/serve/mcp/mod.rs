@@ -122,7 +122,10 @@ impl McpOptions {
                     .ok()
                     .and_then(|v| v.trim().parse::<f64>().ok())
                     .filter(|s| s.is_finite() && *s > 0.0)
-                    .map_or(DEFAULT_CLIENT_REQUEST_TIMEOUT, std::time::Duration::from_secs_f64),
+                    .map_or(
+                        DEFAULT_CLIENT_REQUEST_TIMEOUT,
+                        std::time::Duration::from_secs_f64,
+                    ),
             )
     }
 
