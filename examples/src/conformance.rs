@@ -6,8 +6,10 @@
 //! [`ToolNames::Declared`]: its MCP names are the function names rather than
 //! Arcade's `Conformance_TestSimpleText`, which `tools/call` still accepts.
 //!
-//! The fixtures that ask the client (sampling, elicitation) are in [`interaction`].
+//! The fixtures that ask the client (sampling, elicitation) are in [`interaction`], those
+//! of 2026-07-28's `input_required` results in [`input_required`].
 
+pub mod input_required;
 pub mod interaction;
 
 use std::time::Duration;
@@ -128,5 +130,5 @@ pub fn toolkit() -> Toolkit {
         .tool(test_logging_tool::tool())
         .tool(test_error_handling::tool())
         .tool(test_tool_with_progress::tool());
-    interaction::add_tools(toolkit)
+    input_required::add_tools(interaction::add_tools(toolkit))
 }

@@ -153,7 +153,9 @@ fn check_property(name: &str, prop: &Value) -> Result<(), String> {
         Some("array") => &["items", "minItems", "maxItems"],
         Some(other) => return Err(format!("type `{other}` is not allowed")),
         None => {
-            return Err("it has no single `type` (nested or untagged types are not allowed)".into());
+            return Err(
+                "it has no single `type` (nested or untagged types are not allowed)".into(),
+            );
         }
     };
     if let Some(key) = obj

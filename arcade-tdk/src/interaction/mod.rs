@@ -151,6 +151,17 @@ pub trait ClientRequests: Send + Sync {
     /// Sends `request` and returns the client's result (its MCP JSON), or an error
     /// (the client failed, the wait timed out, the call was cancelled).
     fn send(&self, request: ClientRequest) -> BoxFuture<'_, Result<Value, ToolError>>;
+    /// Sends `request` under a key the tool chose ([`ToolContext::input`]): under the
+    /// stateless 2026-07-28 revision the key of the request in `inputRequests`.
+    /// Elsewhere the key does not matter: by default this is [`ClientRequests::send`].
+    fn send_keyed(
+        &self,
+        key: String,
+        request: ClientRequest,
+    ) -> BoxFuture<'_, Result<Value, ToolError>> {
+        let _ = key;
+        self.send(request)
+    }
 }
 
 /// The user's answer to an elicitation.
@@ -351,15 +362,41 @@ pub struct Root {
 }
 
 impl ToolContext {
-    fn client_for(&self, capability: ClientCapability) -> Result<&dyn ClientRequests, ToolError> {
-        match self.client_requests() {
-            Some(client) if client.supports(capability) => Ok(client),
-            _ => Err(ToolError::execution(format!(
-                "This tool needs {what} from the client, but the client does not support \
-                 {what} (it did not declare the capability).",
-                what = capability.as_str()
-            ))
-            .with_can_retry(false)),
+    /// Whether the client can answer requests needing `capability` (for a tool that
+    /// adapts what it asks to the client).
+    ///
+    /// ```
+    /// use arcade_tdk::interaction::ClientCapability;
+    /// assert!(!arcade_tdk::ToolContext::default().client_supports(ClientCapability::Sampling));
+    /// ```
+    pub fn client_supports(&self, capability: ClientCapability) -> bool {
+        self.client_requests()
+            .is_some_and(|client| client.supports(capability))
+    }
+
+    /// Requests to the client under the key `key`: under the stateless 2026-07-28
+    /// revision it names the request in the `input_required` result's `inputRequests`
+    /// (the methods of [`ToolContext`] number their requests `elicit-0`, `sample-1`,
+    /// ...). Several requests awaited together (`tokio::join!`) are asked in one round.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let context = arcade_tdk::ToolContext::default();
+    /// let roots = context.input("client_roots").list_roots().await;
+    /// assert!(roots.is_err()); // no client here
+    /// # });
+    /// ```
+    pub fn input(&self, key: impl Into<String>) -> Input<'_> {
+        Input {
+            context: self,
+            key: Some(key.into()),
+        }
+    }
+
+    fn unkeyed(&self) -> Input<'_> {
+        Input {
+            context: self,
+            key: None,
         }
     }
 
@@ -375,18 +412,7 @@ impl ToolContext {
         &self,
         message: impl Into<String>,
     ) -> Result<Elicitation<T>, ToolError> {
-        let schema = form::form_schema_for::<T>()?;
-        match self.elicit_with_schema(message, schema).await? {
-            Elicitation::Accept(content) => serde_json::from_value(Value::Object(content))
-                .map(Elicitation::Accept)
-                .map_err(|err| {
-                    ToolError::execution(format!(
-                        "The client's answer does not fit the form: {err}"
-                    ))
-                }),
-            Elicitation::Decline => Ok(Elicitation::Decline),
-            Elicitation::Cancel => Ok(Elicitation::Cancel),
-        }
+        self.unkeyed().elicit(message).await
     }
 
     /// Asks the user to fill in a form with an explicit MCP form schema (for what a Rust
@@ -405,11 +431,7 @@ impl ToolContext {
         message: impl Into<String>,
         schema: Value,
     ) -> Result<Elicitation<Map<String, Value>>, ToolError> {
-        form::check_form_schema(&schema)?;
-        let client = self.client_for(ClientCapability::Elicitation)?;
-        let params = json!({ "message": message.into(), "requestedSchema": schema });
-        let result = client.send(ClientRequest::Elicit(params)).await?;
-        elicitation_of(result, |content| form::content_object(content))
+        self.unkeyed().elicit_with_schema(message, schema).await
     }
 
     /// Asks the user to open `url` (URL-mode elicitation: an authorization link, a
@@ -427,15 +449,7 @@ impl ToolContext {
         message: impl Into<String>,
         url: impl Into<String>,
     ) -> Result<Elicitation<()>, ToolError> {
-        let client = self.client_for(ClientCapability::ElicitationUrl)?;
-        let params = json!({
-            "mode": "url",
-            "message": message.into(),
-            "url": url.into(),
-            "elicitationId": elicitation_id(),
-        });
-        let result = client.send(ClientRequest::Elicit(params)).await?;
-        elicitation_of(result, |_| Ok(()))
+        self.unkeyed().elicit_url(message, url).await
     }
 
     /// Asks the client's model to write a message.
@@ -449,13 +463,7 @@ impl ToolContext {
     /// # });
     /// ```
     pub async fn sample(&self, request: SamplingRequest) -> Result<SampledMessage, ToolError> {
-        let client = self.client_for(ClientCapability::Sampling)?;
-        let result = client
-            .send(ClientRequest::Sample(request.to_params()))
-            .await?;
-        serde_json::from_value(result).map_err(|err| {
-            ToolError::execution(format!("The client's sampling result is malformed: {err}"))
-        })
+        self.unkeyed().sample(request).await
     }
 
     /// The roots the client exposes.
@@ -467,12 +475,119 @@ impl ToolContext {
     /// # });
     /// ```
     pub async fn list_roots(&self) -> Result<Vec<Root>, ToolError> {
+        self.unkeyed().list_roots().await
+    }
+}
+
+/// Requests to the client under a key of the tool's choosing: see [`ToolContext::input`].
+/// Each method does what [`ToolContext`]'s method of the same name does.
+#[derive(Clone, Debug)]
+pub struct Input<'a> {
+    context: &'a ToolContext,
+    key: Option<String>,
+}
+
+impl Input<'_> {
+    fn client_for(&self, capability: ClientCapability) -> Result<&dyn ClientRequests, ToolError> {
+        match self.context.client_requests() {
+            Some(client) if client.supports(capability) => Ok(client),
+            _ => Err(ToolError::execution(format!(
+                "This tool needs {what} from the client, but the client does not support \
+                 {what} (it did not declare the capability).",
+                what = capability.as_str()
+            ))
+            .with_can_retry(false)),
+        }
+    }
+
+    async fn send(
+        &self,
+        capability: ClientCapability,
+        request: ClientRequest,
+    ) -> Result<Value, ToolError> {
+        let client = self.client_for(capability)?;
+        match &self.key {
+            Some(key) => client.send_keyed(key.clone(), request).await,
+            None => client.send(request).await,
+        }
+    }
+
+    /// See [`ToolContext::elicit`].
+    pub async fn elicit<T: JsonSchema + DeserializeOwned>(
+        self,
+        message: impl Into<String>,
+    ) -> Result<Elicitation<T>, ToolError> {
+        let schema = form::form_schema_for::<T>()?;
+        match self.elicit_with_schema(message, schema).await? {
+            Elicitation::Accept(content) => serde_json::from_value(Value::Object(content))
+                .map(Elicitation::Accept)
+                .map_err(|err| {
+                    ToolError::execution(format!(
+                        "The client's answer does not fit the form: {err}"
+                    ))
+                }),
+            Elicitation::Decline => Ok(Elicitation::Decline),
+            Elicitation::Cancel => Ok(Elicitation::Cancel),
+        }
+    }
+
+    /// See [`ToolContext::elicit_with_schema`].
+    pub async fn elicit_with_schema(
+        self,
+        message: impl Into<String>,
+        schema: Value,
+    ) -> Result<Elicitation<Map<String, Value>>, ToolError> {
+        form::check_form_schema(&schema)?;
+        let params = json!({ "message": message.into(), "requestedSchema": schema });
+        let result = self
+            .send(ClientCapability::Elicitation, ClientRequest::Elicit(params))
+            .await?;
+        elicitation_of(result, form::content_object)
+    }
+
+    /// See [`ToolContext::elicit_url`].
+    pub async fn elicit_url(
+        self,
+        message: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Result<Elicitation<()>, ToolError> {
+        let params = json!({
+            "mode": "url",
+            "message": message.into(),
+            "url": url.into(),
+            "elicitationId": elicitation_id(),
+        });
+        let result = self
+            .send(
+                ClientCapability::ElicitationUrl,
+                ClientRequest::Elicit(params),
+            )
+            .await?;
+        elicitation_of(result, |_| Ok(()))
+    }
+
+    /// See [`ToolContext::sample`].
+    pub async fn sample(self, request: SamplingRequest) -> Result<SampledMessage, ToolError> {
+        let result = self
+            .send(
+                ClientCapability::Sampling,
+                ClientRequest::Sample(request.to_params()),
+            )
+            .await?;
+        serde_json::from_value(result).map_err(|err| {
+            ToolError::execution(format!("The client's sampling result is malformed: {err}"))
+        })
+    }
+
+    /// See [`ToolContext::list_roots`].
+    pub async fn list_roots(self) -> Result<Vec<Root>, ToolError> {
         #[derive(Deserialize)]
         struct Roots {
             roots: Vec<Root>,
         }
-        let client = self.client_for(ClientCapability::Roots)?;
-        let result = client.send(ClientRequest::ListRoots).await?;
+        let result = self
+            .send(ClientCapability::Roots, ClientRequest::ListRoots)
+            .await?;
         serde_json::from_value::<Roots>(result)
             .map(|r| r.roots)
             .map_err(|err| ToolError::execution(format!("The client's roots are malformed: {err}")))

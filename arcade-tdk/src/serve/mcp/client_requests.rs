@@ -17,8 +17,47 @@ use rmcp::model::{
 use rmcp::service::{PeerRequestOptions, RoleServer, ServiceError};
 use serde_json::Value;
 
+use std::sync::Arc;
+
+use rmcp::ErrorData;
+use rmcp::model::CallToolRequestParams;
+use rmcp::service::RequestContext;
+
+use super::McpOptions;
+use super::input_required::ReplayClient;
 use crate::error::ToolError;
 use crate::interaction::{ClientCapability, ClientRequest, ClientRequests};
+use crate::serve::pipeline::Caller;
+
+/// The client a call's tool reaches: the session's (2025 revisions) or the replay of
+/// `inputResponses` and `requestState` (2026-07-28, also returned to finish the call).
+/// A `requestState` that fails its check is the error to answer with.
+#[allow(clippy::type_complexity)]
+pub(super) fn client_for_call(
+    request: &CallToolRequestParams,
+    context: &RequestContext<RoleServer>,
+    caller: &Caller,
+    options: &McpOptions,
+) -> Result<(Option<Arc<dyn ClientRequests>>, Option<Arc<ReplayClient>>), ErrorData> {
+    let modern = context
+        .protocol_version()
+        .is_some_and(|v| v.as_str() >= rmcp::model::ProtocolVersion::V_2026_07_28.as_str());
+    if !modern {
+        let client = SessionClient::new(&context.peer, options.client_request_timeout);
+        return Ok((Some(Arc::new(client)), None));
+    }
+    let who = match caller {
+        Caller::Local => "local".to_owned(),
+        Caller::Authenticated(owner) => format!("{}|{}", owner.issuer, owner.user_id),
+    };
+    let replay = Arc::new(ReplayClient::open(
+        request,
+        context.meta.client_capabilities(),
+        &who,
+        options.request_state_ttl,
+    )?);
+    Ok((Some(replay.clone()), Some(replay)))
+}
 
 /// The client of one session, as the tool of one call sees it.
 pub(super) struct SessionClient {

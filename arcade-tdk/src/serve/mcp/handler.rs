@@ -22,12 +22,14 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
-use super::client_requests::SessionClient;
+use super::client_requests::client_for_call;
+use super::input_required::missing_capability_error;
 use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
 use crate::error::ToolError;
 use crate::executor::ToolCallError;
+use crate::interaction::ClientRequests;
 use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
 use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
@@ -227,7 +229,7 @@ impl McpServer {
         &self,
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, ErrorData> {
+    ) -> Result<CallToolResponse, ErrorData> {
         let shared = &self.shared;
         let Some(entry) = shared.catalog.get(&request.name) else {
             return Err(ErrorData::invalid_params(
@@ -242,10 +244,9 @@ impl McpServer {
         let min_level = self.min_log_level(&context);
         let progress_token = context.meta.get_progress_token();
         let logger = entry.mcp_name().to_owned();
-        let args = request.arguments.unwrap_or_default();
         let caller = caller(&context);
-        let client = (!is_modern(&context))
-            .then(|| SessionClient::new(&context.peer, shared.options.client_request_timeout));
+        let (client, replay) = client_for_call(&request, &context, &caller, &shared.options)?;
+        let args = request.arguments.unwrap_or_default();
         let call = shared
             .pipeline
             .call_as(entry, args, &caller, move |redactor| {
@@ -274,9 +275,19 @@ impl McpServer {
         while let Ok(note) = rx.try_recv() {
             note.send(&context).await;
         }
+        if let Some(replay) = &replay {
+            if let Some(input_required) = replay.input_required()? {
+                return Ok(input_required.into());
+            }
+            if let Some(capability) = replay.missing_capability()
+                && matches!(&outcome, CallOutcome::Executed(e) if e.outcome.is_err())
+            {
+                return Err(missing_capability_error(capability));
+            }
+        }
         let execution = match outcome {
             CallOutcome::Executed(execution) => execution,
-            CallOutcome::Unmet(unmet) => return Ok(requirements_result(&unmet.error)),
+            CallOutcome::Unmet(unmet) => return Ok(requirements_result(&unmet.error).into()),
         };
         for log in &execution.logs {
             tracing::warn!(tool = entry.mcp_name(), "{}", log.message);
@@ -284,7 +295,8 @@ impl McpServer {
         Ok(match execution.outcome {
             Ok(value) => success_result(value),
             Err(error) => error_result(&error, &shared.options),
-        })
+        }
+        .into())
     }
 
     /// The minimum level to send for this request: the request's own
@@ -424,13 +436,13 @@ struct CallSink {
     min_level: Option<LogLevel>,
     progress_token: Option<ProgressToken>,
     last_progress: Mutex<Option<f64>>,
-    /// The session's client, for the tool's elicitation, sampling and roots requests.
-    client: Option<SessionClient>,
+    /// The client, for the tool's elicitation, sampling and roots requests.
+    client: Option<Arc<dyn ClientRequests>>,
 }
 
 impl ContextSink for CallSink {
-    fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
-        self.client.as_ref().map(|c| c as _)
+    fn client_requests(&self) -> Option<&dyn ClientRequests> {
+        self.client.as_deref()
     }
 
     fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {

@@ -33,6 +33,7 @@ mod client_requests;
 mod front_door;
 mod handler;
 mod http;
+mod input_required;
 
 use std::sync::Arc;
 
@@ -75,7 +76,16 @@ pub struct McpOptions {
     /// request before the call fails ([`DEFAULT_CLIENT_REQUEST_TIMEOUT`] by default;
     /// `ARCADE_MCP_CLIENT_REQUEST_TIMEOUT_SECS` in [`McpOptions::from_env`]).
     pub client_request_timeout: std::time::Duration,
+    /// How long a 2026-07-28 `requestState` stays valid ([`DEFAULT_REQUEST_STATE_TTL`]
+    /// by default): the client must answer an `input_required` result within it. The
+    /// state is sealed with `ARCADE_REQUEST_STATE_KEY` (see [`REQUEST_STATE_KEY_ENV`]).
+    pub request_state_ttl: std::time::Duration,
 }
+
+/// How long a `requestState` stays valid by default: ten minutes.
+pub const DEFAULT_REQUEST_STATE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+pub use input_required::REQUEST_STATE_KEY_ENV;
 
 /// How long a tool waits for the client's answer by default: five minutes (a user
 /// filling in a form).
@@ -100,6 +110,7 @@ impl McpOptions {
             expose_stacktraces: false,
             environment: None,
             client_request_timeout: DEFAULT_CLIENT_REQUEST_TIMEOUT,
+            request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
         }
     }
 
@@ -176,6 +187,19 @@ impl McpOptions {
     /// ```
     pub fn with_client_request_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.client_request_timeout = timeout;
+        self
+    }
+
+    /// Sets how long a 2026-07-28 `requestState` stays valid.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_request_state_ttl(Duration::from_secs(60));
+    /// assert_eq!(options.request_state_ttl, Duration::from_secs(60));
+    /// ```
+    pub fn with_request_state_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.request_state_ttl = ttl;
         self
     }
 
