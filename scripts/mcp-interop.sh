@@ -238,6 +238,7 @@ main() {
     python_client "sample kit stdio $mode" --stdio "$BIN/sample_kit serve stdio --log-level warn" --mode "$mode"
     python_client "sample kit http $mode" --url "$SAMPLE_URL" --mode "$mode"
     python_client "fixtures http $mode" --url "$CONF_URL" --kit conformance --mode "$mode"
+    python_client "fixtures stdio $mode" --stdio "$BIN/conformance serve stdio --log-level warn" --kit conformance --mode "$mode"
   done
 
   local elapsed=$(($(date +%s) - START))

@@ -117,7 +117,7 @@ pub async fn test_tool_with_progress(context: ToolContext) -> ToolContent {
 
 /// The conformance fixture toolkit, named by declared names (`test_simple_text`).
 pub fn toolkit() -> Toolkit {
-    let toolkit = Toolkit::new("Conformance")
+    Toolkit::new("Conformance")
         .description("Fixture tools of the MCP conformance suite")
         .version("1.0.0")
         .tool_names(ToolNames::Declared)
@@ -129,6 +129,11 @@ pub fn toolkit() -> Toolkit {
         .tool(test_tool_with_logging::tool())
         .tool(test_logging_tool::tool())
         .tool(test_error_handling::tool())
-        .tool(test_tool_with_progress::tool());
-    input_required::add_tools(interaction::add_tools(toolkit))
+        .tool(test_tool_with_progress::tool())
+}
+
+/// [`toolkit`] plus the fixtures that ask the client ([`interaction`],
+/// [`input_required`]): what the `conformance` example serves.
+pub fn full_toolkit() -> Toolkit {
+    input_required::add_tools(interaction::add_tools(toolkit()))
 }
