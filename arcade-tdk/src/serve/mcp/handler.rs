@@ -368,7 +368,7 @@ impl ServerHandler for McpServer {
         // tokio moves a task's future by value several times when it spawns it. The
         // call's state (the token lookup, the executor and the tool's own future) is
         // several kilobytes; inline, copying it was half the instructions of a call.
-        Box::pin(self.call(request, context)).await.map(Into::into)
+        Box::pin(self.call(request, context)).await
     }
 
     async fn get_prompt(
