@@ -16,7 +16,7 @@
 //! use serde::Deserialize;
 //!
 //! /// What the user wants for the new incident.
-//! #[derive(Deserialize, JsonSchema)]
+//! #[derive(Debug, Deserialize, JsonSchema)]
 //! struct Details {
 //!     /// A short title.
 //!     title: String,
