@@ -40,8 +40,7 @@ START=$(date +%s)
 
 # -------------------------------------------------------------------------------------
 # Scenarios.
-# 2025-11-25 (handshake era): every scenario that applies to a tools server, except
-# sampling and elicitation (the TDK does not send server-to-client requests).
+# 2025-11-25 (handshake era): every scenario that applies to a tools server.
 SCENARIOS_2025=(
   server-initialize ping tools-list logging-set-level dns-rebinding-protection
   server-sse-multiple-streams
@@ -53,12 +52,14 @@ SCENARIOS_2025=(
   prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
   prompts-get-with-image completion-complete
 )
+# Tools that ask the client (server-to-client requests on the session).
+SCENARIOS_2025+=(
+  tools-call-sampling tools-call-elicitation elicitation-sep1034-defaults elicitation-sep1330-enums
+)
 # Only in the pre-release suite (2025 era).
 SCENARIOS_2025_ALPHA=(server-session-lifecycle)
 # 2026-07-28 (stateless), pre-release suite: the scenarios for what rmcp implements
 # (server/discover, per-request _meta, Mcp-Method/Mcp-Name headers, caching hints).
-# Not run: input-required-result-* (MRTR needs elicitation/sampling fixtures, out of
-# scope; the ones that "pass" do so only because the fixture tool is unknown).
 # resources-subscribe/-unsubscribe are removed at 2026-07-28 (the suite skips them).
 SCENARIOS_2026=(
   server-stateless caching http-header-validation tools-list dns-rebinding-protection
@@ -70,15 +71,21 @@ SCENARIOS_2026=(
   prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
   prompts-get-with-image completion-complete
 )
-# Expected failures (pre-release suite baseline: `scenario:check-id`), each with why.
-EXPECTED_FAILURES_2026=(
-  # Needs the diagnostic tool test_missing_capability, which must require *sampling*
-  # from the client (-32021 when undeclared); the TDK has no sampling.
-  "server-stateless:sep-2575-server-rejects-undeclared-capability"
-  "server-stateless:sep-2575-missing-capability-http-400"
-  # Needs test_streaming_elicitation (elicitation is out of scope).
-  "server-stateless:sep-2575-http-server-no-independent-requests-on-stream"
+# Multi-round-trip `input_required` results (SEP-2322) of tools that elicit, sample and
+# list roots. Not run: input-required-result-non-tool-request (a prompt fixture).
+SCENARIOS_2026+=(
+  input-required-result-basic-elicitation input-required-result-basic-sampling
+  input-required-result-basic-list-roots input-required-result-request-state
+  input-required-result-multiple-input-requests input-required-result-multi-round
+  input-required-result-missing-input-response input-required-result-result-type
+  input-required-result-ignore-extra-params input-required-result-validate-input
+  input-required-result-tampered-state input-required-result-capability-check
+  input-required-result-unsupported-methods
 )
+# Expected failures (pre-release suite baseline: `scenario:check-id`), each with why.
+# None: the server-stateless checks that needed test_missing_capability (-32021, HTTP
+# 400) and test_streaming_elicitation now pass.
+EXPECTED_FAILURES_2026=()
 
 # -------------------------------------------------------------------------------------
 log() { printf '%s\n' "$*" >&2; }
@@ -314,6 +321,7 @@ main() {
     python_client "sample kit stdio $mode" --stdio "$BIN/sample_kit serve stdio --log-level warn" --mode "$mode"
     python_client "sample kit http $mode" --url "$SAMPLE_URL" --mode "$mode"
     python_client "fixtures http $mode" --url "$CONF_URL" --kit conformance --mode "$mode"
+    python_client "fixtures stdio $mode" --stdio "$BIN/conformance serve stdio --log-level warn" --kit conformance --mode "$mode"
   done
 
   echo "== front-door auth: oidc-provider, the Python SDK's OAuth client, the fake Arcade Engine =="
@@ -323,8 +331,10 @@ main() {
   echo
   echo "== summary =="
   printf '%s\n' "${SUMMARY[@]}"
-  echo "expected failures (XFAIL = the scenario's other checks passed, only these failed):"
-  printf '  %s\n' "${EXPECTED_FAILURES_2026[@]}"
+  if ((${#EXPECTED_FAILURES_2026[@]})); then
+    echo "expected failures (XFAIL = the scenario's other checks passed, only these failed):"
+    printf '  %s\n' "${EXPECTED_FAILURES_2026[@]}"
+  fi
   [ -n "${MCP_INTEROP_KEEP:-}" ] && echo "logs: $WORK"
   echo "mcp-interop: $PASS passed, $FAIL failed in ${elapsed}s"
   [ "$FAIL" -eq 0 ]

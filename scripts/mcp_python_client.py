@@ -10,7 +10,10 @@ the results. One line per check on stdout; exit 0 when every check passed, 1 oth
                      structuredContent, tool errors with _meta.arcade, bad arguments,
                      unknown tools, secrets (stdio) or their refusal (HTTP)
   --kit conformance  the conformance fixtures (examples/examples/conformance.rs): the
-                     exact content, log and progress notifications each must produce
+                     exact content, log and progress notifications each must produce,
+                     and the client's elicitation (accept, decline, cancel), sampling
+                     and roots callbacks answering the tools that ask (server-to-client
+                     requests in legacy mode, input_required rounds in auto mode)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import traceback
 from typing import Any, Awaitable, Callable
 
 import anyio
-from mcp import Client, MCPError, StdioServerParameters
+from mcp import Client, MCPError, StdioServerParameters, types
 
 SAMPLE_TOOLS = [
     "SampleKit_AddNumbers",
@@ -226,6 +229,64 @@ async def conformance_checks(client: Client, checks: Checks, logs: list[Any]) ->
     await checks.run("call test_tool_with_progress (0/50/100)", progress)
 
 
+class Answers:
+    """What the client's callbacks answer: the elicitation action is set per check."""
+
+    def __init__(self) -> None:
+        self.action = "accept"
+        self.asked: list[str] = []
+
+    async def elicitation(self, _context: Any, params: Any) -> Any:
+        self.asked.append("elicitation")
+        if self.action != "accept":
+            return types.ElicitResult(action=self.action)
+        return types.ElicitResult(action="accept", content={"username": "ada", "email": "ada@example.com"})
+
+    async def sampling(self, _context: Any, params: Any) -> Any:
+        self.asked.append("sampling")
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text="Paris"),
+            model="test-model",
+            stopReason="endTurn",
+        )
+
+    async def roots(self, _context: Any) -> Any:
+        self.asked.append("roots")
+        return types.ListRootsResult(roots=[types.Root(uri="file:///tmp/project", name="project")])
+
+
+async def interaction_checks(client: Client, checks: Checks, answers: Answers) -> None:
+    def elicit(action: str, expected: str) -> Callable[[], Awaitable[None]]:
+        async def body() -> None:
+            answers.action = action
+            answers.asked.clear()
+            r = dump(await client.call_tool("test_elicitation", {"message": "Who are you?"}))
+            expect(not r.get("isError"), f"isError: {r}")
+            text = r["content"][0]["text"]
+            expect(text.startswith(expected), f"text {text!r}")
+            expect(answers.asked == ["elicitation"], f"callbacks {answers.asked}")
+
+        return body
+
+    async def sampling() -> None:
+        r = dump(await client.call_tool("test_sampling", {"prompt": "Capital of France?"}))
+        expect(not r.get("isError"), f"isError: {r}")
+        expect(r["content"][0]["text"] == "LLM response: Paris", f"content {r['content']}")
+
+    async def roots() -> None:
+        r = dump(await client.call_tool("test_input_required_result_list_roots", {}))
+        expect(not r.get("isError"), f"isError: {r}")
+        expect(r["content"][0]["text"] == "Client roots: file:///tmp/project", f"content {r['content']}")
+
+    await checks.run("elicitation accepted", elicit("accept", 'User response: <action: accept, content: {"username":"ada","email":"ada@example.com"}>'))
+    await checks.run("elicitation declined", elicit("decline", "User response: <action: decline, content: null>"))
+    await checks.run("elicitation cancelled", elicit("cancel", "User response: <action: cancel, content: null>"))
+    answers.action = "accept"
+    await checks.run("sampling answered", sampling)
+    await checks.run("roots listed", roots)
+
+
 async def main_async(a: argparse.Namespace) -> int:
     logs: list[Any] = []
 
@@ -241,8 +302,18 @@ async def main_async(a: argparse.Namespace) -> int:
         target = a.url
         transport = "http"
     checks = Checks(f"[{transport} {a.mode}]")
+    answers = Answers()
+    callbacks: dict[str, Any] = {}
+    if a.kit == "conformance":
+        callbacks = {
+            "elicitation_callback": answers.elicitation,
+            "sampling_callback": answers.sampling,
+            "list_roots_callback": answers.roots,
+        }
     with anyio.fail_after(a.timeout):
-        async with Client(target, mode=a.mode, logging_callback=on_log, log_level="debug", cache=None) as client:
+        async with Client(
+            target, mode=a.mode, logging_callback=on_log, log_level="debug", cache=None, **callbacks
+        ) as client:
             version = client.protocol_version
             print(f"     [{transport} {a.mode}] connected: protocol {version}, server {client.server_info.name}")
             if a.mode == "auto":
@@ -251,6 +322,7 @@ async def main_async(a: argparse.Namespace) -> int:
                 await sample_checks(client, checks, transport)
             else:
                 await conformance_checks(client, checks, logs)
+                await interaction_checks(client, checks, answers)
     print(f"     [{transport} {a.mode}] {checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
 

@@ -174,6 +174,11 @@ pub trait ContextSink: Send + Sync {
     fn log(&self, level: LogLevel, message: &str, data: Option<&Value>);
     /// Reports progress.
     fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>);
+    /// Where the tool's requests to the client go (elicitation, sampling, roots), if
+    /// the caller can reach a client; none by default. See [`crate::interaction`].
+    fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
+        None
+    }
 }
 
 /// The context a tool is called with. See the [module docs](self).
@@ -276,6 +281,11 @@ impl ToolContext {
     /// Connects the logging and progress handles to a sink (done by the servers).
     pub fn set_sink(&mut self, sink: Arc<dyn ContextSink>) {
         self.sink = Some(sink);
+    }
+
+    /// Where requests to the client go, if anywhere (see [`crate::interaction`]).
+    pub(crate) fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
+        self.sink.as_deref().and_then(|sink| sink.client_requests())
     }
 
     /// A handle to log messages to the client.

@@ -65,6 +65,7 @@ pub mod error;
 pub mod executor;
 #[cfg(feature = "reqwest")]
 pub mod http;
+pub mod interaction;
 pub mod metadata;
 pub mod names;
 pub mod owner;

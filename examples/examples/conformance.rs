@@ -2,5 +2,5 @@
 //! `cargo run -p arcade-examples --example conformance -- serve http --port 8000`.
 
 fn main() -> std::process::ExitCode {
-    arcade_tdk::cli::run(arcade_examples::conformance::toolkit())
+    arcade_tdk::cli::run(arcade_examples::conformance::full_toolkit())
 }

@@ -6,8 +6,11 @@
 //! [`ToolNames::Declared`]: its MCP names are the function names rather than
 //! Arcade's `Conformance_TestSimpleText`, which `tools/call` still accepts.
 //!
-//! Sampling and elicitation fixtures (`test_sampling`, `test_elicitation`, ...) are not
-//! here: the TDK does not issue server-to-client requests.
+//! The fixtures that ask the client (sampling, elicitation) are in [`interaction`], those
+//! of 2026-07-28's `input_required` results in [`input_required`].
+
+pub mod input_required;
+pub mod interaction;
 
 use std::time::Duration;
 
@@ -128,4 +131,10 @@ pub fn toolkit() -> Toolkit {
         .tool(test_error_handling::tool())
         .tool(test_tool_with_progress::tool());
     crate::conformance_surface::with_fixtures(toolkit)
+}
+
+/// [`toolkit`] plus the fixtures that ask the client ([`interaction`],
+/// [`input_required`]): what the `conformance` example serves.
+pub fn full_toolkit() -> Toolkit {
+    input_required::add_tools(interaction::add_tools(toolkit()))
 }

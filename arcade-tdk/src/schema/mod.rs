@@ -4,7 +4,7 @@
 mod normalize;
 mod validate;
 
-pub(crate) use normalize::{input_schema_for, output_schema_for, strip_null};
+pub(crate) use normalize::{generator, input_schema_for, output_schema_for, strip_null};
 pub use validate::FieldError;
 pub(crate) use validate::validate_arguments;
 

@@ -30,7 +30,7 @@ const STANDARD_FORMATS: &[&str] = &[
     "regex",
 ];
 
-fn generator() -> SchemaGenerator {
+pub(crate) fn generator() -> SchemaGenerator {
     SchemaSettings::draft2020_12()
         .with(|s| {
             s.inline_subschemas = true;

@@ -5,11 +5,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
+use super::ClientScript;
 use super::output::{CaptureSink, Captured, TestOutput};
 use crate::auth::ToolAuthorization;
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{Authorization, ContextSink, TokenKind};
 use crate::error::ToolError;
+use crate::interaction::Elicitation;
 use crate::serve::local::LocalEnvironment;
 use crate::serve::pipeline::{CallOutcome, Pipeline};
 use crate::token::{TokenChain, TokenSource};
@@ -55,9 +57,47 @@ use crate::toolkit::Toolkit;
 /// # });
 /// ```
 ///
-/// Scripted answers to elicitation and sampling requests (MCP's `elicitation/create`,
-/// `sampling/createMessage`) will be set on the harness once tools can send them; today
-/// a tool has no way to ask, so there is nothing to script.
+/// A tool that asks the client (elicitation, sampling, roots, see
+/// [`crate::interaction`]) gets the harness's scripted answers, in order
+/// ([`Harness::answer_elicitation`], [`Harness::answer_sampling`], [`Harness::roots`]);
+/// without one, the client does not have the capability.
+///
+/// ```
+/// use arcade_tdk::interaction::{Elicitation, SamplingRequest};
+/// use arcade_tdk::testing::Harness;
+/// use arcade_tdk::{tool, ToolContext, ToolError, Toolkit};
+/// use serde_json::json;
+///
+/// /// What should the incident be called?
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct Title {
+///     /// The title.
+///     title: String,
+/// }
+///
+/// /// Names an incident, asking the user; summarizes it with the client's model.
+/// #[tool]
+/// async fn name_incident(context: ToolContext) -> Result<String, ToolError> {
+///     let Elicitation::Accept(t) = context.elicit::<Title>("Name the incident").await? else {
+///         return Ok("no name".into());
+///     };
+///     let summary = context.sample(SamplingRequest::new(format!("Summarize {}", t.title))).await?;
+///     Ok(format!("{}: {}", t.title, summary.text().unwrap_or_default()))
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let harness = Harness::new(Toolkit::new("Demo").tool(name_incident::tool()))
+///     .answer_elicitation(Elicitation::Accept(json!({"title": "Disk full"})))
+///     .answer_sampling("The disk is full.");
+/// let out = harness.call("NameIncident", json!({})).await;
+/// assert_eq!(out.value(), "Disk full: The disk is full.");
+/// assert_eq!(harness.client_script().requests()[0].method(), "elicitation/create");
+///
+/// let declined = Harness::new(Toolkit::new("Demo").tool(name_incident::tool()))
+///     .answer_elicitation(Elicitation::Decline);
+/// assert_eq!(declined.call("NameIncident", json!({})).await.value(), "no name");
+/// # });
+/// ```
 pub struct Harness {
     catalog: Arc<Catalog>,
     token: Option<String>,
@@ -68,6 +108,7 @@ pub struct Harness {
     user_id: Option<String>,
     tokens: Option<Arc<TokenChain>>,
     pipeline: OnceLock<Pipeline>,
+    client: ClientScript,
 }
 
 impl std::fmt::Debug for Harness {
@@ -109,7 +150,42 @@ impl Harness {
             user_id: None,
             tokens: None,
             pipeline: OnceLock::new(),
+            client: ClientScript::new(),
         }
+    }
+
+    /// Adds the client's answer to the next elicitation a tool sends (see
+    /// [`ClientScript::elicitation`]).
+    pub fn answer_elicitation(mut self, answer: Elicitation<Value>) -> Self {
+        self.client = self.client.elicitation(answer);
+        self
+    }
+
+    /// Adds the client's answer to the next sampling request: the model's text.
+    pub fn answer_sampling(mut self, text: impl Into<String>) -> Self {
+        self.client = self.client.sampling(text);
+        self
+    }
+
+    /// The client's roots.
+    pub fn roots<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client = self.client.roots(uris);
+        self
+    }
+
+    /// Replaces the client's whole script.
+    pub fn client(mut self, script: ClientScript) -> Self {
+        self.client = script;
+        self
+    }
+
+    /// The client's script: what is left of it, and the requests the tools sent.
+    pub fn client_script(&self) -> &ClientScript {
+        &self.client
     }
 
     fn changed(mut self) -> Self {
@@ -237,12 +313,14 @@ impl Harness {
         };
         let captured = Arc::new(Mutex::new(Captured::default()));
         let sink_captured = captured.clone();
+        let client = self.client.clone();
         let outcome = self
             .pipeline()
             .call(entry, args, move |redactor| {
                 Some(Arc::new(CaptureSink {
                     captured: sink_captured,
                     redactor,
+                    client: Some(client),
                 }) as Arc<dyn ContextSink>)
             })
             .await;

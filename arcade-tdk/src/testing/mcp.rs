@@ -43,6 +43,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, WriteHalf};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::ClientScript;
 use crate::catalog::Catalog;
 use crate::serve::local::LocalEnvironment;
 use crate::serve::mcp::{McpOptions, serve_io};
@@ -174,6 +175,39 @@ impl std::fmt::Debug for McpTestClient {
 ///
 /// Panics when the handshake fails: that is a bug in the server.
 pub async fn connect(catalog: impl IntoCatalog, options: McpOptions) -> McpTestClient {
+    connect_with_client(catalog, options, ClientScript::new()).await
+}
+
+/// [`connect`], with a client that declares the capabilities of `script` and answers
+/// the server's elicitation, sampling and roots requests from it.
+///
+/// ```
+/// use arcade_tdk::interaction::{ClientRequest, Elicitation};
+/// use arcade_tdk::serve::mcp::McpOptions;
+/// use arcade_tdk::testing::{mcp, ClientScript};
+/// use arcade_tdk::{tool, ToolContext, ToolError, Toolkit};
+/// use serde_json::json;
+///
+/// /// Lists the client's roots.
+/// #[tool]
+/// async fn roots(context: ToolContext) -> Result<Vec<String>, ToolError> {
+///     Ok(context.list_roots().await?.into_iter().map(|r| r.uri).collect())
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let script = ClientScript::new().roots(["file:///work"]);
+/// let toolkit = Toolkit::new("Files").tool(roots::tool());
+/// let client = mcp::connect_with_client(toolkit, McpOptions::new("files", "1.0.0"), script.clone()).await;
+/// let result = client.call_tool("Files_Roots", json!({})).await.unwrap();
+/// assert_eq!(result.structured()["result"], json!(["file:///work"]));
+/// assert_eq!(script.requests(), vec![ClientRequest::ListRoots]);
+/// # });
+/// ```
+pub async fn connect_with_client(
+    catalog: impl IntoCatalog,
+    options: McpOptions,
+    script: ClientScript,
+) -> McpTestClient {
     let options = match options.environment {
         Some(_) => options,
         None => options.with_environment(Arc::new(LocalEnvironment::default())),
@@ -197,6 +231,7 @@ pub async fn connect(catalog: impl IntoCatalog, options: McpOptions) -> McpTestC
         pending.clone(),
         notifications.clone(),
         server_requests.clone(),
+        script.clone(),
     ));
     let mut client = McpTestClient {
         writer,
@@ -213,7 +248,7 @@ pub async fn connect(catalog: impl IntoCatalog, options: McpOptions) -> McpTestC
             "initialize",
             json!({
                 "protocolVersion": PROTOCOL_VERSION,
-                "capabilities": {},
+                "capabilities": script.capabilities(),
                 "clientInfo": {"name": "arcade-tdk-test-client", "version": env!("CARGO_PKG_VERSION")}
             }),
         )
@@ -233,6 +268,7 @@ async fn read_loop(
     pending: Pending,
     notifications: Arc<Mutex<Vec<Value>>>,
     server_requests: Arc<Mutex<Vec<Value>>>,
+    script: ClientScript,
 ) {
     let mut line = String::new();
     loop {
@@ -262,17 +298,28 @@ async fn read_loop(
                 }
             }
             (Some(id), true) => {
-                // A request from the server. `ping` is answered; elicitation and
-                // sampling answers are not scripted yet, so they get "method not found".
-                let reply = if message["method"] == "ping" {
-                    json!({"jsonrpc": "2.0", "id": id, "result": {}})
-                } else {
-                    json!({"jsonrpc": "2.0", "id": id, "error": {
-                        "code": -32601,
-                        "message": "the test client has no scripted answer for this request"
-                    }})
-                };
+                // A request from the server. `ping` is answered; elicitation,
+                // sampling and roots from the script (or never, if so scripted);
+                // anything else gets "method not found".
                 lock(&server_requests).push(message.clone());
+                let method = message["method"].as_str().unwrap_or_default();
+                let params = message.get("params").cloned().unwrap_or(Value::Null);
+                let reply = if method == "ping" {
+                    json!({"jsonrpc": "2.0", "id": id, "result": {}})
+                } else if script.never_answers() {
+                    continue;
+                } else {
+                    match script.answer(method, params) {
+                        Some(Ok(result)) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                        Some(Err(message)) => json!({"jsonrpc": "2.0", "id": id, "error": {
+                            "code": -32603, "message": message
+                        }}),
+                        None => json!({"jsonrpc": "2.0", "id": id, "error": {
+                            "code": -32601,
+                            "message": "the test client has no scripted answer for this request"
+                        }}),
+                    }
+                };
                 let _ = write_line(&writer, &reply).await;
             }
             (None, true) => lock(&notifications).push(message),

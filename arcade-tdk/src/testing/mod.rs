@@ -9,6 +9,9 @@
 //!   `requires_authorization()`).
 //! * [`mcp`]: an in-process MCP client connected to the toolkit's real MCP server over
 //!   an in-memory duplex (lists, calls, raw requests, notifications).
+//! * [`ClientScript`]: what the client answers when a tool elicits, samples or lists
+//!   roots ([`Harness::answer_elicitation`], [`Harness::answer_sampling`],
+//!   [`mcp::connect_with_client`]).
 //! * [`FakeEngine`]: a fake Arcade Engine on loopback, for tools and apps that go
 //!   through Arcade's authorization flow.
 //!
@@ -40,12 +43,14 @@
 //! # });
 //! ```
 
+mod client_script;
 mod engine;
 mod harness;
 pub mod mcp;
 mod mcp_surface;
 mod output;
 
+pub use client_script::ClientScript;
 pub use engine::{EngineRequest, FAKE_API_KEY, FAKE_TOKEN, FakeEngine};
 pub use harness::Harness;
 pub use output::{LogRecord, ProgressRecord, TestOutput};
@@ -57,6 +62,11 @@ impl Harness {
     pub async fn mcp(&self) -> mcp::McpTestClient {
         let options = crate::serve::mcp::McpOptions::for_catalog(self.catalog())
             .with_environment(std::sync::Arc::new(self.environment()));
-        mcp::connect(self.catalog().clone(), options).await
+        mcp::connect_with_client(
+            self.catalog().clone(),
+            options,
+            self.client_script().clone(),
+        )
+        .await
     }
 }

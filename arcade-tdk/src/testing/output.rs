@@ -44,6 +44,8 @@ pub(super) struct Captured {
 pub(super) struct CaptureSink {
     pub(super) captured: Arc<Mutex<Captured>>,
     pub(super) redactor: Arc<Redactor>,
+    /// The harness's scripted client.
+    pub(super) client: Option<super::ClientScript>,
 }
 
 impl CaptureSink {
@@ -53,6 +55,10 @@ impl CaptureSink {
 }
 
 impl ContextSink for CaptureSink {
+    fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
+        self.client.as_ref().map(|c| c as _)
+    }
+
     fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {
         let data = data.map(|d| {
             let mut d = d.clone();

@@ -26,12 +26,15 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
+use super::client_requests::client_for_call;
+use super::input_required::missing_capability_error;
 use super::surface::{self, Subscriptions};
 use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
 use crate::error::ToolError;
 use crate::executor::ToolCallError;
+use crate::interaction::ClientRequests;
 use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
 use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
@@ -236,7 +239,7 @@ impl McpServer {
         &self,
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, ErrorData> {
+    ) -> Result<CallToolResponse, ErrorData> {
         let shared = &self.shared;
         let Some(entry) = shared.catalog.get(&request.name) else {
             return Err(ErrorData::invalid_params(
@@ -251,8 +254,9 @@ impl McpServer {
         let min_level = self.min_log_level(&context);
         let progress_token = context.meta.get_progress_token();
         let logger = entry.mcp_name().to_owned();
-        let args = request.arguments.unwrap_or_default();
         let caller = caller(&context);
+        let (client, replay) = client_for_call(&request, &context, &caller, &shared.options)?;
+        let args = request.arguments.unwrap_or_default();
         let call = shared
             .pipeline
             .call_as(entry, args, &caller, move |redactor| {
@@ -263,6 +267,7 @@ impl McpServer {
                     min_level,
                     progress_token,
                     last_progress: Mutex::new(None),
+                    client,
                 }) as Arc<dyn ContextSink>)
             });
         tokio::pin!(call);
@@ -280,9 +285,19 @@ impl McpServer {
         while let Ok(note) = rx.try_recv() {
             note.send(&context).await;
         }
+        if let Some(replay) = &replay {
+            if let Some(input_required) = replay.input_required()? {
+                return Ok(input_required.into());
+            }
+            if let Some(capability) = replay.missing_capability()
+                && matches!(&outcome, CallOutcome::Executed(e) if e.outcome.is_err())
+            {
+                return Err(missing_capability_error(capability));
+            }
+        }
         let execution = match outcome {
             CallOutcome::Executed(execution) => execution,
-            CallOutcome::Unmet(unmet) => return Ok(requirements_result(&unmet.error)),
+            CallOutcome::Unmet(unmet) => return Ok(requirements_result(&unmet.error).into()),
         };
         for log in &execution.logs {
             tracing::warn!(tool = entry.mcp_name(), "{}", log.message);
@@ -290,7 +305,8 @@ impl McpServer {
         Ok(match execution.outcome {
             Ok(value) => success_result(value),
             Err(error) => error_result(&error, &shared.options),
-        })
+        }
+        .into())
     }
 
     /// The minimum level to send for this request: the request's own
@@ -362,7 +378,7 @@ impl ServerHandler for McpServer {
         // tokio moves a task's future by value several times when it spawns it. The
         // call's state (the token lookup, the executor and the tool's own future) is
         // several kilobytes; inline, copying it was half the instructions of a call.
-        Box::pin(self.call(request, context)).await.map(Into::into)
+        Box::pin(self.call(request, context)).await
     }
 
     async fn get_prompt(
@@ -489,9 +505,15 @@ struct CallSink {
     min_level: Option<LogLevel>,
     progress_token: Option<ProgressToken>,
     last_progress: Mutex<Option<f64>>,
+    /// The client, for the tool's elicitation, sampling and roots requests.
+    client: Option<Arc<dyn ClientRequests>>,
 }
 
 impl ContextSink for CallSink {
+    fn client_requests(&self) -> Option<&dyn ClientRequests> {
+        self.client.as_deref()
+    }
+
     fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {
         if self.min_level.is_none_or(|min| level < min) {
             return;

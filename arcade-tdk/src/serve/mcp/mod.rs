@@ -29,9 +29,11 @@
 //! # }
 //! ```
 
+mod client_requests;
 mod front_door;
 mod handler;
 mod http;
+mod input_required;
 mod surface;
 
 use std::sync::Arc;
@@ -71,7 +73,24 @@ pub struct McpOptions {
     /// Where secrets, tokens and the user id come from; `None` reads
     /// [`LocalEnvironment::from_env`] when the server starts.
     pub environment: Option<Arc<LocalEnvironment>>,
+    /// How long a tool waits for the client to answer an elicitation, sampling or roots
+    /// request before the call fails ([`DEFAULT_CLIENT_REQUEST_TIMEOUT`] by default;
+    /// `ARCADE_MCP_CLIENT_REQUEST_TIMEOUT_SECS` in [`McpOptions::from_env`]).
+    pub client_request_timeout: std::time::Duration,
+    /// How long a 2026-07-28 `requestState` stays valid ([`DEFAULT_REQUEST_STATE_TTL`]
+    /// by default): the client must answer an `input_required` result within it. The
+    /// state is sealed with `ARCADE_REQUEST_STATE_KEY` (see [`REQUEST_STATE_KEY_ENV`]).
+    pub request_state_ttl: std::time::Duration,
 }
+
+/// How long a `requestState` stays valid by default: ten minutes.
+pub const DEFAULT_REQUEST_STATE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+pub use input_required::REQUEST_STATE_KEY_ENV;
+
+/// How long a tool waits for the client's answer by default: five minutes (a user
+/// filling in a form).
+pub const DEFAULT_CLIENT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl McpOptions {
     /// Options named `name` at `version`; developer messages and stack traces are not
@@ -91,6 +110,8 @@ impl McpOptions {
             expose_developer_messages: false,
             expose_stacktraces: false,
             environment: None,
+            client_request_timeout: DEFAULT_CLIENT_REQUEST_TIMEOUT,
+            request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
         }
     }
 
@@ -108,6 +129,16 @@ impl McpOptions {
             .with_expose_stacktraces(consent(
                 "ARCADE_DEBUG_EXPOSE_STACKTRACE_IN_TOOL_ERROR_RESPONSES",
             ))
+            .with_client_request_timeout(
+                std::env::var("ARCADE_MCP_CLIENT_REQUEST_TIMEOUT_SECS")
+                    .ok()
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .map_or(
+                        DEFAULT_CLIENT_REQUEST_TIMEOUT,
+                        std::time::Duration::from_secs_f64,
+                    ),
+            )
     }
 
     /// Options named after the catalog's first toolkit (name and version, `0.1.0` when
@@ -143,6 +174,33 @@ impl McpOptions {
     /// Sets whether stack traces are appended to tool error texts.
     pub fn with_expose_stacktraces(mut self, expose: bool) -> Self {
         self.expose_stacktraces = expose;
+        self
+    }
+
+    /// Sets how long a tool waits for the client's answer to an elicitation, sampling
+    /// or roots request.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_client_request_timeout(Duration::from_secs(30));
+    /// assert_eq!(options.client_request_timeout, Duration::from_secs(30));
+    /// ```
+    pub fn with_client_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.client_request_timeout = timeout;
+        self
+    }
+
+    /// Sets how long a 2026-07-28 `requestState` stays valid.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_request_state_ttl(Duration::from_secs(60));
+    /// assert_eq!(options.request_state_ttl, Duration::from_secs(60));
+    /// ```
+    pub fn with_request_state_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.request_state_ttl = ttl;
         self
     }
 
