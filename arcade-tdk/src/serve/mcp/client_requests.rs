@@ -140,23 +140,29 @@ fn failed(method: &str, err: ServiceError, timeout: Duration) -> ToolError {
     }
 }
 
+/// Whether the client's declared `caps` include `capability` (both protocol
+/// generations ask this: the session's client here, the replay in `input_required.rs`).
+pub(super) fn declares(caps: Option<&ClientCapabilities>, capability: ClientCapability) -> bool {
+    let Some(caps) = caps else {
+        return false;
+    };
+    match capability {
+        // An empty `elicitation: {}` means form mode.
+        ClientCapability::Elicitation => caps
+            .elicitation
+            .as_ref()
+            .is_some_and(|e| e.form.is_some() || e.url.is_none()),
+        ClientCapability::ElicitationUrl => {
+            caps.elicitation.as_ref().is_some_and(|e| e.url.is_some())
+        }
+        ClientCapability::Sampling => caps.sampling.is_some(),
+        ClientCapability::Roots => caps.roots.is_some(),
+    }
+}
+
 impl ClientRequests for SessionClient {
     fn supports(&self, capability: ClientCapability) -> bool {
-        let Some(caps) = &self.capabilities else {
-            return false;
-        };
-        match capability {
-            // An empty `elicitation: {}` means form mode.
-            ClientCapability::Elicitation => caps
-                .elicitation
-                .as_ref()
-                .is_some_and(|e| e.form.is_some() || e.url.is_none()),
-            ClientCapability::ElicitationUrl => {
-                caps.elicitation.as_ref().is_some_and(|e| e.url.is_some())
-            }
-            ClientCapability::Sampling => caps.sampling.is_some(),
-            ClientCapability::Roots => caps.roots.is_some(),
-        }
+        declares(self.capabilities.as_ref(), capability)
     }
 
     fn send(&self, request: ClientRequest) -> BoxFuture<'_, Result<Value, ToolError>> {

@@ -180,18 +180,7 @@ fn fits(request: &ClientRequest, answer: &Value) -> bool {
 
 impl ClientRequests for ReplayClient {
     fn supports(&self, capability: ClientCapability) -> bool {
-        let caps = self.capabilities.as_ref();
-        let declared = caps.is_some_and(|caps| match capability {
-            ClientCapability::Elicitation => caps
-                .elicitation
-                .as_ref()
-                .is_some_and(|e| e.form.is_some() || e.url.is_none()),
-            ClientCapability::ElicitationUrl => {
-                caps.elicitation.as_ref().is_some_and(|e| e.url.is_some())
-            }
-            ClientCapability::Sampling => caps.sampling.is_some(),
-            ClientCapability::Roots => caps.roots.is_some(),
-        });
+        let declared = super::client_requests::declares(self.capabilities.as_ref(), capability);
         if !declared {
             *self.missing.lock().unwrap_or_else(|e| e.into_inner()) = Some(capability);
         }
