@@ -189,14 +189,9 @@ async fn credentialed_tools_are_served_and_secrets_reach_them() {
 const ENGINE_KEY: &str = "arc_frontdoor_key";
 const UPSTREAM: &str = "pd-upstream";
 
-fn reversed(s: &str) -> String {
-    s.chars().rev().collect()
-}
-
-/// Each user's upstream token comes from the Arcade Engine for that user id; user A's
-/// token is never given to user B, and the developer's own env token is not used.
-#[tokio::test]
-async fn each_user_gets_their_own_engine_token() {
+/// A fake Engine that completes every authorization, giving alice and bob tokens of
+/// their own (`pd-upstream-alice`, `pd-upstream-bob`), and a client for it.
+async fn engine_with_user_tokens() -> (FakeEngine, Arcade) {
     let engine = FakeEngine::start_with(ENGINE_KEY, UPSTREAM).await;
     engine.set_status(AuthorizationStatus::Completed);
     for user in ["alice", "bob"] {
@@ -205,6 +200,18 @@ async fn each_user_gets_their_own_engine_token() {
     let arcade = Arcade::new(ENGINE_KEY, engine.url())
         .unwrap()
         .with_max_retries(0);
+    (engine, arcade)
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+/// Each user's upstream token comes from the Arcade Engine for that user id; user A's
+/// token is never given to user B, and the developer's own env token is not used.
+#[tokio::test]
+async fn each_user_gets_their_own_engine_token() {
+    let (engine, arcade) = engine_with_user_tokens().await;
     let chain = TokenChain::new(vec![
         Box::new(EnvTokenSource::from_vars([(
             "PAGERDUTY_ACCESS_TOKEN",
@@ -249,14 +256,7 @@ async fn each_user_gets_their_own_engine_token() {
 /// A token the upstream rejected is forgotten for that user only.
 #[tokio::test]
 async fn a_rejected_token_is_forgotten_for_that_user_only() {
-    let engine = FakeEngine::start_with(ENGINE_KEY, UPSTREAM).await;
-    engine.set_status(AuthorizationStatus::Completed);
-    for user in ["alice", "bob"] {
-        engine.set_token_for(user, &format!("{UPSTREAM}-{user}"));
-    }
-    let arcade = Arcade::new(ENGINE_KEY, engine.url())
-        .unwrap()
-        .with_max_retries(0);
+    let (engine, arcade) = engine_with_user_tokens().await;
     let chain = TokenChain::new(vec![Box::new(ArcadeTokenSource::new(arcade))]);
     let env = LocalEnvironment::default().with_tokens(chain);
     let a = Issuer::start("rejected", ISSUER_A_DER).await;
