@@ -39,7 +39,10 @@ async fn tools_list_links_the_ui_and_resources_read_serves_the_page() {
     assert_eq!(status["_meta"]["ui"]["resourceUri"], "ui://kit/status.html");
     assert_eq!(status["_meta"]["ui/resourceUri"], "ui://kit/status.html");
     // The Arcade metadata is still there beside it.
-    assert_eq!(status["_meta"]["arcade"]["metadata"]["behavior"]["read_only"], true);
+    assert_eq!(
+        status["_meta"]["arcade"]["metadata"]["behavior"]["read_only"],
+        true
+    );
     let plain = tools.iter().find(|t| t["name"] == "Kit_Plain").unwrap();
     assert!(plain.get("_meta").is_none(), "{plain}");
 

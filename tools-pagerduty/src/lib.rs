@@ -42,8 +42,8 @@ use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    analytics, briefing, changes, escalation, events, handoff, incidents, maintenance, oncall, priorities, schedules,
-    services, teams, users, workflows,
+    analytics, briefing, changes, escalation, events, handoff, incidents, maintenance, oncall,
+    priorities, schedules, services, teams, users, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -253,9 +253,7 @@ pub fn cli() -> Cli {
 /// `--no-confirm-writes`, then `--sandbox`.
 async fn serve_hook(mut setup: Setup) -> Result<Setup, String> {
     if setup.flag("no-confirm-writes") {
-        setup.update_environment(|env| {
-            env.with_metadata(tools::confirm::CONFIRM_SETTING, "0")
-        });
+        setup.update_environment(|env| env.with_metadata(tools::confirm::CONFIRM_SETTING, "0"));
     }
     sandbox_hook(setup).await
 }

@@ -82,7 +82,8 @@ async fn schedule_scope(session: &Session, id: &str) -> Result<Scope, ToolError>
         .items
         .iter()
         .filter(|svc| {
-            ref_at(svc, "escalation_policy").is_some_and(|ep| policies.iter().any(|p| p.id == ep.id))
+            ref_at(svc, "escalation_policy")
+                .is_some_and(|ep| policies.iter().any(|p| p.id == ep.id))
         })
         .filter_map(|svc| s(svc, "id"))
         .collect();
@@ -135,18 +136,17 @@ pub async fn shift_handoff(
 ) -> Result<ShiftHandoff, ToolError> {
     let team = team_id.map(|t| path_id("team", &t)).transpose()?;
     let schedule = schedule_id.map(|t| path_id("schedule", &t)).transpose()?;
-    let one = match (&team, &schedule) {
-        (Some(team), None) => Ok(team.clone()),
-        (None, Some(schedule)) => Err(schedule.clone()),
-        _ => {
-            return Err(
-                ToolError::bad_input("Give exactly one of `team_id` or `schedule_id`.")
-                    .with_additional_prompt_content(
-                        "Use ListTeams or ListSchedules to find the ID.",
-                    ),
-            );
-        }
-    };
+    let one =
+        match (&team, &schedule) {
+            (Some(team), None) => Ok(team.clone()),
+            (None, Some(schedule)) => Err(schedule.clone()),
+            _ => {
+                return Err(ToolError::bad_input(
+                    "Give exactly one of `team_id` or `schedule_id`.",
+                )
+                .with_additional_prompt_content("Use ListTeams or ListSchedules to find the ID."));
+            }
+        };
     if !(1..=168).contains(&hours) {
         return Err(ToolError::bad_input(format!(
             "`hours` must be between 1 and 168 (a week), not {hours}."

@@ -85,7 +85,10 @@ pub async fn resolve_incidents(
     let ids = path_ids("incident", &incident_ids, 100)?;
     confirm(
         &context,
-        format!("Resolve PagerDuty incident(s) {}? Their responders stop being paged.", ids.join(", ")),
+        format!(
+            "Resolve PagerDuty incident(s) {}? Their responders stop being paged.",
+            ids.join(", ")
+        ),
     )
     .await?;
     bulk_update(&context, &incident_ids, fields).await
@@ -131,7 +134,10 @@ pub async fn reassign_incidents(
     let ids = path_ids("incident", &incident_ids, 100)?;
     confirm(
         &context,
-        format!("Reassign PagerDuty incident(s) {}? The new assignees are paged.", ids.join(", ")),
+        format!(
+            "Reassign PagerDuty incident(s) {}? The new assignees are paged.",
+            ids.join(", ")
+        ),
     )
     .await?;
     bulk_update(&context, &incident_ids, fields).await
@@ -338,7 +344,15 @@ pub async fn create_incident(
         }
         (None, true) => {}
     }
-    confirm(&context, format!("Open a PagerDuty incident \"{}\" on service {}? Its on-call responders are paged.", title.trim(), service_id.trim())).await?;
+    confirm(
+        &context,
+        format!(
+            "Open a PagerDuty incident \"{}\" on service {}? Its on-call responders are paged.",
+            title.trim(),
+            service_id.trim()
+        ),
+    )
+    .await?;
     let session = Session::from_context(&context)?;
     let body = session
         .write(Method::POST, "/incidents", &json!({ "incident": incident }))
