@@ -18,7 +18,8 @@ use super::incidents::{
 use super::oncall::{PolicyOnCall, who_is_on_call};
 use super::path_id;
 
-/// The `ui://` page of the on-call and incident timeline view ([`crate::app`]).
+/// The `ui://` page of the on-call and incident timeline view (an MCP App, see
+/// [`arcade_tdk::app`]; served by [`crate::surface::timeline_app`]).
 pub const TIMELINE_APP_URI: &str = "ui://pagerduty/incident-timeline.html";
 
 /// How many items of each list a briefing carries.
