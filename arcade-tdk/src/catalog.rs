@@ -36,6 +36,7 @@ pub struct CatalogEntry {
     mcp_name: String,
     definition: ToolDefinition,
     resources: Arc<Resources>,
+    ui: Option<String>,
 }
 
 impl CatalogEntry {
@@ -46,6 +47,10 @@ impl CatalogEntry {
     /// The tool.
     pub fn tool(&self) -> &'static dyn Tool {
         self.tool
+    }
+    /// The `ui://` resource of the tool's MCP App, if it has one (see [`crate::app`]).
+    pub fn ui_resource(&self) -> Option<&str> {
+        self.ui.as_deref()
     }
     /// `Toolkit.Tool`.
     pub fn fully_qualified_name(&self) -> &str {
@@ -236,6 +241,12 @@ impl Catalog {
             for &tool in toolkit.get_tools() {
                 let mut entry = Self::entry(tool, &toolkit_def, toolkit.get_tool_names());
                 entry.resources = own.clone();
+                if let Some(uri) = toolkit.get_tool_ui(tool) {
+                    crate::app::check_tool_ui(&entry.fqn, uri, &own)
+                        .map_err(CatalogError::InvalidResource)?;
+                    entry.definition.meta = Some(crate::app::arcade_meta(uri));
+                    entry.ui = Some(uri.to_owned());
+                }
                 if entries
                     .iter()
                     .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
@@ -295,6 +306,7 @@ impl Catalog {
             mcp_name,
             definition,
             resources: Arc::default(),
+            ui: None,
         }
     }
 

@@ -53,6 +53,7 @@
 #[allow(unused_extern_crates)]
 extern crate self as arcade_tdk;
 
+pub mod app;
 pub mod auth;
 pub mod catalog;
 #[cfg(feature = "client")]

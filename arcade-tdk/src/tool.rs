@@ -75,6 +75,7 @@ pub struct ToolSpec {
     requirements: ToolRequirements,
     metadata: Option<ToolMetadata>,
     deprecation_message: Option<String>,
+    ui_resource: Option<&'static str>,
 }
 
 impl ToolSpec {
@@ -123,6 +124,11 @@ impl ToolSpec {
     /// Set when the tool is deprecated.
     pub fn deprecation_message(&self) -> Option<&str> {
         self.deprecation_message.as_deref()
+    }
+    /// The `ui://` resource of the tool's MCP App (`#[tool(ui = "ui://...")]`), which
+    /// hosts that support MCP Apps render beside its result; see [`crate::app`].
+    pub fn ui_resource(&self) -> Option<&'static str> {
+        self.ui_resource
     }
     /// Whether the tool declares itself read-only.
     pub fn is_read_only(&self) -> bool {
@@ -292,6 +298,8 @@ pub(crate) mod codegen {
         pub metadata_keys: &'static [&'static str],
         /// `deprecated = "..."`.
         pub deprecated: Option<&'static str>,
+        /// `ui = "ui://..."`.
+        pub ui: Option<&'static str>,
     }
 
     /// What a tool's return type `R` contributes: its schema and its conversion for the
@@ -410,6 +418,7 @@ pub(crate) mod codegen {
             requirements: ToolRequirements::new(authorization, attrs.secrets, attrs.metadata_keys),
             metadata,
             deprecation_message: attrs.deprecated.map(str::to_owned),
+            ui_resource: attrs.ui,
         }
     }
 

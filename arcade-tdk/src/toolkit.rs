@@ -52,6 +52,8 @@ pub struct Toolkit {
     resource_templates: Vec<ResourceTemplate>,
     prompts: Vec<Prompt>,
     resource_updates: ResourceUpdates,
+    /// `(tool name, ui:// URI)`: the MCP Apps set by [`Toolkit::tool_ui`].
+    tool_uis: Vec<(String, String)>,
 }
 
 impl Toolkit {
@@ -67,6 +69,7 @@ impl Toolkit {
             resource_templates: Vec::new(),
             prompts: Vec::new(),
             resource_updates: ResourceUpdates::new(),
+            tool_uis: Vec::new(),
         }
     }
 
@@ -83,6 +86,7 @@ impl Toolkit {
             resource_templates: Vec::new(),
             prompts: Vec::new(),
             resource_updates: ResourceUpdates::new(),
+            tool_uis: Vec::new(),
         }
     }
 
@@ -150,6 +154,31 @@ impl Toolkit {
         self
     }
 
+    /// Adds a tool whose MCP App is the `ui://` resource `uri`: the builder form of
+    /// `#[tool(ui = "ui://...")]` (and it wins over it). Serve the page with
+    /// [`Resource::app`]; the catalog checks that the toolkit does (see [`crate::app`]).
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, Catalog, Resource, Toolkit};
+    ///
+    /// /// The weather.
+    /// #[tool]
+    /// fn weather() -> String {
+    ///     "sunny".into()
+    /// }
+    ///
+    /// let toolkit = Toolkit::new("Kit")
+    ///     .resource(Resource::app("ui://kit/weather.html", "weather", "<p>Weather</p>"))
+    ///     .tool_ui(weather::tool(), "ui://kit/weather.html");
+    /// let catalog = Catalog::new(toolkit).unwrap();
+    /// assert_eq!(catalog.entries()[0].ui_resource(), Some("ui://kit/weather.html"));
+    /// ```
+    pub fn tool_ui(mut self, tool: &'static dyn Tool, uri: impl Into<String>) -> Self {
+        self.tool_uis
+            .push((tool.spec().name().to_owned(), uri.into()));
+        self.tool(tool)
+    }
+
     /// Adds a resource at a fixed URI (see [`crate::resource`]).
     pub fn resource(mut self, resource: Resource) -> Self {
         self.resources.push(resource);
@@ -205,6 +234,17 @@ impl Toolkit {
     /// Its prompts.
     pub fn get_prompts(&self) -> &[Prompt] {
         &self.prompts
+    }
+    /// The `ui://` resource of its tool named `tool` (set by [`Toolkit::tool_ui`], else
+    /// by `#[tool(ui = ...)]`).
+    pub fn get_tool_ui(&self, tool: &dyn Tool) -> Option<&str> {
+        let name = tool.spec().name();
+        self.tool_uis
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, uri)| uri.as_str())
+            .or(tool.spec().ui_resource())
     }
 }
 

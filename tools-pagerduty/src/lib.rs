@@ -35,14 +35,15 @@
 pub mod client;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod surface;
 pub mod tools;
 
 use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    analytics, changes, escalation, events, incidents, maintenance, oncall, priorities, schedules,
-    services, teams, users, workflows,
+    analytics, briefing, changes, escalation, events, handoff, incidents, maintenance, oncall,
+    priorities, schedules, services, teams, users, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -80,6 +81,9 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         incidents::get_related_incidents::tool(),
         incidents::get_past_incidents::tool(),
         workflows::list_incident_workflows::tool(),
+        // Responder views (read).
+        briefing::incident_briefing::tool(),
+        handoff::shift_handoff::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -106,6 +110,9 @@ fn base() -> Toolkit {
     Toolkit::new("PagerDuty")
         .version(env!("CARGO_PKG_VERSION"))
         .description(DESCRIPTION)
+        .resource(surface::timeline_app())
+        .prompt(surface::postmortem_prompt())
+        .prompt(surface::handoff_prompt())
 }
 
 /// The areas the binary's `--areas` narrows to (area, tool names), like the `--areas`
@@ -130,6 +137,8 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "ListIncidentChangeEvents",
                 "GetRelatedIncidents",
                 "GetPastIncidents",
+                "IncidentBriefing",
+                "ShiftHandoff",
                 "ListLogEntries",
                 "ListPriorities",
                 "AcknowledgeIncidents",
@@ -152,6 +161,7 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             vec![
                 "ListOncalls",
                 "WhoIsOnCall",
+                "ShiftHandoff",
                 "GetSchedule",
                 "CreateScheduleOverride",
             ],
@@ -230,10 +240,22 @@ pub fn cli() -> Cli {
             "--sandbox",
             "Run against an in-process FAKE PagerDuty (seeded demo data, a fake token): no account needed, nothing real is touched.",
         )
-        .on_serve(sandbox_hook);
+        .flag(
+            "--no-confirm-writes",
+            "Do not ask the user to confirm destructive writes through elicitation (for automation; same as PAGERDUTY_CONFIRM_WRITES=0).",
+        )
+        .on_serve(serve_hook);
     #[cfg(feature = "sandbox")]
     let cli = cli.subcommand(sandbox::command::command(), sandbox::command::run);
     cli.oauth_provider(client::oauth_app())
+}
+
+/// `--no-confirm-writes`, then `--sandbox`.
+async fn serve_hook(mut setup: Setup) -> Result<Setup, String> {
+    if setup.flag("no-confirm-writes") {
+        setup.update_environment(|env| env.with_metadata(tools::confirm::CONFIRM_SETTING, "0"));
+    }
+    sandbox_hook(setup).await
 }
 
 /// `--sandbox`: starts the sandbox and points the tools at it.

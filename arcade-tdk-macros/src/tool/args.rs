@@ -14,7 +14,7 @@ use super::vocabulary::{OPERATIONS, SERVICE_DOMAINS};
 
 /// The keys `#[tool(...)]` accepts, listed in errors.
 const KEYS: &str = "`name`, `desc`, `output`, `requires_auth`, `requires_secrets`, `requires_metadata`, \
-`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `preset`";
+`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `ui`, `preset`";
 
 /// A literal in `extras(...)`.
 #[derive(Clone)]
@@ -44,6 +44,8 @@ pub(crate) struct ToolArgs {
     pub service_domains: Vec<Spanned<String>>,
     pub extras: Vec<(String, ExtraValue)>,
     pub deprecated: Option<String>,
+    /// `ui = "ui://..."`: the MCP App (a `ui://` resource) hosts render for the tool.
+    pub ui: Option<String>,
 }
 
 /// One slot per key of `#[tool(...)]`.
@@ -65,6 +67,7 @@ struct Slots {
     service_domains: VecAttr<Spanned<String>>,
     extras: MapAttr<ExtraValue>,
     deprecated: Attr<String>,
+    ui: Attr<String>,
 }
 
 impl ToolArgs {
@@ -96,6 +99,7 @@ impl ToolArgs {
             service_domains: slots.service_domains.get().unwrap_or_default(),
             extras: slots.extras.get(),
             deprecated: slots.deprecated.get(),
+            ui: slots.ui.get(),
         };
         args.check_consistency(cx);
         args
@@ -236,6 +240,20 @@ impl Slots {
             "deprecated" => {
                 let value = meta.value()?.parse::<LitStr>()?.value();
                 self.deprecated.set(cx, key, value);
+            }
+            "ui" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let value = lit.value();
+                let rest = value.strip_prefix("ui://").unwrap_or_default();
+                if rest.is_empty() || value.chars().any(char::is_whitespace) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "`ui` names an MCP App resource: a `ui://` URI such as \"ui://my-kit/view.html\", not `{value}`"
+                        ),
+                    ));
+                }
+                self.ui.set(cx, key, value);
             }
             "requires_auth" => self.auth.set(cx, key, parse_auth(meta, cx)?),
             "requires_secrets" => {

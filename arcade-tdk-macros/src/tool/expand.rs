@@ -182,6 +182,7 @@ pub(crate) fn expand(
     let metadata_keys: Vec<&String> = args.metadata_keys.iter().map(|s| &s.value).collect();
     let output_desc = opt_str(args.output.as_deref());
     let deprecated = opt_str(args.deprecated.as_deref());
+    let ui = opt_str(args.ui.as_deref());
     let handle_doc = format!(
         "The tool made by `#[tool]` from [`{fn_name}()`](fn@{fn_name}). Register it with `Toolkit::tool({fn_name}::tool())`."
     );
@@ -229,6 +230,7 @@ pub(crate) fn expand(
                         secrets: &[#(#secrets),*],
                         metadata_keys: &[#(#metadata_keys),*],
                         deprecated: #deprecated,
+                        ui: #ui,
                     },
                     __returns().schema,
                     #auth,

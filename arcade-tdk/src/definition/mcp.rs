@@ -36,8 +36,15 @@ pub fn tool(entry: &CatalogEntry) -> Value {
     }
     out.insert("annotations".into(), Value::Object(annotations));
     out.insert("title".into(), json!(spec.name()));
-    if let Some(meta) = arcade_meta(entry) {
-        out.insert("_meta".into(), json!({ "arcade": meta }));
+    let mut meta = entry
+        .ui_resource()
+        .map(crate::app::mcp_meta)
+        .unwrap_or_default();
+    if let Some(arcade) = arcade_meta(entry) {
+        meta.insert("arcade".into(), arcade);
+    }
+    if !meta.is_empty() {
+        out.insert("_meta".into(), Value::Object(meta));
     }
     Value::Object(out)
 }

@@ -143,6 +143,11 @@ pub async fn create_maintenance_window(
     let services = path_ids("service", &service_ids, 50)?;
     check_time("start_time", &Some(start_time.clone()))?;
     check_time("end_time", &Some(end_time.clone()))?;
+    super::confirm::confirm(
+        &context,
+        format!("Put service(s) {} into maintenance from {start_time} to {end_time}? Nobody is paged for them meanwhile.", services.join(", ")),
+    )
+    .await?;
     let session = Session::from_context(&context)?;
     let body = json!({"maintenance_window": {
         "type": "maintenance_window",

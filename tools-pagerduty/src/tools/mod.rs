@@ -38,10 +38,13 @@ arcade_tdk::tool_preset! {
 }
 
 pub mod analytics;
+pub mod briefing;
 pub mod changes;
+pub mod confirm;
 mod de;
 pub mod escalation;
 pub mod events;
+pub mod handoff;
 pub mod incidents;
 pub mod maintenance;
 pub mod oncall;

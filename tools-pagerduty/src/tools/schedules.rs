@@ -203,6 +203,11 @@ pub async fn create_schedule_override(
     let user = super::path_id("user", &user_id)?;
     super::check_time("start", &Some(start.clone()))?;
     super::check_time("end", &Some(end.clone()))?;
+    super::confirm::confirm(
+        &context,
+        format!("Put user {user} on call in schedule {id} from {start} to {end}? They are paged instead of the scheduled responder."),
+    )
+    .await?;
     let session = Session::from_context(&context)?;
     let body = serde_json::json!({"overrides": [{
         "start": start,

@@ -163,6 +163,12 @@ async fn scenario(sb: &Sandbox) {
             json!({"status": "triggered", "urgency": "high", "service_ids": ["PSVC001"], "team_ids": ["PTEAM01"], "since": "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z"}),
         ),
         ("GetIncident", json!({"incident_id": "PINC001"})),
+        ("IncidentBriefing", json!({"incident_id": "PINC020"})),
+        ("ShiftHandoff", json!({"team_id": "PTEAM01", "hours": 168})),
+        (
+            "ShiftHandoff",
+            json!({"schedule_id": "PSCH001", "hours": 168}),
+        ),
         (
             "ListLogEntries",
             json!({"team_ids": ["PTEAM01"], "since": "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z", "time_zone": "UTC"}),

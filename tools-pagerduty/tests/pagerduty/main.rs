@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod conformance;
+mod mcp_app;
 mod raw_faults;
 mod resilience;
 mod standalone;

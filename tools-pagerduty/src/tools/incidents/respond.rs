@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Incident, IncidentStatus, Note, Urgency};
 use crate::client::{Query, Session};
+use crate::tools::confirm::confirm;
 use crate::tools::{Ref, kind_of, path_id, path_ids, ref_at, s};
 
 /// The incidents a bulk change touched.
@@ -81,6 +82,15 @@ pub async fn resolve_incidents(
     if let Some(r) = resolution.filter(|r| !r.trim().is_empty()) {
         fields.insert("resolution".into(), json!(r));
     }
+    let ids = path_ids("incident", &incident_ids, 100)?;
+    confirm(
+        &context,
+        format!(
+            "Resolve PagerDuty incident(s) {}? Their responders stop being paged.",
+            ids.join(", ")
+        ),
+    )
+    .await?;
     bulk_update(&context, &incident_ids, fields).await
 }
 
@@ -121,6 +131,15 @@ pub async fn reassign_incidents(
             ));
         }
     }
+    let ids = path_ids("incident", &incident_ids, 100)?;
+    confirm(
+        &context,
+        format!(
+            "Reassign PagerDuty incident(s) {}? The new assignees are paged.",
+            ids.join(", ")
+        ),
+    )
+    .await?;
     bulk_update(&context, &incident_ids, fields).await
 }
 
@@ -154,6 +173,7 @@ pub async fn snooze_incident(
             "`duration_minutes` must be between 1 and 10080 (one week).",
         ));
     }
+    confirm(&context, format!("Snooze PagerDuty incident {id} for {duration_minutes} minutes? Nobody is paged for it until then.")).await?;
     let session = Session::from_context(&context)?;
     let body = session
         .write(
@@ -324,6 +344,15 @@ pub async fn create_incident(
         }
         (None, true) => {}
     }
+    confirm(
+        &context,
+        format!(
+            "Open a PagerDuty incident \"{}\" on service {}? Its on-call responders are paged.",
+            title.trim(),
+            service_id.trim()
+        ),
+    )
+    .await?;
     let session = Session::from_context(&context)?;
     let body = session
         .write(Method::POST, "/incidents", &json!({ "incident": incident }))
@@ -492,6 +521,7 @@ pub async fn add_responders(
             targets.push(json!({"responder_request_target": {"id": p, "type": "escalation_policy_reference"}}));
         }
     }
+    confirm(&context, format!("Page more responders for PagerDuty incident {id} ({} user(s), {} escalation polic(ies))?", users.len(), policies.len())).await?;
     let session = Session::from_context(&context)?;
     let me = session.current_user(&[]).await.map_err(|err| {
         if err.status_code() == Some(400) {
@@ -568,6 +598,7 @@ pub async fn escalate_incident(
             "`escalation_level` must be between 1 and 20; level 1 is the policy's first level.",
         ));
     }
+    confirm(&context, format!("Escalate PagerDuty incident {id} to level {escalation_level}? That level's on-call responders are paged.")).await?;
     let session = Session::from_context(&context)?;
     let body = session
         .write(
@@ -605,6 +636,7 @@ pub async fn merge_incidents(
             "The target incident cannot also be a source; remove it from `source_incident_ids`.",
         ));
     }
+    confirm(&context, format!("Merge PagerDuty incident(s) {} into {target}? The sources are resolved; this cannot be undone.", sources.join(", "))).await?;
     let session = Session::from_context(&context)?;
     let source_refs: Vec<Value> = sources
         .iter()
