@@ -186,7 +186,8 @@ fn areas_narrow_the_tools() {
     );
     // Combined with --read-only.
     let oncall = names(&self::run(&["tools", "--areas", "oncall", "--read-only"]));
-    assert_eq!(oncall.len(), 3, "{oncall:?}");
+    assert_eq!(oncall.len(), 4, "{oncall:?}");
+    assert!(oncall.contains(&"ShiftHandoff".to_owned()));
     assert!(!oncall.contains(&"CreateScheduleOverride".to_owned()));
 
     let unknown = self::run(&["tools", "--areas", "incidents,nope"]);

@@ -93,7 +93,9 @@ fn chromium(args: &[String]) -> std::process::Output {
 
 /// The text of `<pre id="seen">` in the dumped DOM, HTML entities decoded.
 fn seen_text(dom: &str) -> String {
-    let start = dom.find("<pre id=\"seen\">").map(|i| i + "<pre id=\"seen\">".len());
+    let start = dom
+        .find("<pre id=\"seen\">")
+        .map(|i| i + "<pre id=\"seen\">".len());
     let text = start
         .and_then(|s| dom[s..].find("</pre>").map(|e| &dom[s..s + e]))
         .unwrap_or_default();
@@ -148,10 +150,16 @@ async fn the_timeline_app_renders_a_real_briefing_in_chromium() {
     assert!(!seen.contains("Waiting for the incident briefing"));
     let timeline = b["timeline"].as_array().unwrap();
     assert!(timeline.len() >= 2);
-    let summaries: Vec<&str> = timeline.iter().filter_map(|e| e["summary"].as_str()).collect();
+    let summaries: Vec<&str> = timeline
+        .iter()
+        .filter_map(|e| e["summary"].as_str())
+        .collect();
     assert!(!summaries.is_empty());
     for summary in summaries {
-        assert!(seen.contains(summary), "timeline entry {summary:?} not in:\n{seen}");
+        assert!(
+            seen.contains(summary),
+            "timeline entry {summary:?} not in:\n{seen}"
+        );
     }
     let mut on_call = Vec::new();
     for policy in b["on_call"].as_array().unwrap() {
@@ -163,7 +171,10 @@ async fn the_timeline_app_renders_a_real_briefing_in_chromium() {
     }
     assert!(!on_call.is_empty(), "{b}");
     for name in &on_call {
-        assert!(seen.contains(name.as_str()), "on-call {name:?} not in:\n{seen}");
+        assert!(
+            seen.contains(name.as_str()),
+            "on-call {name:?} not in:\n{seen}"
+        );
     }
     for note in b["notes"].as_array().unwrap() {
         assert!(seen.contains(note["content"].as_str().unwrap()));
