@@ -41,8 +41,9 @@ use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    analytics, changes, escalation, events, incidents, maintenance, oncall, priorities, schedules,
-    services, teams, users, workflows,
+    alert_grouping, analytics, changes, dependencies, escalation, events, incidents, maintenance,
+    oncall, orchestrations, priorities, schedules, services, status_pages, teams, users, webhooks,
+    workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -80,6 +81,18 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         incidents::get_related_incidents::tool(),
         incidents::get_past_incidents::tool(),
         workflows::list_incident_workflows::tool(),
+        // Breadth reads: status pages, event orchestrations, dependencies, alert
+        // grouping, webhooks.
+        status_pages::list_status_pages::tool(),
+        status_pages::get_status_page::tool(),
+        status_pages::list_status_page_posts::tool(),
+        status_pages::get_status_page_post::tool(),
+        orchestrations::list_event_orchestrations::tool(),
+        orchestrations::get_event_orchestration::tool(),
+        dependencies::list_business_services::tool(),
+        dependencies::get_service_dependencies::tool(),
+        alert_grouping::list_alert_grouping_settings::tool(),
+        webhooks::list_webhook_subscriptions::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -193,6 +206,25 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             "workflows",
             vec!["ListIncidentWorkflows", "StartIncidentWorkflow"],
         ),
+        (
+            "status_pages",
+            vec![
+                "ListStatusPages",
+                "GetStatusPage",
+                "ListStatusPagePosts",
+                "GetStatusPagePost",
+            ],
+        ),
+        (
+            "event_orchestrations",
+            vec!["ListEventOrchestrations", "GetEventOrchestration"],
+        ),
+        (
+            "service_dependencies",
+            vec!["ListBusinessServices", "GetServiceDependencies"],
+        ),
+        ("alert_grouping", vec!["ListAlertGroupingSettings"]),
+        ("webhooks", vec!["ListWebhookSubscriptions"]),
     ]
 }
 
