@@ -117,6 +117,17 @@ fn status_pages(db: &mut Db, now: time::OffsetDateTime) {
     .enumerate()
     {
         let linked = incident.map(|i| json!({"id": i, "type": "incident_reference"}));
+        let statuses: &[(&str, &str)] = if kind == "incident" {
+            &[
+                ("STA0", "We are looking into it."),
+                ("STA1", "We found the cause and are fixing it."),
+            ]
+        } else {
+            &[("STA4", "Planned work on the primary database.")]
+        };
+        let update_refs: Vec<Value> = (0..statuses.len())
+            .map(|n| json!({"id": format!("PSPU{k}{n}"), "type": "status_page_post_update"}))
+            .collect();
         db.status_page_posts.push(json!({
             "id": post,
             "type": "status_page_post",
@@ -127,16 +138,8 @@ fn status_pages(db: &mut Db, now: time::OffsetDateTime) {
             "title": title,
             "starts_at": at(now, start),
             "ends_at": end.map(|e| at(now, e)),
-            "updates": [],
+            "updates": update_refs,
         }));
-        let statuses: &[(&str, &str)] = if kind == "incident" {
-            &[
-                ("STA0", "We are looking into it."),
-                ("STA1", "We found the cause and are fixing it."),
-            ]
-        } else {
-            &[("STA4", "Planned work on the primary database.")]
-        };
         for (n, (status, message)) in statuses.iter().enumerate() {
             let uid = format!("PSPU{k}{n}");
             db.status_page_post_updates.push(json!({
@@ -168,9 +171,9 @@ fn rule_path(kind: &str, parent: Value, rules: Value, catch_all: Value) -> Value
         "sets": [{"id": "start", "rules": rules}],
         "catch_all": {"actions": catch_all},
         "created_at": "2026-01-01T00:00:00Z",
-        "created_by": null,
+        "created_by": {"id": "PUSR001", "type": "user_reference", "self": format!("{API}/users/PUSR001")},
         "updated_at": "2026-01-01T00:00:00Z",
-        "updated_by": null,
+        "updated_by": {"id": "PUSR001", "type": "user_reference", "self": format!("{API}/users/PUSR001")},
         "version": "1",
     }})
 }
@@ -369,7 +372,7 @@ fn extension_schemas(db: &mut Db) {
             "description": format!("Send incident events to {label}."),
             "guide_url": format!("https://support.pagerduty.com/docs/{key}"),
             "send_types": ["trigger", "acknowledge", "resolve"],
-            "url": null,
+            "url": format!("https://hooks.pagerduty.com/{key}"),
         }));
     }
 }

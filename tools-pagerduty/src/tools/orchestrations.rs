@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, list_page, path_id, ref_at, s};
+use super::{MAX_LIMIT, Pagination, Ref, clamp_limit, path_id, ref_at, s};
 use crate::client::{Query, Session};
 
 /// An event orchestration, compactly.
@@ -76,18 +76,20 @@ pub async fn list_event_orchestrations(
     offset: Option<i64>,
 ) -> Result<OrchestrationList, ToolError> {
     let session = Session::from_context(&context)?;
-    let (orchestrations, pagination) = list_page(
-        &session,
-        "/event_orchestrations",
-        &Query::new(),
-        clamp_limit(limit, MAX_LIMIT),
-        offset,
-        Orchestration::from_api,
-    )
-    .await?;
+    // PagerDuty answers under `orchestrations`, not the path's last segment.
+    let page = session
+        .get_page(
+            "/event_orchestrations",
+            "orchestrations",
+            &Query::new(),
+            clamp_limit(limit, MAX_LIMIT),
+            super::offset(offset),
+            false,
+        )
+        .await?;
     Ok(OrchestrationList {
-        orchestrations,
-        pagination,
+        orchestrations: page.items.iter().map(Orchestration::from_api).collect(),
+        pagination: Pagination::of(&page),
     })
 }
 

@@ -89,12 +89,12 @@ pub async fn list_webhook_subscriptions(
 ) -> Result<WebhookSubscriptionList, ToolError> {
     let q = match (scope, scope_id) {
         (None, None) => Query::new(),
-        (Some(WebhookScope::Account), None) => Query::new().set("filter_type", "account_reference"),
+        (Some(WebhookScope::Account), None) => Query::new().set("filter_type", "account"),
         (Some(WebhookScope::Service), Some(id)) => Query::new()
-            .set("filter_type", "service_reference")
+            .set("filter_type", "service")
             .set("filter_id", path_id("service", &id)?),
         (Some(WebhookScope::Team), Some(id)) => Query::new()
-            .set("filter_type", "team_reference")
+            .set("filter_type", "team")
             .set("filter_id", path_id("team", &id)?),
         _ => {
             return Err(ToolError::bad_input(

@@ -15,7 +15,7 @@ pub(super) fn list(db: &Db, q: &Q<'_>) -> Reply {
     let items: Vec<&Value> = db
         .webhook_subscriptions
         .iter()
-        .filter(|w| kind.is_none_or(|k| str_of(&w["filter"], "type") == k))
+        .filter(|w| kind.is_none_or(|k| str_of(&w["filter"], "type") == format!("{k}_reference")))
         .filter(|w| id.is_none_or(|i| id_of(&w["filter"]) == i))
         .collect();
     paginate(items, "webhook_subscriptions", q)
