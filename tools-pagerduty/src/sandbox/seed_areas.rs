@@ -329,7 +329,7 @@ fn webhooks(db: &mut Db) {
                 "service_reference",
                 Some(format!("PSVC00{}", (k - 1) % 5 + 1)),
             ),
-            _ => ("team_reference", Some(format!("PTEAM0{}", (k - 1) % 3 + 1))),
+            _ => ("team_reference", Some(format!("PTEAM0{}", (k / 3) % 3 + 1))),
         };
         let mut filter = json!({"type": filter_type});
         if let Some(f) = filter_id {
