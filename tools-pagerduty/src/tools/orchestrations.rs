@@ -113,8 +113,12 @@ pub struct Rule {
 }
 
 /// The rules of one part of an orchestration.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct RuleSet {
+    /// `global` (applied first to every event), `router` (picks the service) or
+    /// `service` (a service's own rules).
+    pub part: String,
     /// The rules, in the order PagerDuty evaluates them.
     pub rules: Vec<Rule>,
     /// What happens to an event no rule matches.
@@ -122,7 +126,7 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    fn from_api(v: &Value) -> Self {
+    fn from_api(part: &str, v: &Value) -> Self {
         let path = v.get("orchestration_path").unwrap_or(v);
         let mut rules = Vec::new();
         for set in path
@@ -153,6 +157,7 @@ impl RuleSet {
             }
         }
         Self {
+            part: part.to_owned(),
             rules,
             catch_all: path
                 .get("catch_all")
@@ -168,12 +173,8 @@ impl RuleSet {
 pub struct OrchestrationDetail {
     /// The orchestration (absent for a service's own orchestration).
     pub orchestration: Option<Orchestration>,
-    /// The global rules, applied first to every event.
-    pub global: Option<RuleSet>,
-    /// The router rules, which pick the service an event goes to.
-    pub router: Option<RuleSet>,
-    /// The service's own rules (with `service_id`).
-    pub service: Option<RuleSet>,
+    /// Its rules: the `global` then the `router` part, or the `service` part.
+    pub rule_sets: Vec<RuleSet>,
 }
 
 /// Get an event orchestration with its global and router rules (which service each
@@ -201,9 +202,10 @@ pub async fn get_event_orchestration(
             .await?;
             Ok(OrchestrationDetail {
                 orchestration: Some(Orchestration::from_api(&raw)),
-                global: Some(RuleSet::from_api(&global)),
-                router: Some(RuleSet::from_api(&router)),
-                service: None,
+                rule_sets: vec![
+                    RuleSet::from_api("global", &global),
+                    RuleSet::from_api("router", &router),
+                ],
             })
         }
         (None, Some(id)) => {
@@ -216,9 +218,7 @@ pub async fn get_event_orchestration(
                 .await?;
             Ok(OrchestrationDetail {
                 orchestration: None,
-                global: None,
-                router: None,
-                service: Some(RuleSet::from_api(&raw)),
+                rule_sets: vec![RuleSet::from_api("service", &raw)],
             })
         }
         _ => Err(ToolError::bad_input(

@@ -160,17 +160,25 @@ async fn event_orchestrations_page_and_show_their_rules() {
     )
     .await;
     assert_eq!(one["orchestration"]["name"], "Payments events 2");
-    assert_eq!(one["router"]["rules"][0]["actions"]["route_to"], "PSVC002");
-    assert_eq!(one["router"]["rules"][0]["set"], "start");
+    assert_eq!(
+        one["rule_sets"][1]["rules"][0]["actions"]["route_to"],
+        "PSVC002"
+    );
+    assert_eq!(one["rule_sets"][1]["rules"][0]["set"], "start");
     assert!(
-        one["router"]["rules"][0]["conditions"][0]
+        one["rule_sets"][1]["rules"][0]["conditions"][0]
             .as_str()
             .unwrap()
             .contains("prod")
     );
-    assert_eq!(one["router"]["catch_all"]["route_to"], "unrouted");
-    assert_eq!(one["global"]["rules"][0]["actions"]["drop_event"], true);
-    assert!(one.get("service").is_none());
+    assert_eq!(one["rule_sets"][1]["catch_all"]["route_to"], "unrouted");
+    assert_eq!(
+        one["rule_sets"][0]["rules"][0]["actions"]["drop_event"],
+        true
+    );
+    assert_eq!(one["rule_sets"][0]["part"], "global");
+    assert_eq!(one["rule_sets"][1]["part"], "router");
+    assert_eq!(one["rule_sets"].as_array().unwrap().len(), 2);
 
     let svc = call(
         &sb,
@@ -178,7 +186,8 @@ async fn event_orchestrations_page_and_show_their_rules() {
         json!({"service_id": "PSVC004"}),
     )
     .await;
-    assert_eq!(svc["service"]["rules"][0]["id"], "PSVC004s1");
+    assert_eq!(svc["rule_sets"][0]["part"], "service");
+    assert_eq!(svc["rule_sets"][0]["rules"][0]["id"], "PSVC004s1");
     assert!(svc.get("orchestration").is_none());
 
     let ctx = sb.context("t", TokenKind::OAuth2);
