@@ -42,8 +42,9 @@ use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    analytics, briefing, changes, escalation, events, handoff, incidents, maintenance, oncall,
-    priorities, schedules, services, teams, users, workflows,
+    alert_grouping, analytics, briefing, changes, dependencies, escalation, events, handoff,
+    incidents, maintenance, oncall, orchestrations, priorities, schedules, services, status_pages,
+    teams, users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -84,6 +85,18 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         // Responder views (read).
         briefing::incident_briefing::tool(),
         handoff::shift_handoff::tool(),
+        // Breadth reads: status pages, event orchestrations, dependencies, alert
+        // grouping, webhooks.
+        status_pages::list_status_pages::tool(),
+        status_pages::get_status_page::tool(),
+        status_pages::list_status_page_posts::tool(),
+        status_pages::get_status_page_post::tool(),
+        orchestrations::list_event_orchestrations::tool(),
+        orchestrations::get_event_orchestration::tool(),
+        dependencies::list_business_services::tool(),
+        dependencies::get_service_dependencies::tool(),
+        alert_grouping::list_alert_grouping_settings::tool(),
+        webhooks::list_webhook_subscriptions::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -203,6 +216,25 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             "workflows",
             vec!["ListIncidentWorkflows", "StartIncidentWorkflow"],
         ),
+        (
+            "status_pages",
+            vec![
+                "ListStatusPages",
+                "GetStatusPage",
+                "ListStatusPagePosts",
+                "GetStatusPagePost",
+            ],
+        ),
+        (
+            "event_orchestrations",
+            vec!["ListEventOrchestrations", "GetEventOrchestration"],
+        ),
+        (
+            "service_dependencies",
+            vec!["ListBusinessServices", "GetServiceDependencies"],
+        ),
+        ("alert_grouping", vec!["ListAlertGroupingSettings"]),
+        ("webhooks", vec!["ListWebhookSubscriptions"]),
     ]
 }
 

@@ -113,6 +113,11 @@ pub(super) struct ToolsArgs {
     /// The definition format.
     #[arg(long, short, value_enum, default_value = "arcade")]
     pub(super) format: Format,
+    /// Print instead what `tools/list` costs a model: the characters of each tool's MCP
+    /// entry (with and without its output schema) and the totals for the tools `serve`
+    /// offers by default and for all the tools selected.
+    #[arg(long)]
+    pub(super) sizes: bool,
     #[command(flatten)]
     pub(super) filter: FilterArgs,
 }
@@ -144,6 +149,10 @@ pub(super) struct ServeArgs {
     /// 1, true, yes or on).
     #[arg(long, env = "ARCADE_SERVER_STATELESS", value_parser = clap::builder::FalseyValueParser::new())]
     pub(super) stateless: bool,
+    /// Leave the tools' output schemas out of `tools/list`, for clients that do not use
+    /// them (ARCADE_MCP_NO_OUTPUT_SCHEMAS: 1, true, yes or on).
+    #[arg(long, env = "ARCADE_MCP_NO_OUTPUT_SCHEMAS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub(super) no_output_schemas: bool,
     #[command(flatten)]
     pub(super) replica: super::replicas::ReplicaArgs,
     #[command(flatten)]

@@ -30,7 +30,9 @@ pub(super) fn run(
     let rt = runtime::build(args.transport == Transport::Http)?;
     rt.block_on(replicas::install_store(&args.replica))?;
     let setup = rt.block_on(cli.setup("serve", &extras, environment, io))?;
-    let options = options.with_environment(Arc::new(setup.environment));
+    let options = options
+        .with_environment(Arc::new(setup.environment))
+        .with_output_schemas(!args.no_output_schemas);
     let _keep_alive = setup.keep_alive;
     match args.transport {
         Transport::Stdio => {

@@ -85,6 +85,21 @@ pub fn required_scope(method: &str, path: &str) -> Option<&'static str> {
             "users:contact_methods.read"
         }
         ("users", false) => "users.read",
+        ("status_pages", false) => "status_pages.read",
+        ("status_pages", true) => "status_pages.write",
+        ("event_orchestrations", false) if segments.get(1) == Some(&"services") => "services.read",
+        ("event_orchestrations", true) if segments.get(1) == Some(&"services") => "services.write",
+        ("event_orchestrations", false) => "event_orchestrations.read",
+        ("event_orchestrations", true) => "event_orchestrations.write",
+        ("business_services" | "service_dependencies" | "alert_grouping_settings", false) => {
+            "services.read"
+        }
+        ("business_services" | "service_dependencies" | "alert_grouping_settings", true) => {
+            "services.write"
+        }
+        ("webhook_subscriptions", false) => "webhook_subscriptions.read",
+        ("webhook_subscriptions", true) => "webhook_subscriptions.write",
+        ("extension_schemas", _) => "extension_schemas.read",
         ("users", true) => "users.write",
         _ => return None,
     };

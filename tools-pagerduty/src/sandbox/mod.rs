@@ -42,6 +42,7 @@ mod admin;
 mod api;
 pub mod command;
 mod seed;
+mod seed_areas;
 mod spec;
 mod state;
 
@@ -232,6 +233,22 @@ pub(crate) struct Db {
     pub(crate) workflow_instances: Vec<Value>,
     /// Service dependencies: (dependent service, supporting service).
     pub(crate) dependencies: Vec<(String, String)>,
+    pub(crate) status_pages: Vec<Value>,
+    pub(crate) status_page_severities: Vec<Value>,
+    pub(crate) status_page_impacts: Vec<Value>,
+    pub(crate) status_page_statuses: Vec<Value>,
+    pub(crate) status_page_posts: Vec<Value>,
+    pub(crate) status_page_post_updates: Vec<Value>,
+    pub(crate) orchestrations: Vec<Value>,
+    /// Orchestration rule paths: `{id}/global`, `{id}/router`, `{id}/unrouted`,
+    /// `services/{service id}`.
+    pub(crate) orchestration_paths: BTreeMap<String, Value>,
+    pub(crate) business_services: Vec<Value>,
+    /// Business service dependencies: (business service, supporting service).
+    pub(crate) business_dependencies: Vec<(String, String)>,
+    pub(crate) alert_grouping_settings: Vec<Value>,
+    pub(crate) webhook_subscriptions: Vec<Value>,
+    pub(crate) extension_schemas: Vec<Value>,
     pub(crate) next_id: u64,
 }
 

@@ -651,5 +651,6 @@ pub(crate) fn seed(now: time::OffsetDateTime) -> Db {
         ("PSVC001".into(), "PSVC002".into()),
         ("PSVC001".into(), "PSVC003".into()),
     ];
+    super::seed_areas::seed_areas(&mut db, now);
     db
 }

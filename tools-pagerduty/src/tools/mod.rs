@@ -37,22 +37,27 @@ arcade_tdk::tool_preset! {
     );
 }
 
+pub mod alert_grouping;
 pub mod analytics;
 pub mod briefing;
 pub mod changes;
 pub mod confirm;
 mod de;
+pub mod dependencies;
 pub mod escalation;
 pub mod events;
 pub mod handoff;
 pub mod incidents;
 pub mod maintenance;
 pub mod oncall;
+pub mod orchestrations;
 pub mod priorities;
 pub mod schedules;
 pub mod services;
+pub mod status_pages;
 pub mod teams;
 pub mod users;
+pub mod webhooks;
 pub mod workflows;
 
 use arcade_tdk::ToolError;

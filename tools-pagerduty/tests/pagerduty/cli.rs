@@ -37,7 +37,7 @@ fn names(run: &Run) -> Vec<String> {
 
 /// Every tool, in the order `tools` prints them (by name), written down here rather than
 /// taken from the library.
-const ALL_TOOLS: [&str; 45] = [
+const ALL_TOOLS: [&str; 55] = [
     "AcknowledgeIncidents",
     "AddIncidentNote",
     "AddResponders",
@@ -47,6 +47,7 @@ const ALL_TOOLS: [&str; 45] = [
     "CreateStatusUpdate",
     "EscalateIncident",
     "GetEscalationPolicy",
+    "GetEventOrchestration",
     "GetIncident",
     "GetIncidentMetrics",
     "GetIncidentTimeline",
@@ -54,10 +55,16 @@ const ALL_TOOLS: [&str; 45] = [
     "GetRelatedIncidents",
     "GetSchedule",
     "GetService",
+    "GetServiceDependencies",
+    "GetStatusPage",
+    "GetStatusPagePost",
     "GetTeam",
     "IncidentBriefing",
+    "ListAlertGroupingSettings",
+    "ListBusinessServices",
     "ListChangeEvents",
     "ListEscalationPolicies",
+    "ListEventOrchestrations",
     "ListIncidentAlerts",
     "ListIncidentChangeEvents",
     "ListIncidentNotes",
@@ -69,8 +76,11 @@ const ALL_TOOLS: [&str; 45] = [
     "ListPriorities",
     "ListSchedules",
     "ListServices",
+    "ListStatusPagePosts",
+    "ListStatusPages",
     "ListTeams",
     "ListUsers",
+    "ListWebhookSubscriptions",
     "MergeIncidents",
     "ReassignIncidents",
     "ResolveIncidents",
@@ -149,7 +159,7 @@ fn tools_read_only_is_what_serve_offers_by_default() {
         .filter(|t| !WRITE_TOOLS.contains(t))
         .collect();
     assert_eq!(read_only, expected);
-    assert_eq!(read_only.len(), 29);
+    assert_eq!(read_only.len(), 39);
     assert!(read_only.contains(&"ListIncidents".to_owned()));
     assert!(!read_only.contains(&"AcknowledgeIncidents".to_owned()));
 }
@@ -487,4 +497,87 @@ async fn serve_http_sandbox_runs_tools_that_need_a_token() {
     let incidents = result["structuredContent"]["incidents"].as_array().unwrap();
     assert_eq!(incidents.len(), 2, "{result}");
     drop(child);
+}
+
+/// The `chars` column of a `tools --sizes` line, and its `no outputSchema` column.
+fn size_columns(line: &str) -> (usize, usize) {
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    (cols[1].parse().unwrap(), cols[2].parse().unwrap())
+}
+
+#[test]
+fn tools_sizes_prints_what_tools_list_costs_per_tool_and_in_total() {
+    let run = run(&["tools", "--sizes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("tool") && lines[0].contains("default"));
+    let rows: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("PagerDuty_"))
+        .collect();
+    assert_eq!(rows.len(), ALL_TOOLS.len());
+    // Each row is the size of the tool's `tools --format mcp` entry.
+    let mcp: Vec<Value> =
+        serde_json::from_str(&self::run(&["tools", "--format", "mcp"]).stdout).unwrap();
+    let mut sum = 0;
+    for (row, tool) in rows.iter().zip(&mcp) {
+        let (with, bare) = size_columns(row);
+        assert!(row.starts_with(tool["name"].as_str().unwrap()), "{row}");
+        assert_eq!(with, tool.to_string().len(), "{row}");
+        assert!(bare < with, "{row}");
+        assert_eq!(
+            row.ends_with("yes"),
+            tool["annotations"]["readOnlyHint"] == true
+        );
+        sum += with;
+    }
+    let default = lines
+        .iter()
+        .find(|l| l.starts_with("tools/list (default, 39 tools): "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let all = lines
+        .iter()
+        .find(|l| l.starts_with("tools/list (all, 55 tools): "))
+        .unwrap();
+    let total: usize = all["tools/list (all, 55 tools): ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // `{"tools":[` + the entries + the commas + `]}`.
+    assert_eq!(total, sum + 54 + 12);
+    // At or below PagerDuty's own server (about 3,800 characters a tool).
+    assert!(total / 55 <= 3_800, "{all}");
+    assert!(default.contains("without output schemas"));
+    assert!(lines.last().unwrap().starts_with("largest: PagerDuty_"));
+
+    let narrowed = self::run(&["tools", "--sizes", "--areas", "status_pages"]);
+    assert!(
+        narrowed.stdout.contains("tools/list (all, 4 tools)"),
+        "{}",
+        narrowed.stdout
+    );
+}
+
+#[test]
+fn serve_without_output_schemas_lists_none_and_still_answers_structured() {
+    let (answers, _) = serve_sandbox(
+        &["--no-output-schemas"],
+        &[json!({"name": "PagerDuty_ListStatusPages", "arguments": {}})],
+    );
+    let tools = answers[1]["result"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 39);
+    assert!(tools.iter().all(|t| t.get("outputSchema").is_none()));
+    let result = &answers[2]["result"];
+    assert_eq!(result["isError"], false, "{result}");
+    assert_eq!(
+        result["structuredContent"]["status_pages"][0]["id"],
+        "PSTP001"
+    );
+
+    let (answers, _) = serve_sandbox(&[], &[]);
+    let tools = answers[1]["result"]["tools"].as_array().unwrap();
+    assert!(tools.iter().all(|t| t.get("outputSchema").is_some()));
 }

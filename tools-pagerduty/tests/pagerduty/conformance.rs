@@ -303,6 +303,44 @@ async fn scenario(sb: &Sandbox) {
             "StartIncidentWorkflow",
             json!({"workflow_id": "PIWF002", "incident_id": "PINC024"}),
         ),
+        ("ListStatusPages", json!({"status_page_type": "public"})),
+        (
+            "GetStatusPage",
+            json!({"status_page_id": "PSTP001", "post_type": "incident"}),
+        ),
+        (
+            "ListStatusPagePosts",
+            json!({"status_page_id": "PSTP001", "post_type": "incident"}),
+        ),
+        (
+            "GetStatusPagePost",
+            json!({"status_page_id": "PSTP001", "post_id": "PSPP001"}),
+        ),
+        ("ListEventOrchestrations", json!({"limit": 5, "offset": 5})),
+        (
+            "GetEventOrchestration",
+            json!({"orchestration_id": "PORC001"}),
+        ),
+        ("GetEventOrchestration", json!({"service_id": "PSVC001"})),
+        ("ListBusinessServices", json!({})),
+        ("GetServiceDependencies", json!({"service_id": "PSVC001"})),
+        (
+            "GetServiceDependencies",
+            json!({"service_id": "PBSV001", "kind": "business"}),
+        ),
+        (
+            "ListAlertGroupingSettings",
+            json!({"service_ids": ["PSVC002", "PSVC003"], "limit": 1}),
+        ),
+        (
+            "ListAlertGroupingSettings",
+            json!({"limit": 1, "after": "PAGS001"}),
+        ),
+        ("ListWebhookSubscriptions", json!({"limit": 3})),
+        (
+            "ListWebhookSubscriptions",
+            json!({"scope": "service", "scope_id": "PSVC001"}),
+        ),
     ] {
         call(sb, tool, args).await;
     }
@@ -614,4 +652,85 @@ fn the_query_and_status_checks_reject_what_the_spec_does_not_allow() {
     assert!(!documents_status(op, 201));
     assert!(!documents_status(op, 500), "GET /incidents lists no 5XX");
     assert!(documents_status(&spec["POST /v2/enqueue"], 503), "`5XX`");
+}
+
+/// The seeded IDs the library reads are asked with, by path parameter.
+fn seeded_path(template: &str) -> String {
+    template
+        .replace("/status_pages/{id}", "/status_pages/PSTP001")
+        .replace("{severity_id}", "PSTP001SEV0")
+        .replace("{impact_id}", "PSTP001IMP0")
+        .replace("{status_id}", "PSTP001STA0")
+        .replace("{post_id}", "PSPP001")
+        .replace("{post_update_id}", "PSPU00")
+        .replace(
+            "/event_orchestrations/{id}",
+            "/event_orchestrations/PORC001",
+        )
+        .replace("{service_id}", "PSVC001")
+        .replace("/business_services/{id}", "/business_services/PBSV001")
+        .replace(
+            "/alert_grouping_settings/{id}",
+            "/alert_grouping_settings/PAGS001",
+        )
+        .replace(
+            "/webhook_subscriptions/{id}",
+            "/webhook_subscriptions/PWHS001",
+        )
+        .replace("/extension_schemas/{id}", "/extension_schemas/PEXS001")
+}
+
+#[tokio::test]
+async fn the_read_endpoints_client_libraries_use_answer_as_the_openapi_says() {
+    let sb = Sandbox::start().await;
+    let library = fixture()["library_reads"].take();
+    let ops = library.as_object().unwrap();
+    assert!(ops.len() >= 11, "{}", ops.len());
+    let http = reqwest::Client::new();
+    let mut problems = Vec::new();
+    for (key, op) in ops {
+        let (method, template) = key.split_once(' ').unwrap();
+        assert_eq!(method, "GET", "{key}");
+        let path = seeded_path(template);
+        assert!(!path.contains('{'), "{key}: no seeded ID for {path}");
+        let answer = http
+            .get(format!("{}{path}", sb.base_url()))
+            .header("authorization", "Token token=lib")
+            .header("accept", "application/vnd.pagerduty+json;version=2")
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let body: Value = answer.json().await.unwrap();
+        if status != op["response"]["status"].as_u64().unwrap() as u16 {
+            problems.push(format!("{key}: {path} answered {status}: {body}"));
+            continue;
+        }
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .build(&op["response"]["schema"])
+            .unwrap_or_else(|e| panic!("{key}: bad schema: {e}"));
+        for e in validator.iter_errors(&body).take(3) {
+            problems.push(format!(
+                "{key}: response does not match the schema at {}: {e}",
+                e.instance_path()
+            ));
+        }
+        // An unknown ID is a 404 the operation documents.
+        if !template.ends_with('}') {
+            continue;
+        }
+        let missing = format!("{}/PNOPE99", path.rsplit_once('/').unwrap().0);
+        let answer = http
+            .get(format!("{}{missing}", sb.base_url()))
+            .header("authorization", "Token token=lib")
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        if !documents_status(op, status) {
+            problems.push(format!("{key}: {missing} answered {status}, undocumented"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

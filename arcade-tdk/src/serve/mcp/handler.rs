@@ -140,7 +140,13 @@ impl McpServer {
             .entries()
             .iter()
             .filter_map(|entry| {
-                serde_json::from_value::<Tool>(definition::mcp::tool(entry))
+                let mut tool = definition::mcp::tool(entry);
+                if !options.output_schemas
+                    && let Some(tool) = tool.as_object_mut()
+                {
+                    tool.remove("outputSchema");
+                }
+                serde_json::from_value::<Tool>(tool)
                     .inspect_err(|err| {
                         tracing::error!(tool = entry.mcp_name(), %err, "tool left out of tools/list");
                     })

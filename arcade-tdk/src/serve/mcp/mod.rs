@@ -81,6 +81,11 @@ pub struct McpOptions {
     /// by default): the client must answer an `input_required` result within it. The
     /// state is sealed with `ARCADE_REQUEST_STATE_KEY` (see [`REQUEST_STATE_KEY_ENV`]).
     pub request_state_ttl: std::time::Duration,
+    /// Whether `tools/list` carries each tool's `outputSchema` (on by default; off with
+    /// [`McpOptions::with_output_schemas`], `serve --no-output-schemas` or
+    /// `ARCADE_MCP_NO_OUTPUT_SCHEMAS`, for clients that do not use them: the schemas are
+    /// most of the list's size). Results still carry `structuredContent`.
+    pub output_schemas: bool,
 }
 
 /// How long a `requestState` stays valid by default: ten minutes.
@@ -112,7 +117,20 @@ impl McpOptions {
             environment: None,
             client_request_timeout: DEFAULT_CLIENT_REQUEST_TIMEOUT,
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
+            output_schemas: true,
         }
+    }
+
+    /// Sets whether `tools/list` carries the tools' output schemas.
+    ///
+    /// ```
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("my_toolkit", "1.0.0");
+    /// assert!(options.output_schemas);
+    /// assert!(!options.with_output_schemas(false).output_schemas);
+    /// ```
+    pub fn with_output_schemas(mut self, on: bool) -> Self {
+        self.output_schemas = on;
+        self
     }
 
     /// [`McpOptions::new`], with developer messages (stack traces) exposed when

@@ -1,19 +1,24 @@
 //! The sandbox's REST and Events API behaviour: the routing table, here, and one
 //! module of handlers per resource (mirroring `tools/`).
 
+mod alert_grouping;
 mod analytics;
 mod changes;
 mod common;
+mod dependencies;
 mod escalation;
 mod events;
 mod incidents;
 mod maintenance;
 mod oncall;
+mod orchestrations;
 mod priorities;
 mod schedules;
 mod services;
+mod status_pages;
 mod teams;
 mod users;
+mod webhooks;
 mod workflows;
 
 use std::sync::RwLock;
@@ -116,6 +121,29 @@ fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Rep
         ["incidents", id, "notes"] => incidents::notes(db, id),
         ["incidents", id, "log_entries"] => incidents::log_entries(db, id, &q),
         ["log_entries"] => incidents::all_log_entries(db, &q),
+        ["status_pages"] => status_pages::list(db, &q),
+        ["status_pages", ..] => status_pages::get(db, segs, &q),
+        ["event_orchestrations"] => orchestrations::list(db, &q),
+        ["event_orchestrations", "services", id] => {
+            orchestrations::path(db, &format!("services/{id}"))
+        }
+        ["event_orchestrations", "services", id, "active"] => orchestrations::active(db, id),
+        ["event_orchestrations", id] => orchestrations::get(db, id),
+        [
+            "event_orchestrations",
+            id,
+            part @ ("global" | "router" | "unrouted"),
+        ] => orchestrations::path(db, &format!("{id}/{part}")),
+        ["business_services"] => dependencies::list(db, &q),
+        ["business_services", id] => dependencies::get(db, id),
+        ["service_dependencies", "technical_services", id] => dependencies::technical(db, id),
+        ["service_dependencies", "business_services", id] => dependencies::business(db, id),
+        ["alert_grouping_settings"] => alert_grouping::list(db, &q),
+        ["alert_grouping_settings", id] => alert_grouping::get(db, id),
+        ["webhook_subscriptions"] => webhooks::list(db, &q),
+        ["webhook_subscriptions", id] => webhooks::get(db, id),
+        ["extension_schemas"] => webhooks::schemas(db, &q),
+        ["extension_schemas", id] => webhooks::schema(db, id),
         _ => not_found(),
     }
 }
