@@ -33,6 +33,13 @@
 //!   (it prints `{"count": N, "secs": S}`), alternately, `--runs` times each. Reports
 //!   medians and the 429s each side caused.
 //!
+//! * `arcade-bench tool-call --tool NAME --args JSON [--starts N] [--calls N] [--warmup N]
+//!   [--expect TEXT] [--direct URL --authorization VALUE] -- CMD...` times start to the
+//!   first `tools/list` of the stdio server `CMD` (`--starts` times), then `--calls`
+//!   `tools/call`s of `NAME` with `JSON`, each after the same upstream request sent
+//!   straight to `URL` over one keep-alive HTTP/1.1 connection (when `--direct` is given),
+//!   and reports medians and p95s of both, their difference, and the server's memory.
+//!
 //! Each prints one JSON object on stdout. The client is deliberately plain: blocking
 //! std I/O, a hand-written HTTP/1.1 exchange, no async runtime, so its own cost per
 //! call stays far below the servers'.
@@ -40,6 +47,7 @@
 mod http;
 mod pagerduty;
 mod stdio;
+mod tool_call;
 mod wrapper;
 
 use std::process::ExitCode;
@@ -59,9 +67,11 @@ fn main() -> ExitCode {
         Some("http") => http::http(&args[1..]),
         Some("wrapper") => wrapper::wrapper(&args[1..]),
         Some("pagerduty") => pagerduty::pagerduty(&args[1..]),
-        _ => {
-            Err("usage: arcade-bench stdio|http|wrapper|pagerduty ... (see the crate docs)".into())
-        }
+        Some("tool-call") => tool_call::tool_call(&args[1..]),
+        _ => Err(
+            "usage: arcade-bench stdio|http|wrapper|pagerduty|tool-call ... (see the crate docs)"
+                .into(),
+        ),
     };
     match result {
         Ok(report) => {

@@ -9,15 +9,15 @@ use serde_json::{Value, json};
 use crate::{Error, INIT, INITIALIZED, LIST, Opts, call_message, memory, quantile, sorted};
 
 /// A spawned stdio server.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     line: String,
 }
 
 impl Server {
-    fn spawn(cmd: &[String]) -> Result<Self, Error> {
+    pub(crate) fn spawn(cmd: &[String]) -> Result<Self, Error> {
         let (program, args) = cmd.split_first().ok_or("no server command after --")?;
         let mut child = Command::new(program)
             .args(args)
@@ -36,7 +36,7 @@ impl Server {
         })
     }
 
-    fn send(&mut self, message: &str) -> Result<(), Error> {
+    pub(crate) fn send(&mut self, message: &str) -> Result<(), Error> {
         let mut buf = Vec::with_capacity(message.len() + 1);
         buf.extend_from_slice(message.as_bytes());
         buf.push(b'\n');
@@ -45,7 +45,7 @@ impl Server {
     }
 
     /// Reads lines until the response to `id` (skipping notifications) and returns it.
-    fn response(&mut self, id: u64) -> Result<&str, Error> {
+    pub(crate) fn response(&mut self, id: u64) -> Result<&str, Error> {
         loop {
             self.line.clear();
             if self.stdout.read_line(&mut self.line)? == 0 {
@@ -66,7 +66,7 @@ impl Server {
 
     /// initialize, initialized, tools/list; returns the list and when the initialize
     /// answer arrived.
-    fn handshake(&mut self) -> Result<(Value, Instant), Error> {
+    pub(crate) fn handshake(&mut self) -> Result<(Value, Instant), Error> {
         self.send(INIT)?;
         self.response(0)?;
         let initialized = Instant::now();
@@ -75,7 +75,7 @@ impl Server {
         Ok((serde_json::from_str(self.response(1)?)?, initialized))
     }
 
-    fn close(mut self) {
+    pub(crate) fn close(mut self) {
         drop(self.stdin);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
