@@ -143,6 +143,82 @@ def update_peers(R, out):
     open(out, "w").write("\n".join(lines))
 
 
+def stdio_rows(R):
+    """The stdio rows (ours, Python, rmcp's macro server); a row of the tools-pagerduty
+    server's start and memory when the PagerDuty-path row ran."""
+    g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
+    lines = []
+
+    def row(what, key, unit, target):
+        o, p, m = g("stdio", "ours", key), g("stdio", "python", key), g("stdio", "rmcp", key)
+        lines.append(
+            f"| {what} | {fmt(o, unit)} | {fmt(p, unit)} | {ratio(p, o)} | "
+            f"{fmt(m, unit)} | {ratio(m, o)} | {target} |"
+        )
+
+    row("stdio: process start → first `tools/list` answer (median of N starts)", "start_ms_median", "ms",
+        "< 10 ms; ≥ 50× faster than Python")
+    row("stdio: `tools/call` echo, median of 1000 sequential", "call_us_median", "us",
+        "< 50 µs; ≥ 20× faster than Python; faster than rmcp")
+    row("stdio: `tools/call` echo, p99 of 1000 sequential", "call_us_p99", "us", "")
+    row("stdio: resident memory after the calls (VmRSS)", "rss_kb", "MB", "< 10 MB; ≥ 5× less; ≤ rmcp")
+    return lines
+
+
+def update_stdio(R, out):
+    """Puts the stdio rows into an existing BENCHMARKS.md table, leaving the rest as is."""
+    replace_rows(out, ("| stdio:",), stdio_rows(R), before="| wrapper:")
+
+
+def pdpath_rows(R):
+    """The PagerDuty path (ours through MCP vs the same request straight to the sandbox)
+    and ours vs PagerDuty's own MCP server (`pagerduty-mcp`); [] when not run."""
+    o, m = R.get(("pdpath", "ours")), R.get(("pdpath", "pdmcp"))
+    if not o:
+        return []
+    us = lambda d, k, q: ((d or {}).get(k) or {}).get(q)  # noqa: E731
+    rows = [
+        "| PagerDuty path: `ListIncidents` (limit 25) through our stdio server (tools-pagerduty, release) "
+        "minus the same `GET /incidents` straight to the sandbox over one keep-alive connection, "
+        f"alternating, {o['calls']} calls: added median / p95 (call {fmt(us(o, 'call_us', 'median'), 'us')} vs "
+        f"direct {fmt(us(o, 'direct_us', 'median'), 'us')} median) | "
+        f"+{fmt(us(o, 'added_us', 'median'), 'us')} / +{fmt(us(o, 'added_us', 'p95'), 'us')} | | | | | "
+        "≤ 0.3 ms added |"
+    ]
+    if m:
+        def row(what, k, unit, q=None, target=""):
+            a = o.get(k) if q is None else us(o, k, q)
+            b = m.get(k) if q is None else us(m, k, q)
+            rows.append(f"| PagerDuty MCP, {what} — ours / PyPI `pagerduty-mcp` {m.get('version', '')}, same sandbox "
+                        f"| {fmt(a, unit)} | {fmt(b, unit)} | {ratio(b, a)} | | | {target} |")
+        row("process start → first `tools/list` (median)", "start_ms_median", "ms", target="≥ 20×")
+        row("list incidents (limit 25), median", "call_us", "us", "median", "≥ 20×")
+        row("list incidents (limit 25), p95", "call_us", "us", "p95")
+        row("resident memory after the calls (VmRSS)", "rss_kb", "MB", target="≥ 20×")
+    return rows
+
+
+def update_pdpath(R, out):
+    """Puts the PagerDuty-path rows into an existing BENCHMARKS.md table."""
+    replace_rows(out, ("| PagerDuty path:", "| PagerDuty MCP,"), pdpath_rows(R), before="| Replicas,")
+
+
+def replace_rows(out, prefixes, rows, before):
+    """Replaces the table rows starting with `prefixes` by `rows`, where the first was,
+    or before the first row starting with `before` (else before the compile rows)."""
+    lines = open(out).read().split("\n")
+    old = [i for i, line in enumerate(lines) if line.startswith(prefixes)]
+    lines = [line for line in lines if not line.startswith(prefixes)]
+    if old:
+        at = old[0]
+    else:
+        anchor = [i for i, line in enumerate(lines) if line.startswith((before, "| compile"))]
+        table = [i for i, line in enumerate(lines) if line.startswith("|")]
+        at = anchor[0] if anchor else table[-1] + 1
+    lines[at:at] = rows
+    open(out, "w").write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
@@ -154,6 +230,10 @@ def main():
                     help="replace just the PagerDuty row of an existing table (BENCH_ONLY=pagerduty)")
     ap.add_argument("--only-replicas", action="store_true",
                     help="replace just the replicas rows of an existing table (BENCH_ONLY=replicas)")
+    ap.add_argument("--only-stdio", action="store_true",
+                    help="replace just the stdio rows of an existing table (BENCH_ONLY=stdio)")
+    ap.add_argument("--only-pdpath", action="store_true",
+                    help="replace just the PagerDuty-path rows of an existing table (BENCH_ONLY=pdpath)")
     ap.add_argument("--only-peers", action="store_true",
                     help="replace just the rmcp HTTP and front-door rows of an existing table (BENCH_ONLY=peers)")
     a = ap.parse_args()
@@ -166,6 +246,12 @@ def main():
         return
     if a.only_peers:
         update_peers(R, a.out)
+        return
+    if a.only_stdio:
+        update_stdio(R, a.out)
+        return
+    if a.only_pdpath:
+        update_pdpath(R, a.out)
         return
     g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
 
@@ -181,12 +267,7 @@ def main():
             f"{fmt(m, unit)} | {ratio(m, o, hib)} | {target} |"
         )
 
-    row("stdio: process start → first `tools/list` answer (median of N starts)", "start_ms_median", "ms",
-        "< 10 ms; ≥ 50× faster than Python")
-    row("stdio: `tools/call` echo, median of 1000 sequential", "call_us_median", "us",
-        "< 50 µs; ≥ 20× faster than Python; faster than rmcp")
-    row("stdio: `tools/call` echo, p99 of 1000 sequential", "call_us_p99", "us", "")
-    row("stdio: resident memory after the calls (VmRSS)", "rss_kb", "MB", "< 10 MB; ≥ 5× less")
+    lines.extend(stdio_rows(R))
     row("wrapper: one call of echo, JSON in → JSON out (ours: the criterion bench's call; Python: `ToolExecutor.run`)",
         "call_us_median", "us", "≥ 50× faster", row="wrapper")
     for c in (1, 16, 64):
@@ -231,6 +312,7 @@ def main():
     pd = pagerduty_row(R)
     if pd:
         lines.append(pd)
+    lines.extend(pdpath_rows(R))
     lines.extend(replicas_rows(R))
     lines.extend(peers_rows(R))
 
