@@ -353,6 +353,108 @@ async fn stateless_2026_07_28_requests() {
     assert_eq!(message["result"]["resultType"], "complete", "{message}");
 }
 
+/// A 2026-07-28 POST and its answer: status, content type, the JSON-RPC message (plain
+/// JSON or the SSE event with the id).
+async fn modern_post(
+    server: &Server,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> (u16, String, Value) {
+    let response = post(&server.url(), headers, body.to_string()).await;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.unwrap();
+    let message = serde_json::from_str(&text).unwrap_or_else(|_| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            .find(|m| m.get("id") == Some(&body["id"]))
+            .unwrap_or_else(|| panic!("no response in {text}"))
+    });
+    (status, content_type, message)
+}
+
+/// The lean path (2026-07-28 POSTs answered without rmcp's per-request service) gives
+/// the same JSON-RPC answers as rmcp's path, as `application/json`; what it does not
+/// take (here: an `Accept` with weights, a mismatched `Mcp-Name`) rmcp answers as before.
+#[tokio::test]
+async fn lean_path_answers_as_rmcp_does() {
+    let server = Server::start(HttpOptions::default()).await;
+    let meta = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                      "io.modelcontextprotocol/clientCapabilities": {}});
+    let cases = [
+        (
+            "tools/call",
+            Some("SampleKit_Echo"),
+            json!({"name": "SampleKit_Echo", "arguments": {"text": "lean"}}),
+        ),
+        (
+            "tools/call",
+            Some("SampleKit.Echo"),
+            json!({"name": "SampleKit.Echo", "arguments": {"text": "dotted"}}),
+        ),
+        (
+            "tools/call",
+            Some("Nope_Tool"),
+            json!({"name": "Nope_Tool", "arguments": {}}),
+        ),
+        (
+            "tools/call",
+            Some("SampleKit_Echo"),
+            json!({"name": "SampleKit_Echo", "arguments": {"wrong": 1}}),
+        ),
+        ("tools/list", None, json!({})),
+        ("resources/list", None, json!({})),
+        ("prompts/list", None, json!({})),
+    ];
+    for (id, (method, name, params)) in cases.into_iter().enumerate() {
+        let mut params = params;
+        params["_meta"] = meta.clone();
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        let mut headers = vec![
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", method),
+        ];
+        if let Some(name) = name {
+            headers.push(("mcp-name", name));
+        }
+        let (status, content_type, lean) = modern_post(&server, &headers, &body).await;
+        assert_eq!(content_type, "application/json", "{method}: {lean}");
+        // A weighted Accept leaves the request to rmcp's service.
+        headers.push(("accept", "application/json;q=1"));
+        let (rmcp_status, rmcp_type, rmcp) = modern_post(&server, &headers, &body).await;
+        assert_eq!(rmcp_type, "text/event-stream", "{method}: {rmcp}");
+        assert_eq!(status, rmcp_status, "{method}");
+        assert_eq!(lean, rmcp, "{method} {name:?}");
+    }
+
+    // A mismatched Mcp-Name is still rmcp's header-mismatch error (HTTP 400).
+    let body = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+        "params": {"_meta": meta, "name": "SampleKit_Echo", "arguments": {"text": "x"}}});
+    let headers = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "SampleKit_Other"),
+    ];
+    let (status, _, message) = modern_post(&server, &headers, &body).await;
+    assert_eq!(status, 400, "{message}");
+    assert_eq!(message["error"]["code"], -32020, "{message}");
+    // So is a request without the 2026-07-28 _meta it declares in its header.
+    let body = json!({"jsonrpc": "2.0", "id": 10, "method": "tools/list", "params": {}});
+    let headers = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/list"),
+    ];
+    let (status, _, message) = modern_post(&server, &headers, &body).await;
+    assert_eq!(status, 400, "{message}");
+    assert_eq!(message["error"]["code"], -32602, "{message}");
+}
+
 /// A stateless request's JSON-RPC answer (plain JSON or SSE) and HTTP status.
 async fn modern(server: &Server, id: u64, method: &str, params: Value) -> (u16, Value) {
     let mut params = params;

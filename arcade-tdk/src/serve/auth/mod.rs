@@ -206,12 +206,22 @@ impl FrontDoor {
     /// A token that passed is remembered (by its SHA-256) and taken on trust for up to a
     /// minute, never past its `exp`; rejections are not remembered.
     pub async fn validate(&self, token: &str) -> Result<ResourceOwner, TokenRejection> {
+        let owner = self.validate_shared(token).await?;
+        Ok(Arc::unwrap_or_clone(owner))
+    }
+
+    /// [`FrontDoor::validate`], the owner shared with the cache of verified tokens (what
+    /// every request to `/mcp` takes: a remembered token costs no copy of its claims).
+    pub(crate) async fn validate_shared(
+        &self,
+        token: &str,
+    ) -> Result<Arc<ResourceOwner>, TokenRejection> {
         if token.len() <= MAX_TOKEN_BYTES
             && let Some(owner) = self.inner.verified.get(token)
         {
             return Ok(owner);
         }
-        let owner = validate::validate(&self.inner.issuers, token).await?;
+        let owner = Arc::new(validate::validate(&self.inner.issuers, token).await?);
         self.inner.verified.insert(token, &owner);
         Ok(owner)
     }

@@ -44,7 +44,7 @@ pub(super) async fn require_token(
             tracing::debug!("front door: refused a request: {why}");
             return door.challenge(Some(("invalid_request", why)));
         }
-        Bearer::Token(token) => door.validate(token).await,
+        Bearer::Token(token) => door.validate_shared(token).await,
     };
     let owner = match checked {
         Ok(owner) => owner,
@@ -63,14 +63,16 @@ pub(super) async fn require_token(
         tracing::debug!(scope = %missing, "front door: refused a token without a required scope");
         return door.insufficient_scope(missing);
     }
-    let principal = (owner.issuer.clone(), owner.user_id.clone());
     let session = request
         .headers()
         .get(SESSION_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if let Some(id) = &session
-        && !door.inner.sessions.allows(id, &principal)
+        && !door
+            .inner
+            .sessions
+            .allows(id, &owner.issuer, &owner.user_id)
     {
         tracing::warn!("front door: refused a session opened by another user");
         return (
@@ -88,12 +90,14 @@ pub(super) async fn require_token(
     request.headers_mut().remove(header::AUTHORIZATION);
     request
         .extensions_mut()
-        .insert(Authenticated(Arc::new(owner)));
+        .insert(Authenticated(owner.clone()));
     let response = next.run(request).await;
     match (&session, response.headers().get(SESSION_HEADER)) {
         (None, Some(opened)) => {
             if let Ok(id) = opened.to_str() {
-                door.inner.sessions.bind(id, principal);
+                door.inner
+                    .sessions
+                    .bind(id, (owner.issuer.clone(), owner.user_id.clone()));
             }
         }
         (Some(id), _) if ends_session && response.status().is_success() => {

@@ -23,11 +23,12 @@ impl Sessions {
         self.bound.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether `principal` may use session `id` (unknown sessions are left to rmcp).
-    pub(super) fn allows(&self, id: &str, principal: &Principal) -> bool {
+    /// Whether the user `user_id` of `issuer` may use session `id` (unknown sessions are
+    /// left to rmcp).
+    pub(super) fn allows(&self, id: &str, issuer: &str, user_id: &str) -> bool {
         self.lock()
             .get(id)
-            .is_none_or(|(owner, _)| owner == principal)
+            .is_none_or(|((iss, sub), _)| iss == issuer && sub == user_id)
     }
 
     /// Records that `principal` opened session `id`.

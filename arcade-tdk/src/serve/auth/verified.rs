@@ -8,7 +8,7 @@
 //! Rejections are never remembered.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
@@ -22,7 +22,8 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 10_000;
 
 struct Entry {
-    owner: ResourceOwner,
+    /// Shared with every request it admits: a hit clones a pointer, not the claims.
+    owner: Arc<ResourceOwner>,
     until: Instant,
 }
 
@@ -35,7 +36,7 @@ pub(super) struct Verified {
 impl Verified {
     /// The owner `token` proved, if it was verified less than [`MAX_AGE`] ago and has not
     /// expired since.
-    pub(super) fn get(&self, token: &str) -> Option<ResourceOwner> {
+    pub(super) fn get(&self, token: &str) -> Option<Arc<ResourceOwner>> {
         let key = digest(token);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(&key)?;
@@ -47,7 +48,7 @@ impl Verified {
     }
 
     /// Remembers that `token` proved `owner`.
-    pub(super) fn insert(&self, token: &str, owner: &ResourceOwner) {
+    pub(super) fn insert(&self, token: &str, owner: &Arc<ResourceOwner>) {
         let now = Instant::now();
         let until = now + lifetime(owner, SystemTime::now());
         if until <= now {
@@ -63,7 +64,7 @@ impl Verified {
         entries.insert(
             digest(token),
             Entry {
-                owner: owner.clone(),
+                owner: Arc::clone(owner),
                 until,
             },
         );
@@ -120,7 +121,7 @@ mod tests {
     fn a_verified_token_is_remembered_by_digest_only() {
         let verified = Verified::default();
         assert!(verified.get("tok").is_none());
-        verified.insert("tok", &owner(Some(unix_now() + 600.0)));
+        verified.insert("tok", &Arc::new(owner(Some(unix_now() + 600.0))));
         assert_eq!(verified.get("tok").unwrap().user_id, "alice");
         assert!(verified.get("tok2").is_none());
         let entries = verified.entries.lock().unwrap();
@@ -142,7 +143,7 @@ mod tests {
         assert_eq!(lifetime(&owner(None), now), MAX_AGE);
         // An expired token is not remembered at all.
         let verified = Verified::default();
-        verified.insert("old", &at(-1.0));
+        verified.insert("old", &Arc::new(at(-1.0)));
         assert_eq!(verified.len(), 0);
     }
 
@@ -152,7 +153,7 @@ mod tests {
         verified.entries.lock().unwrap().insert(
             digest("tok"),
             Entry {
-                owner: owner(None),
+                owner: Arc::new(owner(None)),
                 until: Instant::now(),
             },
         );
@@ -163,7 +164,7 @@ mod tests {
     #[test]
     fn bounded() {
         let verified = Verified::default();
-        let o = owner(Some(unix_now() + 600.0));
+        let o = Arc::new(owner(Some(unix_now() + 600.0)));
         for i in 0..MAX_ENTRIES + 5 {
             verified.insert(&format!("t{i}"), &o);
         }

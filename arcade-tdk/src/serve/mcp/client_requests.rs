@@ -20,7 +20,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use rmcp::ErrorData;
-use rmcp::model::CallToolRequestParams;
+use rmcp::model::{CallToolRequestParams, RequestMetaObject};
 use rmcp::service::RequestContext;
 
 use super::McpOptions;
@@ -46,17 +46,27 @@ pub(super) fn client_for_call(
         let client = SessionClient::new(&context.peer, options.client_request_timeout);
         return Ok((Some(Arc::new(client)), None));
     }
+    let replay = Arc::new(replay_for_call(request, &context.meta, caller, options)?);
+    Ok((Some(replay.clone()), Some(replay)))
+}
+
+/// The replay client of one 2026-07-28 call, bound to its caller.
+pub(super) fn replay_for_call(
+    request: &CallToolRequestParams,
+    meta: &RequestMetaObject,
+    caller: &Caller,
+    options: &McpOptions,
+) -> Result<ReplayClient, ErrorData> {
     let who = match caller {
         Caller::Local => "local".to_owned(),
         Caller::Authenticated(owner) => format!("{}|{}", owner.issuer, owner.user_id),
     };
-    let replay = Arc::new(ReplayClient::open(
+    ReplayClient::open(
         request,
-        context.meta.client_capabilities(),
+        meta.client_capabilities(),
         &who,
         options.request_state_ttl,
-    )?);
-    Ok((Some(replay.clone()), Some(replay)))
+    )
 }
 
 /// The client of one session, as the tool of one call sees it.

@@ -10,11 +10,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
-    GetPromptResponse, Implementation, JsonObject, ListToolsResult, LoggingLevel,
-    LoggingMessageNotificationParam, MetaObject, PaginatedRequestParams, ProgressNotificationParam,
-    ProgressToken, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
-    ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ClientRequest, ContentBlock,
+    GetPromptRequestParams, GetPromptResponse, Implementation, JsonObject, ListToolsResult,
+    LoggingLevel, LoggingMessageNotificationParam, MetaObject, PaginatedRequestParams,
+    ProgressNotificationParam, ProgressToken, ProtocolVersion, ReadResourceRequestParams,
+    ReadResourceResponse, RequestMetaObject, ServerCapabilities, ServerConfig, ServerResult,
+    SetLevelRequestParams, Tool,
 };
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, ListPromptsResult, ListResourceTemplatesResult,
@@ -26,10 +27,10 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::McpOptions;
-use super::client_requests::client_for_call;
-use super::input_required::missing_capability_error;
+use super::client_requests::{client_for_call, replay_for_call};
+use super::input_required::{ReplayClient, missing_capability_error};
 use super::surface::{self, Subscriptions};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
 use crate::error::ToolError;
@@ -57,6 +58,9 @@ struct Shared {
     /// allows them.
     pipeline: Pipeline,
     tools: Vec<Tool>,
+    /// The tools whose input schema promotes arguments to `Mcp-Param-*` headers
+    /// (`x-mcp-header`): the lean HTTP path leaves their validation to rmcp.
+    param_headers: std::collections::HashSet<String>,
     info: ServerConfig,
 }
 
@@ -136,7 +140,7 @@ impl McpServer {
             .environment
             .clone()
             .unwrap_or_else(|| Arc::new(LocalEnvironment::from_env()));
-        let tools = catalog
+        let tools: Vec<Tool> = catalog
             .entries()
             .iter()
             .filter_map(|entry| {
@@ -152,6 +156,15 @@ impl McpServer {
                     })
                     .ok()
             })
+            .collect();
+        let param_headers = tools
+            .iter()
+            .filter(|tool: &&Tool| {
+                Value::Object((*tool.input_schema).clone())
+                    .to_string()
+                    .contains("x-mcp-header")
+            })
+            .map(|tool| tool.name.to_string())
             .collect();
         let mut implementation = Implementation::new(&options.name, &options.version);
         implementation.title = options.title.clone();
@@ -175,6 +188,7 @@ impl McpServer {
                 options,
                 pipeline: policy(Pipeline::new(environment)),
                 tools,
+                param_headers,
                 info,
             }),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
@@ -247,35 +261,23 @@ impl McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let shared = &self.shared;
-        let Some(entry) = shared.catalog.get(&request.name) else {
-            return Err(ErrorData::invalid_params(
-                format!("Unknown tool: {}", request.name),
-                None,
-            ));
-        };
+        let entry = self.entry(&request.name)?;
         // The sink queues notifications; this task sends them, in order, before the
         // response, while it polls the call (a cancellation stops it, also while a
         // token is being resolved).
         let (tx, mut rx) = mpsc::unbounded_channel();
         let min_level = self.min_log_level(&context);
         let progress_token = context.meta.get_progress_token();
-        let logger = entry.mcp_name().to_owned();
         let caller = caller(&context);
         let (client, replay) = client_for_call(&request, &context, &caller, &shared.options)?;
         let args = request.arguments.unwrap_or_default();
-        let call = shared
-            .pipeline
-            .call_as(entry, args, &caller, move |redactor| {
-                Some(Arc::new(CallSink {
-                    tx,
-                    redactor,
-                    logger,
-                    min_level,
-                    progress_token,
-                    last_progress: Mutex::new(None),
-                    client,
-                }) as Arc<dyn ContextSink>)
-            });
+        let sink = Sink {
+            tx,
+            min_level,
+            progress_token,
+            client,
+        };
+        let call = self.run_call(entry, args, &caller, sink);
         tokio::pin!(call);
         let outcome = loop {
             tokio::select! {
@@ -291,7 +293,77 @@ impl McpServer {
         while let Ok(note) = rx.try_recv() {
             note.send(&context).await;
         }
-        if let Some(replay) = &replay {
+        self.finish(entry, outcome, replay.as_deref())
+    }
+
+    /// A 2026-07-28 `tools/call` answered without an rmcp service (the lean HTTP path):
+    /// the same pipeline as [`McpServer::call`], for a request that asked for no
+    /// notifications (no `progressToken`, no `logLevel`), so none can be produced.
+    pub(super) async fn call_stateless(
+        &self,
+        request: CallToolRequestParams,
+        meta: &RequestMetaObject,
+        caller: &Caller,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let entry = self.entry(&request.name)?;
+        let replay = Arc::new(replay_for_call(
+            &request,
+            meta,
+            caller,
+            &self.shared.options,
+        )?);
+        let args = request.arguments.unwrap_or_default();
+        let (tx, _) = mpsc::unbounded_channel();
+        let sink = Sink {
+            tx,
+            min_level: None,
+            progress_token: None,
+            client: Some(replay.clone()),
+        };
+        let outcome = self.run_call(entry, args, caller, sink).await;
+        self.finish(entry, outcome, Some(&replay))
+    }
+
+    fn entry(&self, name: &str) -> Result<&CatalogEntry, ErrorData> {
+        self.shared
+            .catalog
+            .get(name)
+            .ok_or_else(|| ErrorData::invalid_params(format!("Unknown tool: {name}"), None))
+    }
+
+    /// Runs `entry` through the pipeline, its logs and progress going to `sink`.
+    fn run_call<'a>(
+        &'a self,
+        entry: &'a CatalogEntry,
+        args: JsonObject,
+        caller: &'a Caller,
+        sink: Sink,
+    ) -> impl Future<Output = CallOutcome> + Send + 'a {
+        let logger = entry.mcp_name().to_owned();
+        self.shared
+            .pipeline
+            .call_as(entry, args, caller, move |redactor| {
+                Some(Arc::new(CallSink {
+                    tx: sink.tx,
+                    redactor,
+                    logger,
+                    min_level: sink.min_level,
+                    progress_token: sink.progress_token,
+                    last_progress: Mutex::new(None),
+                    client: sink.client,
+                }) as Arc<dyn ContextSink>)
+            })
+    }
+
+    /// The call's answer: `input_required` when the 2026 replay has questions, else the
+    /// tool's value or error.
+    fn finish(
+        &self,
+        entry: &CatalogEntry,
+        outcome: CallOutcome,
+        replay: Option<&ReplayClient>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(replay) = replay {
             if let Some(input_required) = replay.input_required()? {
                 return Ok(input_required.into());
             }
@@ -310,9 +382,74 @@ impl McpServer {
         }
         Ok(match execution.outcome {
             Ok(value) => success_result(value),
-            Err(error) => error_result(&error, &shared.options),
+            Err(error) => error_result(&error, &self.shared.options),
         }
         .into())
+    }
+
+    /// Whether the lean HTTP path ([`super::lean`]) answers `request` itself: the
+    /// methods whose 2026-07-28 answer needs nothing from an rmcp session.
+    pub(super) fn answers_stateless(&self, request: &ClientRequest) -> bool {
+        match request {
+            ClientRequest::CallToolRequest(call) => {
+                self.entry(&call.params.name).map_or(true, |entry| {
+                    !self.shared.param_headers.contains(entry.mcp_name())
+                })
+            }
+            ClientRequest::ListToolsRequest(_)
+            | ClientRequest::ListPromptsRequest(_)
+            | ClientRequest::ListResourcesRequest(_)
+            | ClientRequest::ListResourceTemplatesRequest(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Answers a 2026-07-28 request that [`McpServer::answers_stateless`] accepted, as
+    /// rmcp's service would: the same handlers, then the 2026 caching hints.
+    pub(super) async fn answer_stateless(
+        &self,
+        request: ClientRequest,
+        meta: &RequestMetaObject,
+        caller: &Caller,
+    ) -> Result<ServerResult, ErrorData> {
+        let catalog = &self.shared.catalog;
+        let mut result = match request {
+            ClientRequest::CallToolRequest(call) => {
+                let response = Box::pin(self.call_stateless(call.params, meta, caller)).await?;
+                if matches!(response, CallToolResponse::Task(_))
+                    && !meta
+                        .client_capabilities()
+                        .is_some_and(|c| c.supports_tasks())
+                {
+                    return Err(ErrorData::missing_required_client_capability(
+                        rmcp::model::ClientCapabilities::builder()
+                            .enable_tasks()
+                            .build(),
+                    ));
+                }
+                ServerResult::from(response)
+            }
+            ClientRequest::ListToolsRequest(_) => ServerResult::ListToolsResult(
+                ListToolsResult::with_all_items(self.shared.tools.clone()),
+            ),
+            ClientRequest::ListPromptsRequest(_) => {
+                ServerResult::ListPromptsResult(surface::list_prompts(catalog))
+            }
+            ClientRequest::ListResourcesRequest(_) => {
+                ServerResult::ListResourcesResult(surface::list_resources(catalog))
+            }
+            ClientRequest::ListResourceTemplatesRequest(_) => {
+                ServerResult::ListResourceTemplatesResult(surface::list_resource_templates(catalog))
+            }
+            other => {
+                return Err(ErrorData::internal_error(
+                    format!("{} is not answered on the lean path", other.method()),
+                    None,
+                ));
+            }
+        };
+        result.fill_missing_cache_hints();
+        Ok(result)
     }
 
     /// The minimum level to send for this request: the request's own
@@ -481,6 +618,14 @@ impl ServerHandler for McpServer {
         self.log_level.store(level, Ordering::Relaxed);
         Ok(())
     }
+}
+
+/// Where one call's notifications go, and what it may send.
+struct Sink {
+    tx: mpsc::UnboundedSender<Note>,
+    min_level: Option<LogLevel>,
+    progress_token: Option<ProgressToken>,
+    client: Option<Arc<dyn ClientRequests>>,
 }
 
 /// A notification a tool produced, waiting to be sent.

@@ -1,5 +1,6 @@
 //! MCP over Streamable HTTP: `rmcp`'s `StreamableHttpService` at `/mcp`, behind Host
-//! and Origin checks against DNS rebinding and a request body limit.
+//! and Origin checks against DNS rebinding and a request body limit; 2026-07-28 POSTs
+//! that need no session or stream take the lean path ([`super::lean`]) instead.
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -17,6 +18,7 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use super::McpOptions;
 use super::front_door::Hook;
 use super::handler::McpServer;
+use super::lean::Lean;
 use crate::catalog::Catalog;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 
@@ -176,14 +178,17 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
         .with_legacy_session_mode(http.stateful)
         .with_json_response(http.json_response)
         .with_max_request_body_bytes(http.max_body_bytes);
+    let forks = server.clone();
     let service = StreamableHttpService::new(
-        move || Ok(server.fork()),
+        move || Ok(forks.fork()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
     let max_body = http.max_body_bytes;
+    let lean = Lean::new(server, service, max_body);
+    let mcp = axum::routing::any(move |request: Request| lean.clone().serve(request));
     front_door
-        .protect(axum::Router::new().route_service("/mcp", service))
+        .protect(axum::Router::new().route("/mcp", mcp))
         .layer(middleware::from_fn_with_state(Arc::new(http), guard))
         .layer(DefaultBodyLimit::max(max_body))
 }

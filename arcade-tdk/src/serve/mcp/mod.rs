@@ -34,6 +34,7 @@ mod front_door;
 mod handler;
 mod http;
 mod input_required;
+mod lean;
 mod surface;
 
 use std::sync::Arc;
