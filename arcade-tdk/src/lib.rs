@@ -76,6 +76,7 @@ pub mod resource;
 mod schema;
 #[cfg(feature = "store")]
 pub mod store;
+mod task_support;
 pub mod token;
 pub mod tool;
 mod toolkit;
@@ -100,6 +101,7 @@ pub use resource::{
     Resource, ResourceContents, ResourceError, ResourceRequest, ResourceTemplate, ResourceUpdates,
 };
 pub use schema::FieldError;
+pub use task_support::{TaskSupport, UnknownTaskSupport};
 pub use tool::{Tool, ToolSpec, ToolValue};
 pub use toolkit::{ToolNames, Toolkit};
 
@@ -115,6 +117,7 @@ pub mod __private {
     pub use crate::auth::ToolAuthorization;
     pub use crate::context::ToolContext;
     pub use crate::error::ToolError;
+    pub use crate::task_support::TaskSupport;
     pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
     pub use crate::tool::codegen::{
         Is, ParamAttrs, Returns, ToolAttrs, ToolFns, build_spec, decode_args, returns,

@@ -33,6 +33,7 @@ use crate::definition::{InputParameter, ToolOutput, ValueSchema};
 use crate::error::ToolError;
 use crate::metadata::ToolMetadata;
 use crate::schema;
+use crate::task_support::TaskSupport;
 
 /// What a tool produced: a JSON value, or MCP content (text, images, audio, resources).
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +76,7 @@ pub struct ToolSpec {
     requirements: ToolRequirements,
     metadata: Option<ToolMetadata>,
     deprecation_message: Option<String>,
+    task_support: TaskSupport,
 }
 
 impl ToolSpec {
@@ -123,6 +125,33 @@ impl ToolSpec {
     /// Set when the tool is deprecated.
     pub fn deprecation_message(&self) -> Option<&str> {
         self.deprecation_message.as_deref()
+    }
+    /// Whether the tool may run as an MCP task (`execution.taskSupport` in
+    /// `tools/list`); [`TaskSupport::Forbidden`] unless declared.
+    pub fn task_support(&self) -> TaskSupport {
+        self.task_support
+    }
+    /// The spec with `task_support`: what `#[tool(task_support = "...")]` sets, for
+    /// tools that implement [`Tool`] by hand.
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, TaskSupport, Tool};
+    ///
+    /// /// Echo the input text.
+    /// #[tool]
+    /// fn echo(
+    ///     /// Text to echo back
+    ///     text: String,
+    /// ) -> String {
+    ///     text
+    /// }
+    ///
+    /// let spec = echo::tool().spec().clone().with_task_support(TaskSupport::Required);
+    /// assert_eq!(spec.task_support(), TaskSupport::Required);
+    /// ```
+    pub fn with_task_support(mut self, task_support: TaskSupport) -> Self {
+        self.task_support = task_support;
+        self
     }
     /// Whether the tool declares itself read-only.
     pub fn is_read_only(&self) -> bool {
@@ -410,6 +439,7 @@ pub(crate) mod codegen {
             requirements: ToolRequirements::new(authorization, attrs.secrets, attrs.metadata_keys),
             metadata,
             deprecation_message: attrs.deprecated.map(str::to_owned),
+            task_support: crate::task_support::TaskSupport::Forbidden,
         }
     }
 

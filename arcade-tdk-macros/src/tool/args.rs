@@ -14,7 +14,7 @@ use super::vocabulary::{OPERATIONS, SERVICE_DOMAINS};
 
 /// The keys `#[tool(...)]` accepts, listed in errors.
 const KEYS: &str = "`name`, `desc`, `output`, `requires_auth`, `requires_secrets`, `requires_metadata`, \
-`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `preset`";
+`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `task_support`, `preset`";
 
 /// A literal in `extras(...)`.
 #[derive(Clone)]
@@ -44,6 +44,8 @@ pub(crate) struct ToolArgs {
     pub service_domains: Vec<Spanned<String>>,
     pub extras: Vec<(String, ExtraValue)>,
     pub deprecated: Option<String>,
+    /// `task_support = "forbidden" | "optional" | "required"`: the variant's name.
+    pub task_support: Option<&'static str>,
 }
 
 /// One slot per key of `#[tool(...)]`.
@@ -65,6 +67,7 @@ struct Slots {
     service_domains: VecAttr<Spanned<String>>,
     extras: MapAttr<ExtraValue>,
     deprecated: Attr<String>,
+    task_support: Attr<&'static str>,
 }
 
 impl ToolArgs {
@@ -96,6 +99,7 @@ impl ToolArgs {
             service_domains: slots.service_domains.get().unwrap_or_default(),
             extras: slots.extras.get(),
             deprecated: slots.deprecated.get(),
+            task_support: slots.task_support.get(),
         };
         args.check_consistency(cx);
         args
@@ -236,6 +240,23 @@ impl Slots {
             "deprecated" => {
                 let value = meta.value()?.parse::<LitStr>()?.value();
                 self.deprecated.set(cx, key, value);
+            }
+            "task_support" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let variant = match lit.value().as_str() {
+                    "forbidden" => "Forbidden",
+                    "optional" => "Optional",
+                    "required" => "Required",
+                    other => {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "unknown task support `{other}`; expected \"forbidden\", \"optional\" or \"required\""
+                            ),
+                        ));
+                    }
+                };
+                self.task_support.set(cx, key, variant);
             }
             "requires_auth" => self.auth.set(cx, key, parse_auth(meta, cx)?),
             "requires_secrets" => {
