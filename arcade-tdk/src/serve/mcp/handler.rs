@@ -366,7 +366,7 @@ impl McpServer {
                 CallOutcome::Executed(execution) => match execution.outcome {
                     Ok(value) => Outcome::result(&success_result(value)),
                     // A panic is a protocol-level failure of the task, not a tool error.
-                    Err(error) if error.stacktrace.is_some() => {
+                    Err(error) if crate::executor::is_panic(&error) => {
                         Outcome::internal("the tool failed with an internal error")
                     }
                     Err(error) => Outcome::result(&error_result(&error, &shared.options)),

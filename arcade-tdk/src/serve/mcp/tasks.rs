@@ -308,3 +308,147 @@ impl Outcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::owner::ResourceOwner;
+    use crate::store::MemoryStore;
+
+    fn user(id: &str) -> Caller {
+        Caller::Authenticated(Arc::new(ResourceOwner::new(id, "https://issuer.test")))
+    }
+
+    fn text_result(text: &str) -> Outcome {
+        Outcome::result(&rmcp::model::CallToolResult::success(vec![
+            rmcp::model::ContentBlock::text(text),
+        ]))
+    }
+
+    async fn until_terminal(tasks: &Tasks, caller: &Caller, id: &str) -> DetailedTask {
+        loop {
+            let task = tasks.get(caller, id).await.unwrap();
+            if task.status().is_terminal() {
+                return task;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_task_completes_with_its_result_inlined() {
+        let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
+        let alice = user("alice");
+        let created = tasks
+            .create(&alice, async { text_result("done") })
+            .await
+            .unwrap();
+        let id = created.task.task_id.clone();
+        assert_eq!(created.task.ttl_ms, Some(3_600_000));
+        let task = until_terminal(&tasks, &alice, &id).await;
+        let wire = serde_json::to_value(&task).unwrap();
+        assert_eq!(wire["status"], "completed", "{wire}");
+        assert_eq!(wire["result"]["content"][0]["text"], "done", "{wire}");
+        assert!(wire.get("error").is_none(), "{wire}");
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_a_failed_task_with_an_error() {
+        let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
+        let caller = Caller::Local;
+        let created = tasks
+            .create(&caller, async { Outcome::internal("boom") })
+            .await
+            .unwrap();
+        let task = until_terminal(&tasks, &caller, &created.task.task_id).await;
+        let wire = serde_json::to_value(&task).unwrap();
+        assert_eq!(wire["status"], "failed", "{wire}");
+        assert_eq!(wire["error"]["code"], -32603, "{wire}");
+        assert!(wire.get("result").is_none(), "{wire}");
+    }
+
+    #[tokio::test]
+    async fn another_user_cannot_read_or_cancel_the_task() {
+        let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
+        let (alice, bob) = (user("alice"), user("bob"));
+        let created = tasks
+            .create(&alice, std::future::pending())
+            .await
+            .unwrap();
+        let id = &created.task.task_id;
+        for caller in [&bob, &Caller::Local] {
+            let err = tasks.get(caller, id).await.unwrap_err();
+            assert_eq!(err.code, ErrorCode::INVALID_PARAMS);
+            assert!(tasks.cancel(caller, id).await.is_err());
+        }
+        assert_eq!(
+            tasks.get(&alice, id).await.unwrap().status(),
+            TaskStatus::Working
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_id_is_invalid_params_and_is_not_echoed_when_odd() {
+        let tasks = Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL);
+        let err = tasks.get(&Caller::Local, "nope").await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMS);
+        assert!(err.message.contains("nope"));
+        let odd = "x\n".repeat(100);
+        let err = tasks.get(&Caller::Local, &odd).await.unwrap_err();
+        assert!(!err.message.contains('\n'), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn a_cancel_on_another_replica_stops_the_task() {
+        let store: Arc<dyn SharedStore> = Arc::new(MemoryStore::new());
+        let running = Arc::new(Tasks::new(store.clone(), DEFAULT_TTL));
+        let other = Tasks::new(store, DEFAULT_TTL);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let created = running
+            .create(&Caller::Local, async move {
+                // Dropped (never completes) when the task is stopped.
+                let _guard = tx;
+                std::future::pending::<Outcome>().await
+            })
+            .await
+            .unwrap();
+        let id = created.task.task_id.clone();
+        // The other replica answers for the task and cancels it.
+        assert_eq!(
+            other.get(&Caller::Local, &id).await.unwrap().status(),
+            TaskStatus::Working
+        );
+        other.cancel(&Caller::Local, &id).await.unwrap();
+        // The running replica drops the work: the sender is dropped.
+        assert!(rx.await.is_err());
+        assert_eq!(
+            running.get(&Caller::Local, &id).await.unwrap().status(),
+            TaskStatus::Cancelled
+        );
+        // Cancelling a terminal task changes nothing.
+        other.cancel(&Caller::Local, &id).await.unwrap();
+        assert_eq!(
+            other.get(&Caller::Local, &id).await.unwrap().status(),
+            TaskStatus::Cancelled
+        );
+    }
+
+    #[tokio::test]
+    async fn a_record_expires_after_its_ttl() {
+        let tasks = Arc::new(Tasks::new(
+            Arc::new(MemoryStore::new()),
+            Duration::from_millis(100),
+        ));
+        let created = tasks
+            .create(&Caller::Local, async { text_result("done") })
+            .await
+            .unwrap();
+        let id = created.task.task_id.clone();
+        assert!(tasks.get(&Caller::Local, &id).await.is_ok());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let err = tasks.get(&Caller::Local, &id).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMS);
+    }
+
+    const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+}
