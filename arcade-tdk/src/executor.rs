@@ -231,6 +231,5 @@ fn panic_error(payload: &(dyn std::any::Any + Send)) -> ToolError {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".to_owned());
-    ToolError::fatal(PANIC_MESSAGE)
-        .with_developer_message(format!("panic: {text}"))
+    ToolError::fatal(PANIC_MESSAGE).with_developer_message(format!("panic: {text}"))
 }

@@ -117,8 +117,8 @@ pub mod __private {
     pub use crate::auth::ToolAuthorization;
     pub use crate::context::ToolContext;
     pub use crate::error::ToolError;
-    pub use crate::task_support::TaskSupport;
     pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
+    pub use crate::task_support::TaskSupport;
     pub use crate::tool::codegen::{
         Is, ParamAttrs, Returns, ToolAttrs, ToolFns, build_spec, decode_args, returns,
         returns_result,

@@ -30,6 +30,7 @@ use super::McpOptions;
 use super::client_requests::client_for_call;
 use super::input_required::missing_capability_error;
 use super::surface::{self, Subscriptions};
+use super::task_input::TaskSink;
 use super::tasks::{self, Outcome, Tasks};
 use crate::catalog::Catalog;
 use crate::context::{ContextSink, LogLevel};
@@ -173,10 +174,16 @@ impl McpServer {
             capabilities
                 .extensions
                 .get_or_insert_with(Default::default)
-                .insert(rmcp::model::TASKS_EXTENSION_ID.to_owned(), JsonObject::new());
+                .insert(
+                    rmcp::model::TASKS_EXTENSION_ID.to_owned(),
+                    JsonObject::new(),
+                );
         }
         let tasks = Arc::new(Tasks::new(
-            options.store.clone().unwrap_or_else(crate::store::installed),
+            options
+                .store
+                .clone()
+                .unwrap_or_else(crate::store::installed),
             options.task_ttl,
         ));
         let mut info = ServerConfig::new(capabilities)
@@ -356,13 +363,14 @@ impl McpServer {
         let caller = caller(context);
         let runs_as = caller.clone();
         let args = request.arguments.unwrap_or_default();
-        let work = async move {
+        let timeout = self.shared.options.client_request_timeout;
+        let work = move |client| async move {
             let shared = &server.shared;
             let Some(entry) = shared.catalog.get(&name) else {
                 return Outcome::internal("the tool is no longer served");
             };
-            let outcome = shared.pipeline.call_as(entry, args, &runs_as, |_| None).await;
-            match outcome {
+            let sink = move |_| Some(Arc::new(TaskSink(client)) as Arc<dyn ContextSink>);
+            match shared.pipeline.call_as(entry, args, &runs_as, sink).await {
                 CallOutcome::Executed(execution) => match execution.outcome {
                     Ok(value) => Outcome::result(&success_result(value)),
                     // A panic is a protocol-level failure of the task, not a tool error.
@@ -374,7 +382,11 @@ impl McpServer {
                 CallOutcome::Unmet(unmet) => Outcome::result(&requirements_result(&unmet.error)),
             }
         };
-        let created = self.shared.tasks.create(&caller, work).await?;
+        let created = self
+            .shared
+            .tasks
+            .create(&caller, context.client_capabilities(), timeout, work)
+            .await?;
         Ok(CallToolResponse::Task(created))
     }
 
@@ -564,15 +576,10 @@ impl ServerHandler for McpServer {
         request: UpdateTaskParams,
         context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        // Our tasks never wait for input: a known task has nothing to update.
         self.shared
             .tasks
-            .get(&caller(&context), &request.task_id)
-            .await?;
-        Err(ErrorData::invalid_params(
-            "the task is not waiting for input",
-            None,
-        ))
+            .update(&caller(&context), &request.task_id, request.input_responses)
+            .await
     }
 
     async fn set_level(

@@ -35,6 +35,7 @@ mod handler;
 mod http;
 mod input_required;
 mod surface;
+mod task_input;
 mod tasks;
 
 use std::sync::Arc;

@@ -3,37 +3,40 @@
 //! declared the extension (for the session or in the request's `_meta`), answers at once
 //! with a `CreateTaskResult` (`resultType: "task"`) and runs the call in the background;
 //! `tasks/get` answers the task's state with the result (or the protocol error) inlined
-//! once it ends, and `tasks/cancel` stops it. `tasks/result` and `tasks/list` do not
-//! exist in this revision of the extension (-32601).
+//! once it ends, `tasks/update` answers what the tool asked the client (elicitation,
+//! sampling, roots: the task is `input_required` with its `inputRequests` meanwhile) and
+//! `tasks/cancel` stops it. `tasks/result` and `tasks/list` do not exist in this
+//! revision of the extension (-32601).
 //!
-//! Records live in the [shared store](crate::store) under a key made of the caller and
-//! the task id, so any replica answers `tasks/get` for a task another replica runs, and
-//! one user asking for another user's task id finds nothing (-32602, as for an unknown
-//! id). A record lives for the task's `ttlMs` from its creation. A cancellation is
-//! written to the record; the replica running the task sees it within
-//! [`CANCEL_POLL`] and drops the tool's future.
+//! Everything lives in the [shared store](crate::store) under keys made of the caller
+//! and the task id, so any replica answers for a task another replica runs, and one
+//! user asking for another user's task id finds nothing (-32602, as for an unknown id).
+//! The task's record is written only by the replica that runs it; a cancellation and
+//! each answer are keys of their own beside it, which that replica reads every
+//! [`POLL`]. Everything lives for the task's `ttlMs` from its creation.
 //!
 //! A tool error is a `completed` task whose result has `isError: true`; a panic is a
 //! `failed` task with a JSON-RPC error (-32603), as the extension separates them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rmcp::ErrorData;
 use rmcp::model::{
-    ClientCapabilities, CreateTaskResult, DetailedTask, ErrorCode, JsonObject, Task, TaskPayload,
-    TaskStatus,
+    ClientCapabilities, CreateTaskResult, DetailedTask, ErrorCode, InputRequest, InputResponses,
+    JsonObject, Task, TaskPayload, TaskStatus,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::task::AbortHandle;
 
+use super::task_input::TaskClient;
 use crate::serve::pipeline::Caller;
-use crate::store::{SharedStore, credential_key};
+use crate::store::{SharedStore, StoreError, credential_key};
 
-/// How often the replica running a task looks for a cancellation in the store.
-pub(super) const CANCEL_POLL: Duration = Duration::from_millis(250);
+/// How often the replica running a task looks for a cancellation or an answer.
+pub(super) const POLL: Duration = Duration::from_millis(100);
 
 /// The poll interval suggested to clients.
 const POLL_INTERVAL_MS: u64 = 500;
@@ -44,6 +47,9 @@ struct Record {
     /// Milliseconds since the epoch at creation: the TTL counts from it.
     created_ms: u64,
     task: DetailedTask,
+    /// What the tool asked the client and waits for, by key (`{method, params}`).
+    #[serde(default)]
+    pending: BTreeMap<String, Value>,
 }
 
 /// The tasks of one server (every connection and session of it).
@@ -65,7 +71,9 @@ impl std::fmt::Debug for Tasks {
 
 /// The error of a client that must declare the tasks extension for this call.
 pub(super) fn tasks_required() -> ErrorData {
-    ErrorData::missing_required_client_capability(ClientCapabilities::builder().enable_tasks().build())
+    ErrorData::missing_required_client_capability(
+        ClientCapabilities::builder().enable_tasks().build(),
+    )
 }
 
 fn unknown_task(task_id: &str) -> ErrorData {
@@ -78,7 +86,7 @@ fn unknown_task(task_id: &str) -> ErrorData {
     ErrorData::invalid_params(format!("Unknown task: {shown}"), None)
 }
 
-fn store_error(err: &crate::store::StoreError) -> ErrorData {
+fn store_error(err: &StoreError) -> ErrorData {
     tracing::warn!(%err, "task store unavailable");
     ErrorData::internal_error("the task store is unavailable; try again", None)
 }
@@ -116,15 +124,30 @@ fn new_task_id() -> String {
 fn owner(caller: &Caller) -> String {
     match caller {
         Caller::Local => "mcp:task:local".to_owned(),
-        Caller::Authenticated(owner) => credential_key(
-            "mcp:task",
-            &format!("{}\n{}", owner.issuer, owner.user_id),
-        ),
+        Caller::Authenticated(owner) => {
+            credential_key("mcp:task", &format!("{}\n{}", owner.issuer, owner.user_id))
+        }
     }
 }
 
-fn key(caller: &Caller, task_id: &str) -> String {
-    format!("{}:{task_id}", owner(caller))
+/// The store keys of one task.
+#[derive(Clone, Debug)]
+pub(super) struct Keys {
+    record: String,
+}
+
+impl Keys {
+    fn new(caller: &Caller, task_id: &str) -> Self {
+        Self {
+            record: format!("{}:{task_id}", owner(caller)),
+        }
+    }
+    fn cancel(&self) -> String {
+        format!("{}:cancel", self.record)
+    }
+    fn answer(&self, input_key: &str) -> String {
+        format!("{}:answer:{input_key}", self.record)
+    }
 }
 
 impl Tasks {
@@ -141,8 +164,19 @@ impl Tasks {
         u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX)
     }
 
-    async fn load(&self, key: &str) -> Result<Option<Record>, ErrorData> {
-        let Some(bytes) = self.store.get(key).await.map_err(|e| store_error(&e))? else {
+    /// What is left of the TTL of a task created at `created_ms`.
+    fn left(&self, created_ms: u64) -> Duration {
+        let elapsed = now_ms().saturating_sub(created_ms);
+        self.ttl.saturating_sub(Duration::from_millis(elapsed))
+    }
+
+    async fn load(&self, keys: &Keys) -> Result<Option<Record>, ErrorData> {
+        let Some(bytes) = self
+            .store
+            .get(&keys.record)
+            .await
+            .map_err(|e| store_error(&e))?
+        else {
             return Ok(None);
         };
         serde_json::from_slice(&bytes)
@@ -150,27 +184,34 @@ impl Tasks {
             .map_err(|_| ErrorData::internal_error("a task record could not be read", None))
     }
 
-    async fn save(&self, key: &str, record: &Record) -> Result<(), ErrorData> {
-        let elapsed = now_ms().saturating_sub(record.created_ms);
-        let left = self.ttl.saturating_sub(Duration::from_millis(elapsed));
+    async fn save(&self, keys: &Keys, record: &Record) -> Result<(), ErrorData> {
+        let left = self.left(record.created_ms);
         if left.is_zero() {
             return Ok(());
         }
         let bytes = serde_json::to_vec(record)
             .map_err(|_| ErrorData::internal_error("a task record could not be written", None))?;
         self.store
-            .set(key, bytes, left)
+            .set(&keys.record, bytes, left)
             .await
             .map_err(|e| store_error(&e))
     }
 
+    /// Whether the task was cancelled (a failing store counts as not cancelled).
+    async fn is_cancelled(&self, keys: &Keys) -> bool {
+        matches!(self.store.get(&keys.cancel()).await, Ok(Some(_)))
+    }
+
     /// Creates a task for `caller` (the record is in the store before this returns, so
-    /// a `tasks/get` right after it finds the task) and runs `work` in the background;
-    /// the task ends with what `work` returns.
+    /// a `tasks/get` right after it finds the task) and runs what `work` makes of the
+    /// task's client (the tool's requests to the client go through `tasks/update`,
+    /// for what `capabilities` declares) in the background.
     pub(super) async fn create<F>(
         self: &Arc<Self>,
         caller: &Caller,
-        work: F,
+        capabilities: Option<ClientCapabilities>,
+        client_timeout: Duration,
+        work: impl FnOnce(Arc<TaskClient>) -> F,
     ) -> Result<CreateTaskResult, ErrorData>
     where
         F: std::future::Future<Output = Outcome> + Send + 'static,
@@ -183,24 +224,30 @@ impl Tasks {
         let record = Record {
             created_ms: now_ms(),
             task: DetailedTask::new(task.clone(), TaskPayload::Working),
+            pending: BTreeMap::new(),
         };
-        let key = key(caller, &task_id);
-        self.save(&key, &record).await?;
+        let keys = Keys::new(caller, &task_id);
+        self.save(&keys, &record).await?;
 
+        let client = Arc::new(TaskClient::new(
+            self.clone(),
+            keys.clone(),
+            capabilities,
+            client_timeout,
+        ));
+        let work = work(client.clone());
         let tasks = self.clone();
-        let run_key = key.clone();
         let run_id = task_id.clone();
         // Held while spawning, so the task's own `running_done` comes after the insert.
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         let handle = tokio::spawn(async move {
             let outcome = tokio::select! {
                 outcome = work => Some(outcome),
-                () = tasks.cancelled(&run_key) => None,
+                () = tasks.until_cancelled(&keys) => None,
             };
             tasks.running_done(&run_id);
-            if let Some(outcome) = outcome {
-                tasks.finish(&run_key, outcome).await;
-            }
+            let _writing = client.write_lock().await;
+            tasks.finish(&keys, outcome).await;
         });
         running.insert(task_id, handle.abort_handle());
         drop(running);
@@ -214,69 +261,186 @@ impl Tasks {
             .remove(task_id);
     }
 
-    /// Resolves once the record says `cancelled` (or is gone: expired or never
-    /// readable again), polling every [`CANCEL_POLL`].
-    async fn cancelled(&self, key: &str) {
+    /// Resolves once the task is cancelled, looking every [`POLL`].
+    async fn until_cancelled(&self, keys: &Keys) {
         loop {
-            tokio::time::sleep(CANCEL_POLL).await;
-            match self.load(key).await {
-                Ok(Some(record)) if record.task.status() != TaskStatus::Cancelled => {}
-                Ok(_) => return,
-                // The store is unreachable: keep running, look again later.
-                Err(_) => {}
+            tokio::time::sleep(POLL).await;
+            if self.is_cancelled(keys).await {
+                return;
             }
         }
     }
 
-    /// Writes the terminal state, unless the task was cancelled meanwhile.
-    async fn finish(&self, key: &str, outcome: Outcome) {
-        let Ok(Some(mut record)) = self.load(key).await else {
+    /// Writes the terminal state: `outcome`, or `cancelled` when it is `None` or the
+    /// task was cancelled meanwhile.
+    async fn finish(&self, keys: &Keys, outcome: Option<Outcome>) {
+        let Ok(Some(mut record)) = self.load(keys).await else {
             return;
         };
         if record.task.status().is_terminal() {
             return;
         }
+        let cancelled = outcome.is_none() || self.is_cancelled(keys).await;
         let payload = match outcome {
-            Outcome::Result(result) => TaskPayload::Completed { result },
-            Outcome::Failed(error) => TaskPayload::Failed { error },
+            _ if cancelled => TaskPayload::Cancelled,
+            Some(Outcome::Result(result)) => TaskPayload::Completed { result },
+            Some(Outcome::Failed(error)) => TaskPayload::Failed { error },
+            None => TaskPayload::Cancelled,
         };
         let mut task = record.task.task.clone();
         task.last_updated_at = timestamp();
         record.task = DetailedTask::new(task, payload);
-        if let Err(err) = self.save(key, &record).await {
+        record.pending.clear();
+        if let Err(err) = self.save(keys, &record).await {
             tracing::warn!(?err, "task result not stored");
         }
     }
 
-    /// `tasks/get`: the task's state, the result or error inlined once it ended.
-    pub(super) async fn get(&self, caller: &Caller, task_id: &str) -> Result<DetailedTask, ErrorData> {
-        match self.load(&key(caller, task_id)).await? {
-            Some(record) => Ok(record.task),
-            None => Err(unknown_task(task_id)),
+    /// Records that the tool waits for the client's answer to `request` under `key`
+    /// (the caller holds the task's write lock).
+    pub(super) async fn ask(
+        &self,
+        keys: &Keys,
+        key: &str,
+        request: Value,
+    ) -> Result<(), ErrorData> {
+        if let Err(err) = serde_json::from_value::<InputRequest>(request.clone()) {
+            return Err(ErrorData::internal_error(
+                format!("the request is not a valid input request: {err}"),
+                None,
+            ));
+        }
+        let Some(mut record) = self.load(keys).await? else {
+            return Err(ErrorData::internal_error("the task record is gone", None));
+        };
+        record.pending.insert(key.to_owned(), request);
+        self.save(keys, &record).await
+    }
+
+    /// The client's answer under `key`, once `tasks/update` stored it: taken (the
+    /// request is no longer pending).
+    pub(super) async fn take_answer(&self, keys: &Keys, key: &str) -> Option<Value> {
+        let answer_key = keys.answer(key);
+        let bytes = self.store.get(&answer_key).await.ok()??;
+        let answer = serde_json::from_slice(&bytes).ok()?;
+        if let Ok(Some(mut record)) = self.load(keys).await {
+            record.pending.remove(key);
+            let _ = self.save(keys, &record).await;
+        }
+        let _ = self.store.delete(&answer_key).await;
+        Some(answer)
+    }
+
+    /// Forgets a request the tool stopped waiting for (it timed out).
+    pub(super) async fn forget(&self, keys: &Keys, key: &str) {
+        if let Ok(Some(mut record)) = self.load(keys).await {
+            record.pending.remove(key);
+            let _ = self.save(keys, &record).await;
         }
     }
 
-    /// `tasks/cancel`: marks a running task cancelled (and stops it, at once when this
-    /// replica runs it); a task that already ended is left as it is.
+    /// `tasks/get`: the task's state, the result or error inlined once it ended, the
+    /// requests still waiting for the client while it is `input_required`.
+    pub(super) async fn get(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<DetailedTask, ErrorData> {
+        let keys = Keys::new(caller, task_id);
+        let Some(record) = self.load(&keys).await? else {
+            return Err(unknown_task(task_id));
+        };
+        let mut task = record.task;
+        if task.status().is_terminal() {
+            return Ok(task);
+        }
+        if self.is_cancelled(&keys).await {
+            return Ok(DetailedTask::new(task.task, TaskPayload::Cancelled));
+        }
+        let mut waiting = BTreeMap::new();
+        for (key, request) in record.pending {
+            // An answer stored but not yet taken by the running replica: not waiting.
+            if matches!(self.store.get(&keys.answer(&key)).await, Ok(Some(_))) {
+                continue;
+            }
+            if let Ok(request) = serde_json::from_value::<InputRequest>(request) {
+                waiting.insert(key, request);
+            }
+        }
+        if !waiting.is_empty() {
+            task = DetailedTask::new(
+                task.task,
+                TaskPayload::InputRequired {
+                    input_requests: waiting,
+                },
+            );
+        }
+        Ok(task)
+    }
+
+    /// `tasks/update`: stores the answers to requests the task waits for; answers to
+    /// anything else are ignored. An answer that is not an object is -32602.
+    pub(super) async fn update(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+        responses: InputResponses,
+    ) -> Result<(), ErrorData> {
+        let keys = Keys::new(caller, task_id);
+        let Some(record) = self.load(&keys).await? else {
+            return Err(unknown_task(task_id));
+        };
+        if let Some((key, _)) = responses.iter().find(|(_, v)| !v.is_object()) {
+            let shown = if key.len() <= 64 {
+                key.as_str()
+            } else {
+                "(long key)"
+            };
+            return Err(ErrorData::invalid_params(
+                format!("inputResponses[{shown:?}] must be an object (the client's result)"),
+                None,
+            ));
+        }
+        let left = self.left(record.created_ms);
+        for (key, value) in responses {
+            if !record.pending.contains_key(&key) || left.is_zero() {
+                continue;
+            }
+            let bytes = serde_json::to_vec(&value).unwrap_or_default();
+            self.store
+                .set(&keys.answer(&key), bytes, left)
+                .await
+                .map_err(|e| store_error(&e))?;
+        }
+        Ok(())
+    }
+
+    /// `tasks/cancel`: marks the task cancelled (and stops it at once when this replica
+    /// runs it; the replica that runs it otherwise stops it within [`POLL`]). A task
+    /// that already ended is left as it is.
     pub(super) async fn cancel(&self, caller: &Caller, task_id: &str) -> Result<(), ErrorData> {
-        let key = key(caller, task_id);
-        let Some(mut record) = self.load(&key).await? else {
+        let keys = Keys::new(caller, task_id);
+        let Some(record) = self.load(&keys).await? else {
             return Err(unknown_task(task_id));
         };
         if record.task.status().is_terminal() {
             return Ok(());
         }
-        let mut task = record.task.task.clone();
-        task.last_updated_at = timestamp();
-        record.task = DetailedTask::new(task, TaskPayload::Cancelled);
-        self.save(&key, &record).await?;
-        if let Some(handle) = self
+        let left = self.left(record.created_ms);
+        if !left.is_zero() {
+            self.store
+                .set(&keys.cancel(), b"1".to_vec(), left)
+                .await
+                .map_err(|e| store_error(&e))?;
+        }
+        let local = self
             .running
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(task_id)
-        {
+            .remove(task_id);
+        if let Some(handle) = local {
             handle.abort();
+            self.finish(&keys, None).await;
         }
         Ok(())
     }
@@ -326,13 +490,14 @@ mod tests {
     }
 
     async fn until_terminal(tasks: &Tasks, caller: &Caller, id: &str) -> DetailedTask {
-        loop {
+        for _ in 0..1000 {
             let task = tasks.get(caller, id).await.unwrap();
             if task.status().is_terminal() {
                 return task;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        panic!("the task did not end within 20 s");
     }
 
     #[tokio::test]
@@ -340,7 +505,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let alice = user("alice");
         let created = tasks
-            .create(&alice, async { text_result("done") })
+            .create(&alice, None, WAIT, |_| async { text_result("done") })
             .await
             .unwrap();
         let id = created.task.task_id.clone();
@@ -357,7 +522,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let caller = Caller::Local;
         let created = tasks
-            .create(&caller, async { Outcome::internal("boom") })
+            .create(&caller, None, WAIT, |_| async { Outcome::internal("boom") })
             .await
             .unwrap();
         let task = until_terminal(&tasks, &caller, &created.task.task_id).await;
@@ -372,7 +537,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let (alice, bob) = (user("alice"), user("bob"));
         let created = tasks
-            .create(&alice, std::future::pending())
+            .create(&alice, None, WAIT, |_| std::future::pending())
             .await
             .unwrap();
         let id = &created.task.task_id;
@@ -405,7 +570,7 @@ mod tests {
         let other = Tasks::new(store, DEFAULT_TTL);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let created = running
-            .create(&Caller::Local, async move {
+            .create(&Caller::Local, None, WAIT, |_| async move {
                 // Dropped (never completes) when the task is stopped.
                 let _guard = tx;
                 std::future::pending::<Outcome>().await
@@ -440,7 +605,9 @@ mod tests {
             Duration::from_millis(100),
         ));
         let created = tasks
-            .create(&Caller::Local, async { text_result("done") })
+            .create(&Caller::Local, None, WAIT, |_| async {
+                text_result("done")
+            })
             .await
             .unwrap();
         let id = created.task.task_id.clone();
@@ -450,5 +617,61 @@ mod tests {
         assert_eq!(err.code, ErrorCode::INVALID_PARAMS);
     }
 
+    #[tokio::test]
+    async fn a_task_asks_the_client_and_another_replica_delivers_the_answer() {
+        use crate::interaction::{ClientRequest, ClientRequests};
+        let store: Arc<dyn SharedStore> = Arc::new(MemoryStore::new());
+        let running = Arc::new(Tasks::new(store.clone(), DEFAULT_TTL));
+        let other = Tasks::new(store, DEFAULT_TTL);
+        let caps: ClientCapabilities = serde_json::from_value(json!({"elicitation": {}})).unwrap();
+        let created = running
+            .create(&Caller::Local, Some(caps), WAIT, |client| async move {
+                let form = json!({"message": "Sure?",
+                    "requestedSchema": {"type": "object", "properties": {}}});
+                match client
+                    .send_keyed("confirm".into(), ClientRequest::Elicit(form))
+                    .await
+                {
+                    Ok(answer) => text_result(&answer["action"].to_string()),
+                    Err(e) => Outcome::internal(e.message()),
+                }
+            })
+            .await
+            .unwrap();
+        let id = created.task.task_id.clone();
+        let mut waiting = Value::Null;
+        for _ in 0..1000 {
+            let task = other.get(&Caller::Local, &id).await.unwrap();
+            if task.status() == TaskStatus::InputRequired {
+                waiting = serde_json::to_value(&task).unwrap();
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            waiting["inputRequests"]["confirm"]["method"], "elicitation/create",
+            "{waiting}"
+        );
+        // A malformed answer is refused; one for an unknown key is ignored.
+        let bad = InputResponses::from([("confirm".to_owned(), json!(12))]);
+        assert!(other.update(&Caller::Local, &id, bad).await.is_err());
+        let answers = InputResponses::from([
+            (
+                "confirm".to_owned(),
+                json!({"action": "accept", "content": {}}),
+            ),
+            ("other".to_owned(), json!({"action": "decline"})),
+        ]);
+        other.update(&Caller::Local, &id, answers).await.unwrap();
+        // Answered: no longer waiting, at once, on any replica.
+        let task = other.get(&Caller::Local, &id).await.unwrap();
+        assert_ne!(task.status(), TaskStatus::InputRequired);
+        let task = until_terminal(&running, &Caller::Local, &id).await;
+        let wire = serde_json::to_value(&task).unwrap();
+        assert_eq!(wire["status"], "completed", "{wire}");
+        assert_eq!(wire["result"]["content"][0]["text"], "\"accept\"", "{wire}");
+    }
+
     const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+    const WAIT: Duration = Duration::from_secs(30);
 }
