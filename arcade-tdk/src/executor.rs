@@ -215,14 +215,15 @@ pub async fn execute_redacted(
 const PANIC_MESSAGE: &str = "An unhandled panic occurred in the tool.";
 
 /// Whether `error` is a panic of the tool (not an error it returned): what the MCP
-/// tasks extension reports as a `failed` task rather than a tool error.
+/// tasks extension reports as a `failed` task rather than a tool error. The wire form
+/// prefixes both messages (`[KIND] Class during execution of tool 'X': ...`).
 pub(crate) fn is_panic(error: &ToolCallError) -> bool {
     error.kind == ErrorKind::ToolRuntimeFatal
         && error.message.ends_with(PANIC_MESSAGE)
         && error
             .developer_message
             .as_deref()
-            .is_some_and(|m| m.starts_with("panic: "))
+            .is_some_and(|m| m.contains("': panic: "))
 }
 
 fn panic_error(payload: &(dyn std::any::Any + Send)) -> ToolError {
