@@ -217,6 +217,7 @@ const PANIC_MESSAGE: &str = "An unhandled panic occurred in the tool.";
 /// Whether `error` is a panic of the tool (not an error it returned): what the MCP
 /// tasks extension reports as a `failed` task rather than a tool error. The wire form
 /// prefixes both messages (`[KIND] Class during execution of tool 'X': ...`).
+#[cfg(feature = "mcp")]
 pub(crate) fn is_panic(error: &ToolCallError) -> bool {
     error.kind == ErrorKind::ToolRuntimeFatal
         && error.message.ends_with(PANIC_MESSAGE)
