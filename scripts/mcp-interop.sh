@@ -82,6 +82,15 @@ SCENARIOS_2026+=(
   input-required-result-tampered-state input-required-result-capability-check
   input-required-result-unsupported-methods
 )
+# The tasks extension (SEP-2663, io.modelcontextprotocol/tasks; pre-release suite, no
+# spec version: extension scenarios). Fixtures: examples/src/conformance/tasks.rs.
+# Not run: tasks-mrtr-composition (its `test_tool_with_task` escalates an MRTR call to a
+# task on the final round; not implemented).
+SCENARIOS_TASKS=(
+  tasks-lifecycle tasks-capability-negotiation tasks-wire-fields tasks-request-state-removal
+  tasks-mrtr-input tasks-request-headers tasks-dispatch-and-envelope
+  tasks-status-notifications tasks-required-task-error
+)
 # Expected failures (pre-release suite baseline: `scenario:check-id`), each with why.
 # None: the server-stateless checks that needed test_missing_capability (-32021, HTTP
 # 400) and test_streaming_elicitation now pass.
@@ -315,6 +324,9 @@ main() {
       conformance conformance-alpha "alpha@2026-07-28" "$s" --spec-version 2026-07-28
     fi
   done
+
+  echo "== conformance suite $CONF_ALPHA, tasks extension =="
+  for s in "${SCENARIOS_TASKS[@]}"; do conformance conformance-alpha "alpha@tasks" "$s"; done
 
   echo "== official Python client (mcp $PY_MCP) =="
   for mode in legacy auto; do

@@ -211,12 +211,27 @@ pub async fn execute_redacted(
     Execution { outcome, logs }
 }
 
+/// The message of a tool's panic.
+const PANIC_MESSAGE: &str = "An unhandled panic occurred in the tool.";
+
+/// Whether `error` is a panic of the tool (not an error it returned): what the MCP
+/// tasks extension reports as a `failed` task rather than a tool error. The wire form
+/// prefixes both messages (`[KIND] Class during execution of tool 'X': ...`).
+#[cfg(feature = "mcp")]
+pub(crate) fn is_panic(error: &ToolCallError) -> bool {
+    error.kind == ErrorKind::ToolRuntimeFatal
+        && error.message.ends_with(PANIC_MESSAGE)
+        && error
+            .developer_message
+            .as_deref()
+            .is_some_and(|m| m.contains("': panic: "))
+}
+
 fn panic_error(payload: &(dyn std::any::Any + Send)) -> ToolError {
     let text = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".to_owned());
-    ToolError::fatal("An unhandled panic occurred in the tool.")
-        .with_developer_message(format!("panic: {text}"))
+    ToolError::fatal(PANIC_MESSAGE).with_developer_message(format!("panic: {text}"))
 }

@@ -77,6 +77,7 @@ pub mod resource;
 mod schema;
 #[cfg(feature = "store")]
 pub mod store;
+mod task_support;
 pub mod token;
 pub mod tool;
 mod toolkit;
@@ -101,6 +102,7 @@ pub use resource::{
     Resource, ResourceContents, ResourceError, ResourceRequest, ResourceTemplate, ResourceUpdates,
 };
 pub use schema::FieldError;
+pub use task_support::{TaskSupport, UnknownTaskSupport};
 pub use tool::{Tool, ToolSpec, ToolValue};
 pub use toolkit::{ToolNames, Toolkit};
 
@@ -117,6 +119,7 @@ pub mod __private {
     pub use crate::context::ToolContext;
     pub use crate::error::ToolError;
     pub use crate::metadata::{Behavior, Classification, Operation, ServiceDomain, ToolMetadata};
+    pub use crate::task_support::TaskSupport;
     pub use crate::tool::codegen::{
         Is, ParamAttrs, Returns, ToolAttrs, ToolFns, build_spec, decode_args, returns,
         returns_result,

@@ -33,6 +33,7 @@ use crate::definition::{InputParameter, ToolOutput, ValueSchema};
 use crate::error::ToolError;
 use crate::metadata::ToolMetadata;
 use crate::schema;
+use crate::task_support::TaskSupport;
 
 /// What a tool produced: a JSON value, or MCP content (text, images, audio, resources).
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +77,7 @@ pub struct ToolSpec {
     metadata: Option<ToolMetadata>,
     deprecation_message: Option<String>,
     ui_resource: Option<&'static str>,
+    task_support: TaskSupport,
 }
 
 impl ToolSpec {
@@ -129,6 +131,33 @@ impl ToolSpec {
     /// hosts that support MCP Apps render beside its result; see [`crate::app`].
     pub fn ui_resource(&self) -> Option<&'static str> {
         self.ui_resource
+    }
+    /// Whether the tool may run as an MCP task (`execution.taskSupport` in
+    /// `tools/list`); [`TaskSupport::Forbidden`] unless declared.
+    pub fn task_support(&self) -> TaskSupport {
+        self.task_support
+    }
+    /// The spec with `task_support`: what `#[tool(task_support = "...")]` sets, for
+    /// tools that implement [`Tool`] by hand.
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, TaskSupport, Tool};
+    ///
+    /// /// Echo the input text.
+    /// #[tool]
+    /// fn echo(
+    ///     /// Text to echo back
+    ///     text: String,
+    /// ) -> String {
+    ///     text
+    /// }
+    ///
+    /// let spec = echo::tool().spec().clone().with_task_support(TaskSupport::Required);
+    /// assert_eq!(spec.task_support(), TaskSupport::Required);
+    /// ```
+    pub fn with_task_support(mut self, task_support: TaskSupport) -> Self {
+        self.task_support = task_support;
+        self
     }
     /// Whether the tool declares itself read-only.
     pub fn is_read_only(&self) -> bool {
@@ -419,6 +448,7 @@ pub(crate) mod codegen {
             metadata,
             deprecation_message: attrs.deprecated.map(str::to_owned),
             ui_resource: attrs.ui,
+            task_support: crate::task_support::TaskSupport::Forbidden,
         }
     }
 

@@ -7,10 +7,12 @@
 //! Arcade's `Conformance_TestSimpleText`, which `tools/call` still accepts.
 //!
 //! The fixtures that ask the client (sampling, elicitation) are in [`interaction`], those
-//! of 2026-07-28's `input_required` results in [`input_required`].
+//! of 2026-07-28's `input_required` results in [`input_required`], those of the tasks
+//! extension in [`tasks`].
 
 pub mod input_required;
 pub mod interaction;
+pub mod tasks;
 
 use std::time::Duration;
 
@@ -134,7 +136,8 @@ pub fn toolkit() -> Toolkit {
 }
 
 /// [`toolkit`] plus the fixtures that ask the client ([`interaction`],
-/// [`input_required`]): what the `conformance` example serves.
+/// [`input_required`]) and those of the tasks extension ([`tasks`]): what the
+/// `conformance` example serves.
 pub fn full_toolkit() -> Toolkit {
-    input_required::add_tools(interaction::add_tools(toolkit()))
+    tasks::add_tools(input_required::add_tools(interaction::add_tools(toolkit())))
 }

@@ -14,7 +14,7 @@ use super::vocabulary::{OPERATIONS, SERVICE_DOMAINS};
 
 /// The keys `#[tool(...)]` accepts, listed in errors.
 const KEYS: &str = "`name`, `desc`, `output`, `requires_auth`, `requires_secrets`, `requires_metadata`, \
-`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `ui`, `preset`";
+`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `ui`, `task_support`, `preset`";
 
 /// A literal in `extras(...)`.
 #[derive(Clone)]
@@ -46,6 +46,8 @@ pub(crate) struct ToolArgs {
     pub deprecated: Option<String>,
     /// `ui = "ui://..."`: the MCP App (a `ui://` resource) hosts render for the tool.
     pub ui: Option<String>,
+    /// `task_support = "forbidden" | "optional" | "required"`: the variant's name.
+    pub task_support: Option<&'static str>,
 }
 
 /// One slot per key of `#[tool(...)]`.
@@ -68,6 +70,7 @@ struct Slots {
     extras: MapAttr<ExtraValue>,
     deprecated: Attr<String>,
     ui: Attr<String>,
+    task_support: Attr<&'static str>,
 }
 
 impl ToolArgs {
@@ -100,6 +103,7 @@ impl ToolArgs {
             extras: slots.extras.get(),
             deprecated: slots.deprecated.get(),
             ui: slots.ui.get(),
+            task_support: slots.task_support.get(),
         };
         args.check_consistency(cx);
         args
@@ -254,6 +258,23 @@ impl Slots {
                     ));
                 }
                 self.ui.set(cx, key, value);
+            }
+            "task_support" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let variant = match lit.value().as_str() {
+                    "forbidden" => "Forbidden",
+                    "optional" => "Optional",
+                    "required" => "Required",
+                    other => {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "unknown task support `{other}`; expected \"forbidden\", \"optional\" or \"required\""
+                            ),
+                        ));
+                    }
+                };
+                self.task_support.set(cx, key, variant);
             }
             "requires_auth" => self.auth.set(cx, key, parse_auth(meta, cx)?),
             "requires_secrets" => {

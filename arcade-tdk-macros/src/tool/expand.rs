@@ -183,6 +183,10 @@ pub(crate) fn expand(
     let output_desc = opt_str(args.output.as_deref());
     let deprecated = opt_str(args.deprecated.as_deref());
     let ui = opt_str(args.ui.as_deref());
+    let task_support = args.task_support.map(|variant| {
+        let variant = syn::Ident::new(variant, proc_macro2::Span::call_site());
+        quote!(.with_task_support(#p::TaskSupport::#variant))
+    });
     let handle_doc = format!(
         "The tool made by `#[tool]` from [`{fn_name}()`](fn@{fn_name}). Register it with `Toolkit::tool({fn_name}::tool())`."
     );
@@ -236,6 +240,7 @@ pub(crate) fn expand(
                     #auth,
                     #metadata,
                 )
+                #task_support
             }
 
             #[allow(unused_variables, unused_mut)]

@@ -1,6 +1,7 @@
 //! MCP's `tools/list` entry for a tool, as Arcade's MCP server emits it: name
 //! `Toolkit_Tool`, `title`, annotations from the behaviour metadata, and
-//! `_meta.arcade` with the requirements and metadata.
+//! `_meta.arcade` with the requirements and metadata, and `execution.taskSupport` for
+//! tools that may run as tasks.
 
 use serde_json::{Map, Value, json};
 
@@ -36,6 +37,12 @@ pub fn tool(entry: &CatalogEntry) -> Value {
     }
     out.insert("annotations".into(), Value::Object(annotations));
     out.insert("title".into(), json!(spec.name()));
+    if spec.task_support().allows_task() {
+        out.insert(
+            "execution".into(),
+            json!({ "taskSupport": spec.task_support().as_str() }),
+        );
+    }
     let mut meta = entry
         .ui_resource()
         .map(crate::app::mcp_meta)

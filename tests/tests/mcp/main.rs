@@ -6,4 +6,5 @@ mod conformance_kit;
 mod http;
 mod local_env;
 mod stdio;
+mod tasks;
 mod transcript;

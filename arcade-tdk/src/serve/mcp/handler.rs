@@ -17,6 +17,7 @@ use rmcp::model::{
     ReadResourceResponse, RequestMetaObject, ServerCapabilities, ServerConfig, ServerResult,
     SetLevelRequestParams, Tool,
 };
+use rmcp::model::{CancelTaskParams, GetTaskParams, GetTaskResult, UpdateTaskParams};
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, ListPromptsResult, ListResourceTemplatesResult,
     ListResourcesResult, SubscribeRequestParams, UnsubscribeRequestParams,
@@ -30,6 +31,8 @@ use super::McpOptions;
 use super::client_requests::{client_for_call, replay_for_call};
 use super::input_required::{ReplayClient, missing_capability_error};
 use super::surface::{self, Subscriptions};
+use super::task_input::TaskSink;
+use super::tasks::{self, Outcome, Tasks};
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, LogLevel};
 use crate::definition;
@@ -39,6 +42,7 @@ use crate::interaction::ClientRequests;
 use crate::redact::Redactor;
 use crate::serve::local::LocalEnvironment;
 use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
+use crate::task_support::TaskSupport;
 use crate::tool::ToolValue;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
@@ -62,6 +66,8 @@ struct Shared {
     /// (`x-mcp-header`): the lean HTTP path leaves their validation to rmcp.
     param_headers: std::collections::HashSet<String>,
     info: ServerConfig,
+    /// The tasks of tools that run as tasks.
+    tasks: Arc<Tasks>,
 }
 
 /// One MCP server: the shared catalog plus this connection's log level.
@@ -178,6 +184,27 @@ impl McpServer {
             .enable_resources()
             .build();
         surface::capabilities(&catalog, &mut capabilities);
+        // The tasks extension is declared only when some tool may run as a task.
+        if catalog
+            .entries()
+            .iter()
+            .any(|e| e.tool().spec().task_support().allows_task())
+        {
+            capabilities
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert(
+                    rmcp::model::TASKS_EXTENSION_ID.to_owned(),
+                    JsonObject::new(),
+                );
+        }
+        let tasks = Arc::new(Tasks::new(
+            options
+                .store
+                .clone()
+                .unwrap_or_else(crate::store::installed),
+            options.task_ttl,
+        ));
         let mut info = ServerConfig::new(capabilities)
             .with_server_info(implementation)
             .with_protocol_version(ProtocolVersion::V_2025_11_25);
@@ -190,6 +217,7 @@ impl McpServer {
                 tools,
                 param_headers,
                 info,
+                tasks,
             }),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
             subscriptions: Arc::default(),
@@ -262,6 +290,18 @@ impl McpServer {
     ) -> Result<CallToolResponse, ErrorData> {
         let shared = &self.shared;
         let entry = self.entry(&request.name)?;
+        let support = entry.tool().spec().task_support();
+        if support.allows_task() {
+            let declared = context
+                .client_capabilities()
+                .is_some_and(|c| c.supports_tasks());
+            if declared {
+                return self.call_as_task(entry, request, &context).await;
+            }
+            if support == TaskSupport::Required {
+                return Err(tasks::tasks_required());
+            }
+        }
         // The sink queues notifications; this task sends them, in order, before the
         // response, while it polls the call (a cancellation stops it, also while a
         // token is being resolved).
@@ -392,8 +432,10 @@ impl McpServer {
     pub(super) fn answers_stateless(&self, request: &ClientRequest) -> bool {
         match request {
             ClientRequest::CallToolRequest(call) => {
+                // A tool that may run as a task goes through rmcp's path, which decides.
                 self.entry(&call.params.name).map_or(true, |entry| {
                     !self.shared.param_headers.contains(entry.mcp_name())
+                        && !entry.tool().spec().task_support().allows_task()
                 })
             }
             ClientRequest::ListToolsRequest(_)
@@ -450,6 +492,47 @@ impl McpServer {
         };
         result.fill_missing_cache_hints();
         Ok(result)
+    }
+
+    /// Runs the call as a task: answers its `CreateTaskResult` once the record is
+    /// stored; the tool runs in the background, through the same pipeline, without
+    /// notifications or requests to the client (there is no request to attach them to).
+    async fn call_as_task(
+        &self,
+        entry: &crate::catalog::CatalogEntry,
+        request: CallToolRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let server = self.clone();
+        let name = entry.mcp_name().to_owned();
+        let caller = caller(context);
+        let runs_as = caller.clone();
+        let args = request.arguments.unwrap_or_default();
+        let timeout = self.shared.options.client_request_timeout;
+        let work = move |client| async move {
+            let shared = &server.shared;
+            let Some(entry) = shared.catalog.get(&name) else {
+                return Outcome::internal("the tool is no longer served");
+            };
+            let sink = move |_| Some(Arc::new(TaskSink(client)) as Arc<dyn ContextSink>);
+            match shared.pipeline.call_as(entry, args, &runs_as, sink).await {
+                CallOutcome::Executed(execution) => match execution.outcome {
+                    Ok(value) => Outcome::result(&success_result(value)),
+                    // A panic is a protocol-level failure of the task, not a tool error.
+                    Err(error) if crate::executor::is_panic(&error) => {
+                        Outcome::internal("the tool failed with an internal error")
+                    }
+                    Err(error) => Outcome::result(&error_result(&error, &shared.options)),
+                },
+                CallOutcome::Unmet(unmet) => Outcome::result(&requirements_result(&unmet.error)),
+            }
+        };
+        let created = self
+            .shared
+            .tasks
+            .create(&caller, context.client_capabilities(), timeout, work)
+            .await?;
+        Ok(CallToolResponse::Task(created))
     }
 
     /// The minimum level to send for this request: the request's own
@@ -607,6 +690,41 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
         surface::complete(&self.shared.catalog, &request)
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, ErrorData> {
+        let task = self
+            .shared
+            .tasks
+            .get(&caller(&context), &request.task_id)
+            .await?;
+        Ok(GetTaskResult::new(task))
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.shared
+            .tasks
+            .cancel(&caller(&context), &request.task_id)
+            .await
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.shared
+            .tasks
+            .update(&caller(&context), &request.task_id, request.input_responses)
+            .await
     }
 
     async fn set_level(

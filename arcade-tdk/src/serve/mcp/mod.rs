@@ -36,6 +36,8 @@ mod http;
 mod input_required;
 mod lean;
 mod surface;
+mod task_input;
+mod tasks;
 
 use std::sync::Arc;
 
@@ -87,7 +89,17 @@ pub struct McpOptions {
     /// `ARCADE_MCP_NO_OUTPUT_SCHEMAS`, for clients that do not use them: the schemas are
     /// most of the list's size). Results still carry `structuredContent`.
     pub output_schemas: bool,
+    /// How long a task's record stays readable after its creation (`ttlMs`,
+    /// [`DEFAULT_TASK_TTL`] by default).
+    pub task_ttl: std::time::Duration,
+    /// Where task records are kept; `None` uses the process's
+    /// [installed](crate::store::installed) shared store, so that every replica sharing
+    /// it answers for every task.
+    pub store: Option<Arc<dyn crate::store::SharedStore>>,
 }
+
+/// How long a task's record stays readable by default: one hour.
+pub const DEFAULT_TASK_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// How long a `requestState` stays valid by default: ten minutes.
 pub const DEFAULT_REQUEST_STATE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
@@ -119,6 +131,8 @@ impl McpOptions {
             client_request_timeout: DEFAULT_CLIENT_REQUEST_TIMEOUT,
             request_state_ttl: DEFAULT_REQUEST_STATE_TTL,
             output_schemas: true,
+            task_ttl: DEFAULT_TASK_TTL,
+            store: None,
         }
     }
 
@@ -220,6 +234,33 @@ impl McpOptions {
     /// ```
     pub fn with_request_state_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.request_state_ttl = ttl;
+        self
+    }
+
+    /// Sets how long a task's record stays readable after its creation.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_task_ttl(Duration::from_secs(60));
+    /// assert_eq!(options.task_ttl, Duration::from_secs(60));
+    /// ```
+    pub fn with_task_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.task_ttl = ttl;
+        self
+    }
+
+    /// Sets the store that keeps task records (instead of the installed one).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arcade_tdk::store::MemoryStore;
+    /// let options = arcade_tdk::serve::mcp::McpOptions::new("kit", "1.0.0")
+    ///     .with_store(Arc::new(MemoryStore::new()));
+    /// assert_eq!(options.store.unwrap().kind(), "memory");
+    /// ```
+    pub fn with_store(mut self, store: Arc<dyn crate::store::SharedStore>) -> Self {
+        self.store = Some(store);
         self
     }
 

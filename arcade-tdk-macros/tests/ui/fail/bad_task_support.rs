@@ -1,0 +1,7 @@
+use arcade_tdk::tool;
+
+/// Runs as a task sometimes.
+#[tool(task_support = "sometimes")]
+fn f() {}
+
+fn main() {}

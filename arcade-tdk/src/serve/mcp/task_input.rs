@@ -1,0 +1,118 @@
+//! A task's requests to the client ([`TaskClient`]): there is no request to send them
+//! on, so each is recorded in the task (which is `input_required` while any waits) and
+//! answered by the client's `tasks/update`, which any replica may receive: the replica
+//! running the task looks for the answer in the store every [`POLL`](super::tasks::POLL),
+//! up to the client request timeout.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use rmcp::model::ClientCapabilities;
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, MutexGuard};
+
+use super::tasks::{Keys, POLL, Tasks};
+use crate::error::ToolError;
+use crate::interaction::{ClientCapability, ClientRequest, ClientRequests};
+
+/// The client of one task.
+pub(crate) struct TaskClient {
+    tasks: Arc<Tasks>,
+    keys: Keys,
+    capabilities: Option<ClientCapabilities>,
+    timeout: Duration,
+    next: AtomicUsize,
+    /// Serializes this replica's writes of the task's record.
+    write: Mutex<()>,
+}
+
+impl TaskClient {
+    pub(super) fn new(
+        tasks: Arc<Tasks>,
+        keys: Keys,
+        capabilities: Option<ClientCapabilities>,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            tasks,
+            keys,
+            capabilities,
+            timeout,
+            next: AtomicUsize::new(0),
+            write: Mutex::new(()),
+        }
+    }
+
+    /// The lock every write of the record takes.
+    pub(super) async fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.write.lock().await
+    }
+
+    async fn ask(&self, key: String, request: ClientRequest) -> Result<Value, ToolError> {
+        let method = request.method();
+        let wire = json!({ "method": method, "params": request.params() });
+        {
+            let _writing = self.write_lock().await;
+            self.tasks.ask(&self.keys, &key, wire).await.map_err(|e| {
+                ToolError::retry(format!("The task could not ask the client: {}", e.message))
+            })?;
+        }
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        loop {
+            tokio::time::sleep(POLL).await;
+            {
+                let _writing = self.write_lock().await;
+                if let Some(answer) = self.tasks.take_answer(&self.keys, &key).await {
+                    return Ok(answer);
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    self.tasks.forget(&self.keys, &key).await;
+                    return Err(ToolError::retry(format!(
+                        "The client did not answer {method} (tasks/update) within {}s.",
+                        self.timeout.as_secs()
+                    )));
+                }
+            }
+        }
+    }
+}
+
+impl ClientRequests for TaskClient {
+    fn supports(&self, capability: ClientCapability) -> bool {
+        super::client_requests::declares(self.capabilities.as_ref(), capability)
+    }
+
+    fn send(&self, request: ClientRequest) -> BoxFuture<'_, Result<Value, ToolError>> {
+        let kind = match &request {
+            ClientRequest::Elicit(_) => "elicit",
+            ClientRequest::Sample(_) => "sample",
+            ClientRequest::ListRoots => "roots",
+        };
+        let key = format!("{kind}-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        self.send_keyed(key, request)
+    }
+
+    fn send_keyed(
+        &self,
+        key: String,
+        request: ClientRequest,
+    ) -> BoxFuture<'_, Result<Value, ToolError>> {
+        Box::pin(self.ask(key, request))
+    }
+}
+
+/// The sink of a tool running as a task: its requests to the client go to the task;
+/// its logs and progress have no request to be sent on and are dropped.
+pub(super) struct TaskSink(pub(super) Arc<TaskClient>);
+
+impl crate::context::ContextSink for TaskSink {
+    fn log(&self, _level: crate::context::LogLevel, _message: &str, _data: Option<&Value>) {}
+
+    fn progress(&self, _progress: f64, _total: Option<f64>, _message: Option<&str>) {}
+
+    fn client_requests(&self) -> Option<&dyn ClientRequests> {
+        Some(&*self.0)
+    }
+}

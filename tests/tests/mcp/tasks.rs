@@ -1,0 +1,197 @@
+//! The MCP tasks extension (SEP-2663) on the wire, over stateless 2026-07-28 HTTP
+//! requests, with the conformance kit's task fixtures (`examples/src/conformance/tasks.rs`):
+//! the capability, task creation, `tasks/get` until the result, a tool error and a panic,
+//! `tasks/cancel`, `tasks/update` answering a question, -32021 for a required-task tool
+//! without the extension, and the removed `tasks/result`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arcade_examples::conformance;
+use arcade_tdk::Catalog;
+use arcade_tdk::serve::local::LocalEnvironment;
+use arcade_tdk::serve::mcp::{HttpOptions, McpOptions, http_router, serve_http_listener};
+use arcade_tdk::store::MemoryStore;
+use serde_json::{Value, json};
+
+const TASKS: &str = "io.modelcontextprotocol/tasks";
+
+async fn start() -> SocketAddr {
+    let catalog = Arc::new(Catalog::new(conformance::full_toolkit()).unwrap());
+    let options = McpOptions::new("conformance", "1.0.0")
+        .with_environment(Arc::new(LocalEnvironment::from_vars(
+            Vec::<(String, String)>::new(),
+        )))
+        .with_store(Arc::new(MemoryStore::new()));
+    let router = http_router(catalog, options, HttpOptions::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(serve_http_listener(
+        router,
+        listener,
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// A stateless request declaring `capabilities`; its JSON-RPC answer.
+async fn request(addr: SocketAddr, method: &str, mut params: Value, capabilities: Value) -> Value {
+    params["_meta"] = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                             "io.modelcontextprotocol/clientCapabilities": capabilities});
+    let mut headers = vec![
+        ("mcp-protocol-version", "2026-07-28".to_owned()),
+        ("mcp-method", method.to_owned()),
+    ];
+    if let Some(name) = params
+        .get("name")
+        .or_else(|| params.get("taskId"))
+        .and_then(Value::as_str)
+    {
+        headers.push(("mcp-name", name.to_owned()));
+    }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let url = format!("http://{addr}/mcp");
+    let text = arcade_tests::mcp::post(&url, &headers, body.to_string())
+        .await
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            .find(|m| m.get("id") == Some(&json!(1)))
+            .unwrap_or_else(|| panic!("no response in {text}"))
+    })
+}
+
+fn with_tasks() -> Value {
+    json!({"elicitation": {}, "extensions": {TASKS: {}}})
+}
+
+async fn call(addr: SocketAddr, name: &str, arguments: Value) -> Value {
+    let params = json!({"name": name, "arguments": arguments});
+    request(addr, "tools/call", params, with_tasks()).await
+}
+
+/// `tasks/get` until `done` says the state is the one waited for (at most 20 s).
+async fn poll(addr: SocketAddr, task_id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..200 {
+        let got = request(addr, "tasks/get", json!({"taskId": task_id}), with_tasks()).await;
+        if done(&got["result"]) {
+            return got["result"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("task {task_id} did not reach the state");
+}
+
+fn terminal(task: &Value) -> bool {
+    ["completed", "failed", "cancelled"].contains(&task["status"].as_str().unwrap_or(""))
+}
+
+#[tokio::test]
+async fn the_extension_is_declared_and_a_task_runs_to_its_result() {
+    let addr = start().await;
+    let discover = request(addr, "server/discover", json!({}), json!({})).await;
+    assert!(
+        discover["result"]["capabilities"]["extensions"][TASKS].is_object(),
+        "{discover}"
+    );
+
+    let created = call(addr, "slow_compute", json!({"seconds": 0, "label": "t1"})).await;
+    let result = &created["result"];
+    assert_eq!(result["resultType"], "task", "{created}");
+    assert_eq!(result["status"], "working", "{created}");
+    assert!(result["ttlMs"].as_u64().is_some(), "{created}");
+    let id = result["taskId"].as_str().unwrap();
+    let done = poll(addr, id, terminal).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        done["result"]["content"][0]["text"], "Computed for 0s (t1)",
+        "{done}"
+    );
+
+    // The same tool without the extension: a plain result.
+    let params = json!({"name": "slow_compute", "arguments": {"seconds": 0}});
+    let plain = request(addr, "tools/call", params, json!({})).await;
+    assert_eq!(plain["result"]["resultType"], "complete", "{plain}");
+    assert!(plain["result"].get("taskId").is_none(), "{plain}");
+}
+
+#[tokio::test]
+async fn a_tool_error_completes_and_a_panic_fails() {
+    let addr = start().await;
+    let created = call(addr, "failing_job", json!({})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_owned();
+    let done = poll(addr, &id, terminal).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["result"]["isError"], true, "{done}");
+
+    let created = call(addr, "protocol_error_job", json!({})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_owned();
+    let done = poll(addr, &id, terminal).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["error"]["code"], -32603, "{done}");
+    assert!(done.get("result").is_none(), "{done}");
+    // The panic's message stays on the server.
+    assert!(!done.to_string().contains("on purpose"), "{done}");
+}
+
+#[tokio::test]
+async fn a_cancelled_task_settles_as_cancelled() {
+    let addr = start().await;
+    let created = call(addr, "slow_compute", json!({"seconds": 60})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_owned();
+    let ack = request(addr, "tasks/cancel", json!({"taskId": id}), with_tasks()).await;
+    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
+    let done = poll(addr, &id, terminal).await;
+    assert_eq!(done["status"], "cancelled", "{done}");
+}
+
+#[tokio::test]
+async fn a_task_waits_for_the_answer_of_tasks_update() {
+    let addr = start().await;
+    let created = call(addr, "confirm_delete", json!({"filename": "a.txt"})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_owned();
+    let waiting = poll(addr, &id, |t| t["status"] == "input_required").await;
+    let requests = waiting["inputRequests"].as_object().unwrap();
+    assert_eq!(requests.len(), 1, "{waiting}");
+    let (key, asked) = requests.iter().next().unwrap();
+    assert_eq!(asked["method"], "elicitation/create", "{waiting}");
+    let answer = json!({"taskId": id, "inputResponses":
+        {key.clone(): {"action": "accept", "content": {"confirm": true}}}});
+    let ack = request(addr, "tasks/update", answer, with_tasks()).await;
+    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
+    let done = poll(addr, &id, terminal).await;
+    assert_eq!(
+        done["result"]["content"][0]["text"], "Deleted a.txt",
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn errors_required_task_unknown_id_and_removed_methods() {
+    let addr = start().await;
+    // A required-task tool from a client without the extension.
+    let params = json!({"name": "failing_job", "arguments": {}});
+    let refused = request(addr, "tools/call", params, json!({})).await;
+    assert_eq!(refused["error"]["code"], -32021, "{refused}");
+    assert!(
+        refused["error"]["data"]["requiredCapabilities"]["extensions"][TASKS].is_object(),
+        "{refused}"
+    );
+    // An unknown id.
+    let unknown = request(addr, "tasks/get", json!({"taskId": "nope"}), with_tasks()).await;
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    // tasks/get without the extension.
+    let gated = request(addr, "tasks/get", json!({"taskId": "nope"}), json!({})).await;
+    assert_eq!(gated["error"]["code"], -32021, "{gated}");
+    // Removed in this revision of the extension.
+    for method in ["tasks/result", "tasks/list"] {
+        let removed = request(addr, method, json!({"taskId": "nope"}), with_tasks()).await;
+        assert_eq!(removed["error"]["code"], -32601, "{method}: {removed}");
+    }
+}
