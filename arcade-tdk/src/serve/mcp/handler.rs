@@ -45,6 +45,9 @@ use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
 use crate::task_support::TaskSupport;
 use crate::tool::ToolValue;
 
+mod stateless;
+mod task_call;
+
 /// The protocol versions we serve: the two handshake revisions with structured tool
 /// output, and the stateless 2026-07-28 revision.
 const SUPPORTED_VERSIONS: &[ProtocolVersion] = &[
@@ -336,34 +339,6 @@ impl McpServer {
         self.finish(entry, outcome, replay.as_deref())
     }
 
-    /// A 2026-07-28 `tools/call` answered without an rmcp service (the lean HTTP path):
-    /// the same pipeline as [`McpServer::call`], for a request that asked for no
-    /// notifications (no `progressToken`, no `logLevel`), so none can be produced.
-    pub(super) async fn call_stateless(
-        &self,
-        request: CallToolRequestParams,
-        meta: &RequestMetaObject,
-        caller: &Caller,
-    ) -> Result<CallToolResponse, ErrorData> {
-        let entry = self.entry(&request.name)?;
-        let replay = Arc::new(replay_for_call(
-            &request,
-            meta,
-            caller,
-            &self.shared.options,
-        )?);
-        let args = request.arguments.unwrap_or_default();
-        let (tx, _) = mpsc::unbounded_channel();
-        let sink = Sink {
-            tx,
-            min_level: None,
-            progress_token: None,
-            client: Some(replay.clone()),
-        };
-        let outcome = self.run_call(entry, args, caller, sink).await;
-        self.finish(entry, outcome, Some(&replay))
-    }
-
     fn entry(&self, name: &str) -> Result<&CatalogEntry, ErrorData> {
         self.shared
             .catalog
@@ -425,114 +400,6 @@ impl McpServer {
             Err(error) => error_result(&error, &self.shared.options),
         }
         .into())
-    }
-
-    /// Whether the lean HTTP path ([`super::lean`]) answers `request` itself: the
-    /// methods whose 2026-07-28 answer needs nothing from an rmcp session.
-    pub(super) fn answers_stateless(&self, request: &ClientRequest) -> bool {
-        match request {
-            ClientRequest::CallToolRequest(call) => {
-                // A tool that may run as a task goes through rmcp's path, which decides.
-                self.entry(&call.params.name).map_or(true, |entry| {
-                    !self.shared.param_headers.contains(entry.mcp_name())
-                        && !entry.tool().spec().task_support().allows_task()
-                })
-            }
-            ClientRequest::ListToolsRequest(_)
-            | ClientRequest::ListPromptsRequest(_)
-            | ClientRequest::ListResourcesRequest(_)
-            | ClientRequest::ListResourceTemplatesRequest(_) => true,
-            _ => false,
-        }
-    }
-
-    /// Answers a 2026-07-28 request that [`McpServer::answers_stateless`] accepted, as
-    /// rmcp's service would: the same handlers, then the 2026 caching hints.
-    pub(super) async fn answer_stateless(
-        &self,
-        request: ClientRequest,
-        meta: &RequestMetaObject,
-        caller: &Caller,
-    ) -> Result<ServerResult, ErrorData> {
-        let catalog = &self.shared.catalog;
-        let mut result = match request {
-            ClientRequest::CallToolRequest(call) => {
-                let response = Box::pin(self.call_stateless(call.params, meta, caller)).await?;
-                if matches!(response, CallToolResponse::Task(_))
-                    && !meta
-                        .client_capabilities()
-                        .is_some_and(|c| c.supports_tasks())
-                {
-                    return Err(ErrorData::missing_required_client_capability(
-                        rmcp::model::ClientCapabilities::builder()
-                            .enable_tasks()
-                            .build(),
-                    ));
-                }
-                ServerResult::from(response)
-            }
-            ClientRequest::ListToolsRequest(_) => ServerResult::ListToolsResult(
-                ListToolsResult::with_all_items(self.shared.tools.clone()),
-            ),
-            ClientRequest::ListPromptsRequest(_) => {
-                ServerResult::ListPromptsResult(surface::list_prompts(catalog))
-            }
-            ClientRequest::ListResourcesRequest(_) => {
-                ServerResult::ListResourcesResult(surface::list_resources(catalog))
-            }
-            ClientRequest::ListResourceTemplatesRequest(_) => {
-                ServerResult::ListResourceTemplatesResult(surface::list_resource_templates(catalog))
-            }
-            other => {
-                return Err(ErrorData::internal_error(
-                    format!("{} is not answered on the lean path", other.method()),
-                    None,
-                ));
-            }
-        };
-        result.fill_missing_cache_hints();
-        Ok(result)
-    }
-
-    /// Runs the call as a task: answers its `CreateTaskResult` once the record is
-    /// stored; the tool runs in the background, through the same pipeline, without
-    /// notifications or requests to the client (there is no request to attach them to).
-    async fn call_as_task(
-        &self,
-        entry: &crate::catalog::CatalogEntry,
-        request: CallToolRequestParams,
-        context: &RequestContext<RoleServer>,
-    ) -> Result<CallToolResponse, ErrorData> {
-        let server = self.clone();
-        let name = entry.mcp_name().to_owned();
-        let caller = caller(context);
-        let runs_as = caller.clone();
-        let args = request.arguments.unwrap_or_default();
-        let timeout = self.shared.options.client_request_timeout;
-        let work = move |client| async move {
-            let shared = &server.shared;
-            let Some(entry) = shared.catalog.get(&name) else {
-                return Outcome::internal("the tool is no longer served");
-            };
-            let sink = move |_| Some(Arc::new(TaskSink(client)) as Arc<dyn ContextSink>);
-            match shared.pipeline.call_as(entry, args, &runs_as, sink).await {
-                CallOutcome::Executed(execution) => match execution.outcome {
-                    Ok(value) => Outcome::result(&success_result(value)),
-                    // A panic is a protocol-level failure of the task, not a tool error.
-                    Err(error) if crate::executor::is_panic(&error) => {
-                        Outcome::internal("the tool failed with an internal error")
-                    }
-                    Err(error) => Outcome::result(&error_result(&error, &shared.options)),
-                },
-                CallOutcome::Unmet(unmet) => Outcome::result(&requirements_result(&unmet.error)),
-            }
-        };
-        let created = self
-            .shared
-            .tasks
-            .create(&caller, context.client_capabilities(), timeout, work)
-            .await?;
-        Ok(CallToolResponse::Task(created))
     }
 
     /// The minimum level to send for this request: the request's own
