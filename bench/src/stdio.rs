@@ -89,14 +89,14 @@ impl Server {
     }
 }
 
-pub(crate) fn stdio(args: &[String]) -> Result<Value, Error> {
-    let opts = Opts::parse(args)?;
-    let starts = opts.num("starts", 5)?.max(1);
-    let calls = opts.num("calls", 1000)?;
-    let warmup = opts.num("warmup", 50)?;
-    let tool = opts.req("tool")?;
-    let cmd = &opts.rest;
-
+/// Starts the server `starts` times, each up to its `tools/list` answer (which must name
+/// `tool`), and keeps the last one running: that server, then the times (ms) from spawn
+/// to the `tools/list` answer and to the `initialize` answer.
+pub(crate) fn start_servers(
+    cmd: &[String],
+    starts: u64,
+    tool: &str,
+) -> Result<(Server, Vec<f64>, Vec<f64>), Error> {
     let mut start_ms = Vec::new();
     let mut init_ms = Vec::new();
     let mut server = None;
@@ -119,7 +119,18 @@ pub(crate) fn stdio(args: &[String]) -> Result<Value, Error> {
             s.close();
         }
     }
-    let mut server = server.ok_or("no server")?;
+    Ok((server.ok_or("no server")?, start_ms, init_ms))
+}
+
+pub(crate) fn stdio(args: &[String]) -> Result<Value, Error> {
+    let opts = Opts::parse(args)?;
+    let starts = opts.num("starts", 5)?.max(1);
+    let calls = opts.num("calls", 1000)?;
+    let warmup = opts.num("warmup", 50)?;
+    let tool = opts.req("tool")?;
+    let cmd = &opts.rest;
+
+    let (mut server, start_ms, init_ms) = start_servers(cmd, starts, tool)?;
     let (rss_start, _) = memory(server.child.id());
 
     // Check once that the tool answers what it was asked.

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::stdio::Server;
 use crate::{Error, Opts, memory, quantile, sorted};
 
 /// One keep-alive HTTP/1.1 connection sending the same `GET` again and again.
@@ -127,26 +126,7 @@ pub(crate) fn tool_call(args: &[String]) -> Result<Value, Error> {
         None => None,
     };
 
-    let mut start_ms = Vec::new();
-    let mut server = None;
-    for i in 0..starts {
-        let t0 = Instant::now();
-        let mut s = Server::spawn(&opts.rest)?;
-        let (list, _) = s.handshake()?;
-        start_ms.push(t0.elapsed().as_secs_f64() * 1e3);
-        let found = list["result"]["tools"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|t| t["name"] == tool));
-        if !found {
-            return Err(format!("tool {tool} not in tools/list").into());
-        }
-        if i + 1 == starts {
-            server = Some(s);
-        } else {
-            s.close();
-        }
-    }
-    let mut server = server.ok_or("no server")?;
+    let (mut server, start_ms, _) = crate::stdio::start_servers(&opts.rest, starts, tool)?;
     let (rss_start, _) = memory(server.child.id());
 
     // Check once that the call succeeds and says what it should.

@@ -188,12 +188,7 @@ impl ClientRequests for ReplayClient {
     }
 
     fn send(&self, request: ClientRequest) -> BoxFuture<'_, Result<Value, ToolError>> {
-        let kind = match &request {
-            ClientRequest::Elicit(_) => "elicit",
-            ClientRequest::Sample(_) => "sample",
-            ClientRequest::ListRoots => "roots",
-        };
-        let key = format!("{kind}-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        let key = request_key(&request, &self.next);
         self.send_keyed(key, request)
     }
 
@@ -221,4 +216,16 @@ pub(super) fn missing_capability_error(capability: ClientCapability) -> ErrorDat
             ClientCapability::Roots => json!({"roots": {}}),
         } })),
     )
+}
+
+/// The key of a question the tool asks without naming one (`elicit-0`, `sample-1`, ...):
+/// its kind and its place among the call's questions, the same on every replay, so an
+/// answer finds its question again.
+pub(super) fn request_key(request: &ClientRequest, next: &AtomicUsize) -> String {
+    let kind = match request {
+        ClientRequest::Elicit(_) => "elicit",
+        ClientRequest::Sample(_) => "sample",
+        ClientRequest::ListRoots => "roots",
+    };
+    format!("{kind}-{}", next.fetch_add(1, Ordering::Relaxed))
 }

@@ -5,7 +5,7 @@
 //! up to the client request timeout.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -85,12 +85,7 @@ impl ClientRequests for TaskClient {
     }
 
     fn send(&self, request: ClientRequest) -> BoxFuture<'_, Result<Value, ToolError>> {
-        let kind = match &request {
-            ClientRequest::Elicit(_) => "elicit",
-            ClientRequest::Sample(_) => "sample",
-            ClientRequest::ListRoots => "roots",
-        };
-        let key = format!("{kind}-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        let key = super::input_required::request_key(&request, &self.next);
         self.send_keyed(key, request)
     }
 
