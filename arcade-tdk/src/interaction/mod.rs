@@ -5,7 +5,7 @@
 //! The tool calls [`ToolContext::elicit`], [`ToolContext::elicit_url`],
 //! [`ToolContext::sample`] or [`ToolContext::list_roots`]; the server that runs it
 //! sends the request to the client through a [`ClientRequests`] (the MCP server's, on
-//! the session; the test [`Harness`](crate::testing::Harness)'s scripted answers). Where
+//! the session; the scripted answers of the test `Harness`, feature `testing`). Where
 //! there is none, or the client did not declare the capability, the call fails with a
 //! clear tool error; every wait is bounded by the server's timeout.
 //!

@@ -7,7 +7,7 @@
 //! ([`SharedStore::get`], [`SharedStore::set`], [`SharedStore::delete`], for records
 //! that any replica may be asked about, such as MCP task records). Two
 //! implementations: [`MemoryStore`] (the default: one process) and, with the `redis`
-//! feature, [`RedisStore`] (several processes).
+//! feature, `RedisStore` (several processes).
 //!
 //! The command line selects the store with `--store URL` or [`STORE_URL_ENV`]
 //! (`memory`, or `redis://host:port[/db]`) and [`install`]s it; code that needs it
@@ -142,7 +142,7 @@ pub fn credential_key(namespace: &str, secret: &str) -> String {
 }
 
 /// Opens the store at `url`: `memory` (or an empty string) is a new [`MemoryStore`];
-/// `redis://` and `rediss://` URLs connect a [`RedisStore`] (feature `redis`), within
+/// `redis://` and `rediss://` URLs connect a `RedisStore` (feature `redis`), within
 /// a few seconds or an error.
 ///
 /// ```
