@@ -238,21 +238,13 @@ def main():
                     help="replace just the rmcp HTTP and front-door rows of an existing table (BENCH_ONLY=peers)")
     a = ap.parse_args()
     R = load(a.results)
-    if a.only_pagerduty:
-        update_pagerduty(R, a.out)
-        return
-    if a.only_replicas:
-        update_replicas(R, a.out)
-        return
-    if a.only_peers:
-        update_peers(R, a.out)
-        return
-    if a.only_stdio:
-        update_stdio(R, a.out)
-        return
-    if a.only_pdpath:
-        update_pdpath(R, a.out)
-        return
+    # One group of rows replaced in an existing table (BENCH_ONLY=...).
+    for only, update in ((a.only_pagerduty, update_pagerduty), (a.only_replicas, update_replicas),
+                         (a.only_peers, update_peers), (a.only_stdio, update_stdio),
+                         (a.only_pdpath, update_pdpath)):
+        if only:
+            update(R, a.out)
+            return
     g = lambda row, who, key: (R.get((row, who)) or {}).get(key)  # noqa: E731
 
     lines = [
