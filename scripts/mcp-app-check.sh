@@ -51,7 +51,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if [ -n "$CHROMIUM" ]; then
   rm -f "$out/timeline.png"
-  cargo test -q -p tools-pagerduty --test pagerduty mcp_app -- --ignored --nocapture >"$log" 2>&1
+  scripts/test -q --test pagerduty mcp_app -- --ignored --nocapture >"$log" 2>&1
   status=$?
   grep -E '^(MCP App|test |thread|  )' "$log" | head -40
   check "the app renders a real briefing in Chromium (title, timeline, on-call)" test "$status" = 0

@@ -130,8 +130,8 @@ install() {
 
 build() {
   log "building the example binaries"
-  (cd "$ROOT" && cargo build -q -p arcade-examples --example conformance --example sample_kit &&
-    cargo build -q -p arcade-tests --bin fake_engine) || die "cargo build failed"
+  (cd "$ROOT" && scripts/build -q --example conformance --example sample_kit --bin fake_engine) ||
+    die "cargo build failed"
   local target
   target=${CARGO_TARGET_DIR:-$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}

@@ -28,7 +28,7 @@ if [ "$(cat "$CACHE/venv/.installed" 2>/dev/null)" != "pagerduty==$VERSION" ]; t
   echo "pagerduty==$VERSION" >"$CACHE/venv/.installed"
 fi
 
-(cd "$ROOT" && cargo build -q -p tools-pagerduty) || die "cargo build failed"
+(cd "$ROOT" && scripts/build -q --bin tools-pagerduty) || die "cargo build failed"
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/tools-pagerduty
 
 INFO=$(mktemp)

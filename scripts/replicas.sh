@@ -59,9 +59,8 @@ for port in "$PROXY_PORT" "$REDIS_PORT" "${REPLICA_PORTS[@]}"; do
   fi
 done
 
-log "building tools-pagerduty (feature redis) and replicas-driver"
-cargo build -q -p tools-pagerduty --features redis --bin tools-pagerduty
-cargo build -q -p arcade-bench --bin replicas-driver
+log "building tools-pagerduty (its redis feature among all) and replicas-driver"
+scripts/build -q --bin tools-pagerduty --bin replicas-driver
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 
 WORK="$(mktemp -d)"

@@ -23,7 +23,7 @@ source "$(dirname "$0")/ci-env.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cargo build --quiet -p cargo-arcade
+scripts/build --quiet --bin cargo-arcade
 bin="$CARGO_TARGET_DIR/debug/cargo-arcade"
 
 patch=(
