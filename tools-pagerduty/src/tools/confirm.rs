@@ -26,6 +26,13 @@ pub const CONFIRMED_TOOLS: &[&str] = &[
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateScheduleOverride",
+    "AppendEventOrchestrationRouterRule",
+    "CreateStatusPagePost",
+    "CreateStatusPagePostUpdate",
+    "DeleteWebhookSubscription",
+    "DeleteAlertGroupingSetting",
+    "DeleteTeam",
+    "RemoveTeamMember",
 ];
 
 /// The confirmation form.

@@ -336,6 +336,71 @@ async fn scenario(sb: &Sandbox) {
             "ListAlertGroupingSettings",
             json!({"limit": 1, "after": "PAGS001"}),
         ),
+        (
+            "GetOutlierIncident",
+            json!({"incident_id": "PINC001", "since": "2020-01-01T00:00:00Z"}),
+        ),
+        (
+            "ListChangeEvents",
+            json!({"service_id": "PSVC001", "since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "integration_ids": ["PINTCI1"], "limit": 3, "offset": 1}),
+        ),
+        (
+            "GetResponderMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "responder_ids": ["PUSR001"], "urgency": "high"}),
+        ),
+        (
+            "GetResponderMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "by_team": true}),
+        ),
+        (
+            "AppendEventOrchestrationRouterRule",
+            json!({"orchestration_id": "PORC004", "conditions": ["event.summary matches 'spec'"], "route_to": "PSVC002", "label": "Spec"}),
+        ),
+        (
+            "CreateStatusPagePost",
+            json!({"status_page_id": "PSTP001", "title": "Spec", "post_type": "maintenance", "message": "m", "status_id": "PSTP001STA4", "severity_id": "PSTP001SEV2", "starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-01T01:00:00Z", "impacted_service_ids": ["PSVC003"], "impact_id": "PSTP001IMP2", "notify_subscribers": true}),
+        ),
+        (
+            "CreateStatusPagePostUpdate",
+            json!({"status_page_id": "PSTP001", "post_id": "PSPP002", "message": "m", "status_id": "PSTP001STA1", "severity_id": "PSTP001SEV1", "impacted_service_ids": ["PSVC003"], "impact_id": "PSTP001IMP1"}),
+        ),
+        (
+            "CreateWebhookSubscription",
+            json!({"url": "https://hooks.example.com/spec", "events": ["incident.triggered"], "scope": "service", "scope_id": "PSVC002", "description": "spec"}),
+        ),
+        (
+            "UpdateWebhookSubscription",
+            json!({"webhook_subscription_id": "PWHS002", "events": ["incident.resolved"], "active": false, "description": "d"}),
+        ),
+        (
+            "DeleteWebhookSubscription",
+            json!({"webhook_subscription_id": "PWHS003"}),
+        ),
+        (
+            "CreateAlertGroupingSetting",
+            json!({"name": "Spec", "kind": "content_based", "service_ids": ["PSVC005"], "fields": ["summary"], "aggregate": "any", "time_window_seconds": 600}),
+        ),
+        (
+            "UpdateAlertGroupingSetting",
+            json!({"alert_grouping_setting_id": "PAGS001", "name": "Gateway", "timeout_minutes": 10}),
+        ),
+        (
+            "DeleteAlertGroupingSetting",
+            json!({"alert_grouping_setting_id": "PAGS003"}),
+        ),
+        ("CreateTeam", json!({"name": "Spec team", "description": "d"})),
+        (
+            "UpdateTeam",
+            json!({"team_id": "PTEAM02", "name": "Payments & Billing"}),
+        ),
+        (
+            "AddTeamMember",
+            json!({"team_id": "PTEAM02", "user_id": "PUSR006", "role": "observer"}),
+        ),
+        (
+            "RemoveTeamMember",
+            json!({"team_id": "PTEAM01", "user_id": "PUSR002"}),
+        ),
         ("ListWebhookSubscriptions", json!({"limit": 3})),
         (
             "ListWebhookSubscriptions",
@@ -344,6 +409,13 @@ async fn scenario(sb: &Sandbox) {
     ] {
         call(sb, tool, args).await;
     }
+    // Last: the team's objects are moved to another team.
+    call(
+        sb,
+        "DeleteTeam",
+        json!({"team_id": "PTEAM03", "reassignment_team_id": "PTEAM02"}),
+    )
+    .await;
     let mut ctx = sb.context("t", TokenKind::OAuth2);
     ctx.set_secret("PAGERDUTY_ROUTING_KEY", routing_key("PSVC001"));
     for (tool, args) in [
