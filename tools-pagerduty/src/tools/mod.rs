@@ -60,6 +60,7 @@ pub mod status_pages;
 pub mod team_writes;
 pub mod teams;
 pub mod users;
+pub mod view_schema;
 pub mod webhooks;
 pub mod workflows;
 

@@ -216,7 +216,7 @@ fn every_tool_is_in_an_area_and_every_area_names_real_tools() {
 
 #[test]
 fn areas_narrow_the_tools() {
-    let run = run(&["tools", "--areas", "teams,users"]);
+    let run = run(&["tools", "--areas", "teams,users", "--read-only"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut got = names(&run);
     got.sort();
@@ -224,6 +224,8 @@ fn areas_narrow_the_tools() {
         got,
         ["GetTeam", "ListTeams", "ListUsers", "SearchUsers", "Whoami"]
     );
+    let all = names(&self::run(&["tools", "--areas", "teams"]));
+    assert_eq!(all.len(), 7, "the team writes too: {all:?}");
     // Combined with --read-only.
     let oncall = names(&self::run(&["tools", "--areas", "oncall", "--read-only"]));
     assert_eq!(oncall.len(), 4, "{oncall:?}");
