@@ -44,7 +44,7 @@ use arcade_tdk::{Tool, Toolkit};
 use tools::{
     alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation, events, handoff,
     incidents, maintenance, oncall, orchestrations, priorities, schedules, services,
-    status_page_writes, status_pages, team_writes, teams, users, webhooks, workflows,
+    service_writes, status_page_writes, status_pages, team_writes, teams, users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -119,7 +119,9 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         orchestrations::append_event_orchestration_router_rule::tool(),
         status_page_writes::create_status_page_post::tool(),
         status_page_writes::create_status_page_post_update::tool(),
-        // Configuration (write): alert grouping, webhooks, teams.
+        // Configuration (write): services, alert grouping, webhooks, teams.
+        service_writes::create_service::tool(),
+        service_writes::update_service::tool(),
         alert_grouping_writes::create_alert_grouping_setting::tool(),
         alert_grouping_writes::update_alert_grouping_setting::tool(),
         alert_grouping_writes::delete_alert_grouping_setting::tool(),
@@ -207,6 +209,8 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             vec![
                 "ListServices",
                 "GetService",
+                "CreateService",
+                "UpdateService",
                 "ListMaintenanceWindows",
                 "CreateMaintenanceWindow",
             ],

@@ -29,6 +29,7 @@ pub const CONFIRMED_TOOLS: &[&str] = &[
     "AppendEventOrchestrationRouterRule",
     "CreateStatusPagePost",
     "CreateStatusPagePostUpdate",
+    "UpdateService",
     "DeleteWebhookSubscription",
     "DeleteAlertGroupingSetting",
     "DeleteTeam",

@@ -54,6 +54,7 @@ pub mod oncall;
 pub mod orchestrations;
 pub mod priorities;
 pub mod schedules;
+pub mod service_writes;
 pub mod services;
 pub mod status_page_writes;
 pub mod status_pages;

@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use tools_pagerduty::sandbox::{Sandbox, routing_key};
 
 /// Fields PagerDuty really sends as `null` although the OpenAPI does not mark them
-/// nullable: an open incident (no priority, resolve reason, resolved_at), and a permanent
-/// on-call (no schedule, start or end).
+/// nullable: an open incident (no priority, resolve reason, resolved_at), a permanent
+/// on-call (no schedule, start or end), and a service that never had an incident.
 const SPEC_ERRATA: &[&str] = &[
+    "/last_incident_timestamp",
     "/priority",
     "/resolve_reason",
     "/resolved_at",
@@ -387,6 +388,14 @@ async fn scenario(sb: &Sandbox) {
         (
             "DeleteAlertGroupingSetting",
             json!({"alert_grouping_setting_id": "PAGS003"}),
+        ),
+        (
+            "CreateService",
+            json!({"name": "spec-service", "escalation_policy_id": "PEP0002", "description": "d", "team_ids": ["PTEAM02"], "acknowledgement_timeout_seconds": 600, "auto_resolve_timeout_seconds": 7200}),
+        ),
+        (
+            "UpdateService",
+            json!({"service_id": "PSVC005", "name": "spec-renamed", "description": "d", "status": "active", "acknowledgement_timeout_seconds": 900}),
         ),
         ("CreateTeam", json!({"name": "Spec team", "description": "d"})),
         (

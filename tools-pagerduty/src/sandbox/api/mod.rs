@@ -184,6 +184,8 @@ fn write(
         ("POST", ["status_pages", id, "posts", post, "post_updates"]) => {
             status_pages::create_post_update(db, id, post, body)
         }
+        ("POST", ["services"]) => services::create(db, body),
+        ("PUT", ["services", id]) => services::update(db, id, body),
         ("POST", ["teams"]) => teams::create(db, body),
         ("PUT", ["teams", id]) => teams::update(db, id, body),
         ("DELETE", ["teams", id]) => teams::delete(db, id, q),

@@ -427,6 +427,92 @@ async fn alert_grouping_settings_are_created_changed_and_deleted() {
 }
 
 #[tokio::test]
+async fn services_are_created_and_changed() {
+    let sb = Sandbox::start().await;
+    let created = call(
+        &sb,
+        "CreateService",
+        json!({"name": "search-api", "escalation_policy_id": "PEP0002", "team_ids": ["PTEAM02"], "description": "Search", "auto_resolve_timeout_seconds": 3600}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["name"], "search-api");
+    assert_eq!(created["escalation_policy"]["id"], "PEP0002");
+    assert!(created["escalation_policy"]["name"].is_string());
+    assert_eq!(ids(&created["teams"]), ["PTEAM02"]);
+    assert_eq!(created["status"], "active");
+    assert_eq!(created["acknowledgement_timeout"], 1800, "PagerDuty's default");
+    assert_eq!(created["auto_resolve_timeout"], 3600);
+    let got = call(&sb, "GetService", json!({"service_id": id})).await;
+    assert_eq!(got["name"], "search-api", "{got}");
+
+    let changed = call(
+        &sb,
+        "UpdateService",
+        json!({"service_id": id, "name": "search", "acknowledgement_timeout_seconds": 600}),
+    )
+    .await;
+    assert_eq!(changed["name"], "search");
+    assert_eq!(changed["acknowledgement_timeout"], 600);
+    assert_eq!(changed["escalation_policy"]["id"], "PEP0002", "kept");
+    assert_eq!(changed["description"], "Search", "kept");
+    let put = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap()
+        .body
+        .unwrap();
+    assert_eq!(put["service"]["escalation_policy"]["id"], "PEP0002");
+    assert!(put["service"].get("description").is_none(), "only what changes: {put}");
+
+    // Disabling asks first; a yes disables it.
+    let h = harness(&sb).answer_elicitation(Elicitation::Accept(json!({"confirm": true})));
+    let disabled = h
+        .call("UpdateService", json!({"service_id": id, "status": "disabled"}))
+        .await
+        .value();
+    assert_eq!(disabled["status"], "disabled");
+    let asked = h.client_script().requests();
+    assert!(
+        asked[0].params()["message"]
+            .as_str()
+            .unwrap()
+            .contains("nobody is paged")
+    );
+    // A rename is not asked about.
+    let h = harness(&sb).answer_elicitation(Elicitation::Decline);
+    h.call("UpdateService", json!({"service_id": id, "name": "search-2"}))
+        .await
+        .assert_success();
+    assert!(h.client_script().requests().is_empty());
+
+    let ctx = sb.context("t", TokenKind::OAuth2);
+    for (tool, args) in [
+        ("CreateService", json!({"name": " ", "escalation_policy_id": "PEP0001"})),
+        ("CreateService", json!({"name": "x", "escalation_policy_id": "a/b"})),
+        (
+            "CreateService",
+            json!({"name": "x", "escalation_policy_id": "PEP0001", "acknowledgement_timeout_seconds": 5}),
+        ),
+        ("UpdateService", json!({"service_id": "PSVC001"})),
+    ] {
+        let err = call_err(tool, args, ctx.clone()).await;
+        assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE", "{tool}: {err}");
+    }
+    // PagerDuty's checks: a taken name, an unknown policy, an unknown service.
+    for (args, status) in [
+        (json!({"name": "API-GATEWAY", "escalation_policy_id": "PEP0001"}), 400),
+        (json!({"name": "new", "escalation_policy_id": "PNOPE99"}), 400),
+    ] {
+        let err = call_err("CreateService", args, ctx.clone()).await;
+        assert_eq!(err["status_code"], status, "{err}");
+    }
+    let err = call_err("UpdateService", json!({"service_id": "PNOPE99", "name": "n"}), ctx).await;
+    assert_eq!(err["status_code"], 404);
+}
+
+#[tokio::test]
 async fn teams_are_created_renamed_staffed_and_deleted() {
     let sb = Sandbox::start().await;
     let team = call(
@@ -543,6 +629,11 @@ async fn the_destructive_configuration_writes_ask_first_and_a_no_changes_nothing
         ),
         ("DeleteTeam", json!({"team_id": "PTEAM03"}), "PTEAM03"),
         (
+            "UpdateService",
+            json!({"service_id": "PSVC004", "status": "disabled"}),
+            "PSVC004",
+        ),
+        (
             "DeleteAlertGroupingSetting",
             json!({"alert_grouping_setting_id": "PAGS002"}),
             "PAGS002",
@@ -621,6 +712,18 @@ async fn the_breadth_writes_map_pagerduty_errors() {
             json!({"webhook_subscription_id": "PWHS001"}),
             Some("/webhook_subscriptions"),
             "webhook_subscriptions.write",
+        ),
+        (
+            "CreateService",
+            json!({"name": "n", "escalation_policy_id": "PEP0001"}),
+            Some("/services"),
+            "services.write",
+        ),
+        (
+            "UpdateService",
+            json!({"service_id": "PSVC001", "name": "n"}),
+            Some("/services"),
+            "services.",
         ),
         (
             "CreateAlertGroupingSetting",
