@@ -42,9 +42,10 @@ use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation, events, handoff,
-    incidents, maintenance, oncall, orchestrations, priorities, schedules, services,
-    service_writes, status_page_writes, status_pages, team_writes, teams, users, webhooks, workflows,
+    alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
+    escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
+    schedules, service_writes, services, status_page_writes, status_pages, team_writes, teams,
+    users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -122,6 +123,8 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         // Configuration (write): services, alert grouping, webhooks, teams.
         service_writes::create_service::tool(),
         service_writes::update_service::tool(),
+        escalation_writes::create_escalation_policy::tool(),
+        escalation_writes::update_escalation_policy::tool(),
         alert_grouping_writes::create_alert_grouping_setting::tool(),
         alert_grouping_writes::update_alert_grouping_setting::tool(),
         alert_grouping_writes::delete_alert_grouping_setting::tool(),
@@ -229,7 +232,12 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         (
             "escalation_policies",
-            vec!["ListEscalationPolicies", "GetEscalationPolicy"],
+            vec![
+                "ListEscalationPolicies",
+                "GetEscalationPolicy",
+                "CreateEscalationPolicy",
+                "UpdateEscalationPolicy",
+            ],
         ),
         ("users", vec!["ListUsers", "SearchUsers", "Whoami"]),
         (

@@ -30,6 +30,7 @@ pub const CONFIRMED_TOOLS: &[&str] = &[
     "CreateStatusPagePost",
     "CreateStatusPagePostUpdate",
     "UpdateService",
+    "UpdateEscalationPolicy",
     "DeleteWebhookSubscription",
     "DeleteAlertGroupingSetting",
     "DeleteTeam",

@@ -46,6 +46,7 @@ pub mod confirm;
 mod de;
 pub mod dependencies;
 pub mod escalation;
+pub mod escalation_writes;
 pub mod events;
 pub mod handoff;
 pub mod incidents;

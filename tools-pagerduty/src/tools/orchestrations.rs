@@ -346,7 +346,10 @@ pub async fn append_event_orchestration_router_rule(
         .nth(kept)
         .cloned()
         .ok_or_else(|| {
-            ToolError::upstream(502, "PagerDuty's router answer does not have the appended rule.")
+            ToolError::upstream(
+                502,
+                "PagerDuty's router answer does not have the appended rule.",
+            )
         })?;
     Ok(AppendedRouterRule {
         orchestration_id: id,
@@ -361,7 +364,8 @@ mod tests {
 
     #[test]
     fn a_router_changed_since_it_was_read_is_not_written() {
-        let before = serde_json::json!({"sets": [{"id": "start", "rules": [{"id": "r1"}]}], "version": "3"});
+        let before =
+            serde_json::json!({"sets": [{"id": "start", "rules": [{"id": "r1"}]}], "version": "3"});
         assert!(unchanged("PORC001", &before, &before.clone()).is_ok());
         let mut now = before.clone();
         now["sets"][0]["rules"]
@@ -370,7 +374,11 @@ mod tests {
             .push(serde_json::json!({"id": "r2"}));
         let err = unchanged("PORC001", &before, &now).unwrap_err();
         assert_eq!(err.kind(), arcade_tdk::ErrorKind::ToolRuntimeRetry);
-        assert!(err.message().contains("nothing was written"), "{}", err.message());
+        assert!(
+            err.message().contains("nothing was written"),
+            "{}",
+            err.message()
+        );
         // A new version alone (someone saved the same rules) counts as a change too.
         let mut bumped = before.clone();
         bumped["version"] = serde_json::json!("4");

@@ -52,7 +52,9 @@ fn put_options(
 fn checked_name(name: &str) -> Result<String, ToolError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 255 {
-        return Err(ToolError::bad_input("A service `name` must be 1-255 characters."));
+        return Err(ToolError::bad_input(
+            "A service `name` must be 1-255 characters.",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -95,7 +97,12 @@ pub async fn create_service(
         let teams = path_ids("team", &teams, 20)?;
         service.insert(
             "teams".into(),
-            json!(teams.iter().map(|t| json!({"id": t, "type": "team_reference"})).collect::<Vec<_>>()),
+            json!(
+                teams
+                    .iter()
+                    .map(|t| json!({"id": t, "type": "team_reference"}))
+                    .collect::<Vec<_>>()
+            ),
         );
     }
     put_options(
@@ -165,8 +172,11 @@ pub async fn update_service(
         return Err(ToolError::bad_input("Give at least one field to change."));
     }
     let risky: Vec<String> = [
-        (status == Some(ServiceState::Disabled)).then(|| "disable it (nobody is paged for it)".to_owned()),
-        policy.as_ref().map(|p| format!("page through escalation policy {p} instead")),
+        (status == Some(ServiceState::Disabled))
+            .then(|| "disable it (nobody is paged for it)".to_owned()),
+        policy
+            .as_ref()
+            .map(|p| format!("page through escalation policy {p} instead")),
     ]
     .into_iter()
     .flatten()

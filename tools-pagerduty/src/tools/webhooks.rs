@@ -123,7 +123,9 @@ fn answered(answer: &Value) -> Result<WebhookSubscription, ToolError> {
     answer
         .get("webhook_subscription")
         .map(WebhookSubscription::from_api)
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `webhook_subscription`."))
+        .ok_or_else(|| {
+            ToolError::upstream(502, "PagerDuty's response has no `webhook_subscription`.")
+        })
 }
 
 /// Checks the event types of a subscription (`incident.triggered`, ...).
@@ -134,7 +136,8 @@ fn checked_events(events: Vec<String>) -> Result<Vec<String>, ToolError> {
             && e.split_once('.').is_some_and(|(a, b)| {
                 !a.is_empty()
                     && !b.is_empty()
-                    && e.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                    && e.chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
             })
     };
     if events.is_empty() || events.len() > 50 || !events.iter().all(ok) {
@@ -161,7 +164,9 @@ pub async fn create_webhook_subscription(
     /// What it is for. Default is None.
     description: Option<String>,
 ) -> Result<WebhookSubscription, ToolError> {
-    let parsed = reqwest::Url::parse(url.trim()).ok().filter(|u| u.scheme() == "https" && u.host().is_some());
+    let parsed = reqwest::Url::parse(url.trim())
+        .ok()
+        .filter(|u| u.scheme() == "https" && u.host().is_some());
     if parsed.is_none() || url.len() > 2_048 {
         return Err(ToolError::bad_input(format!(
             "`url` must be an https:// address, not `{url}`."
@@ -264,7 +269,9 @@ pub async fn delete_webhook_subscription(
     let id = path_id("webhook subscription", &webhook_subscription_id)?;
     super::confirm::confirm(
         &context,
-        format!("Delete webhook subscription {id}? Its events stop at once; this cannot be undone."),
+        format!(
+            "Delete webhook subscription {id}? Its events stop at once; this cannot be undone."
+        ),
     )
     .await?;
     let session = Session::from_context(&context)?;

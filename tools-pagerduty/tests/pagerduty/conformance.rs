@@ -397,7 +397,22 @@ async fn scenario(sb: &Sandbox) {
             "UpdateService",
             json!({"service_id": "PSVC005", "name": "spec-renamed", "description": "d", "status": "active", "acknowledgement_timeout_seconds": 900}),
         ),
-        ("CreateTeam", json!({"name": "Spec team", "description": "d"})),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "Spec policy", "description": "d", "repeat_count": 1, "team_ids": ["PTEAM01"], "levels": [{"delay_minutes": 10, "schedule_ids": ["PSCH001"]}, {"delay_minutes": 20, "user_ids": ["PUSR002", "PUSR003"]}]}),
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0003", "name": "Spec renamed", "description": "d", "repeat_count": 0, "levels": [{"delay_minutes": 5, "user_ids": ["PUSR004"]}]}),
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0002", "name": "Spec renamed 2"}),
+        ),
+        (
+            "CreateTeam",
+            json!({"name": "Spec team", "description": "d"}),
+        ),
         (
             "UpdateTeam",
             json!({"team_id": "PTEAM02", "name": "Payments & Billing"}),

@@ -56,7 +56,9 @@ pub(super) fn get(db: &Db, id: &str) -> Reply {
 fn problem(db: &Db, s: &Value, except: &str) -> Option<Reply> {
     let config = &s["config"];
     let ok = match str_of(s, "type") {
-        "time" => config["timeout"].as_i64().is_some_and(|t| (1..=1440).contains(&t)),
+        "time" => config["timeout"]
+            .as_i64()
+            .is_some_and(|t| (1..=1440).contains(&t)),
         "intelligent" => config["time_window"].is_i64(),
         "content_based" | "content_based_intelligent" => {
             config["fields"].as_array().is_some_and(|f| !f.is_empty())
@@ -65,7 +67,9 @@ fn problem(db: &Db, s: &Value, except: &str) -> Option<Reply> {
         _ => false,
     };
     if !ok {
-        return Some(bad(&["type and config do not make a valid alert grouping setting"]));
+        return Some(bad(&[
+            "type and config do not make a valid alert grouping setting",
+        ]));
     }
     let services: Vec<&str> = s["services"]
         .as_array()
@@ -73,7 +77,11 @@ fn problem(db: &Db, s: &Value, except: &str) -> Option<Reply> {
         .flatten()
         .map(id_of)
         .collect();
-    if services.is_empty() || services.iter().any(|id| !db.services.iter().any(|x| id_of(x) == *id)) {
+    if services.is_empty()
+        || services
+            .iter()
+            .any(|id| !db.services.iter().any(|x| id_of(x) == *id))
+    {
         return Some(bad(&["services must name existing services"]));
     }
     db.alert_grouping_settings
@@ -113,7 +121,11 @@ pub(super) fn update(db: &mut Db, id: &str, body: &Value) -> Reply {
     if let Some(reply) = problem(db, s, id) {
         return reply;
     }
-    let Some(stored) = db.alert_grouping_settings.iter_mut().find(|x| id_of(x) == id) else {
+    let Some(stored) = db
+        .alert_grouping_settings
+        .iter_mut()
+        .find(|x| id_of(x) == id)
+    else {
         return not_found();
     };
     for key in ["name", "type", "config", "services"] {

@@ -184,6 +184,8 @@ fn write(
         ("POST", ["status_pages", id, "posts", post, "post_updates"]) => {
             status_pages::create_post_update(db, id, post, body)
         }
+        ("POST", ["escalation_policies"]) => escalation::create(db, body),
+        ("PUT", ["escalation_policies", id]) => escalation::update(db, id, body),
         ("POST", ["services"]) => services::create(db, body),
         ("PUT", ["services", id]) => services::update(db, id, body),
         ("POST", ["teams"]) => teams::create(db, body),

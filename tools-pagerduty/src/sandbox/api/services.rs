@@ -83,13 +83,20 @@ fn problem(db: &Db, s: &Value, except: &str) -> Option<Reply> {
     }
     let policy = id_of(&s["escalation_policy"]);
     if !db.policies.iter().any(|p| id_of(p) == policy) {
-        return Some(bad(&["Escalation policy must be an existing escalation policy"]));
+        return Some(bad(&[
+            "Escalation policy must be an existing escalation policy",
+        ]));
     }
     let teams: Vec<&Value> = s["teams"].as_array().into_iter().flatten().collect();
-    if teams.iter().any(|t| !db.teams.iter().any(|x| id_of(x) == id_of(t))) {
+    if teams
+        .iter()
+        .any(|t| !db.teams.iter().any(|x| id_of(x) == id_of(t)))
+    {
         return Some(bad(&["Teams must be existing teams"]));
     }
-    if s.get("status").is_some_and(|st| !matches!(st.as_str(), Some("active" | "disabled"))) {
+    if s.get("status")
+        .is_some_and(|st| !matches!(st.as_str(), Some("active" | "disabled")))
+    {
         return Some(bad(&["Status must be active or disabled"]));
     }
     None
@@ -134,10 +141,16 @@ pub(super) fn create(db: &mut Db, body: &Value) -> Reply {
     new.insert("teams".into(), json!(teams));
     new.insert("created_at".into(), json!(now_s()));
     new.insert("last_incident_timestamp".into(), Value::Null);
-    for (key, default) in [("acknowledgement_timeout", 1800), ("auto_resolve_timeout", 14_400)] {
+    for (key, default) in [
+        ("acknowledgement_timeout", 1800),
+        ("auto_resolve_timeout", 14_400),
+    ] {
         new.insert(key.into(), s.get(key).cloned().unwrap_or(json!(default)));
     }
-    new.insert("alert_creation".into(), json!("create_alerts_and_incidents"));
+    new.insert(
+        "alert_creation".into(),
+        json!("create_alerts_and_incidents"),
+    );
     new.insert("integrations".into(), json!([]));
     let new = Value::Object(new);
     db.services.push(new.clone());

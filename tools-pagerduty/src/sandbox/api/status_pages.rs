@@ -83,17 +83,26 @@ fn new_update(db: &Db, page: &str, post: &str, uid: &str, u: &Value) -> Result<V
         return Err(bad(&["post_update.message can't be blank"]));
     }
     if !choice(&db.status_page_statuses, &u["status"]) {
-        return Err(bad(&["post_update.status is not a status of this status page"]));
+        return Err(bad(&[
+            "post_update.status is not a status of this status page",
+        ]));
     }
     if !choice(&db.status_page_severities, &u["severity"]) {
-        return Err(bad(&["post_update.severity is not a severity of this status page"]));
+        return Err(bad(&[
+            "post_update.severity is not a severity of this status page",
+        ]));
     }
-    let impacts = u["impacted_services"].as_array().cloned().unwrap_or_default();
+    let impacts = u["impacted_services"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if impacts
         .iter()
         .any(|i| !choice(&db.status_page_impacts, &i["impact"]) || id_of(&i["service"]).is_empty())
     {
-        return Err(bad(&["impacted_services need a service and an impact of this status page"]));
+        return Err(bad(&[
+            "impacted_services need a service and an impact of this status page",
+        ]));
     }
     Ok(json!({
         "id": uid,

@@ -135,7 +135,9 @@ pub(super) fn add_member(db: &mut Db, id: &str, user: &str, body: &Value) -> Rep
     }
     match db.members.iter_mut().find(|(t, u, _)| t == id && u == user) {
         Some(m) => m.2 = role.to_owned(),
-        None => db.members.push((id.to_owned(), user.to_owned(), role.to_owned())),
+        None => db
+            .members
+            .push((id.to_owned(), user.to_owned(), role.to_owned())),
     }
     (204, Value::Null)
 }

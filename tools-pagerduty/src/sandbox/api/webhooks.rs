@@ -58,9 +58,11 @@ fn filter_ok(db: &Db, filter: &Value) -> bool {
 }
 
 fn events_ok(events: &Value) -> bool {
-    events
-        .as_array()
-        .is_some_and(|e| !e.is_empty() && e.iter().all(|x| x.as_str().is_some_and(|s| s.contains('.'))))
+    events.as_array().is_some_and(|e| {
+        !e.is_empty()
+            && e.iter()
+                .all(|x| x.as_str().is_some_and(|s| s.contains('.')))
+    })
 }
 
 /// `POST /webhook_subscriptions`.

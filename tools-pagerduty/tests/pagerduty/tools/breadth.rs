@@ -32,8 +32,7 @@ async fn an_incident_of_a_new_kind_is_an_outlier_and_a_repeated_one_is_not() {
     assert_eq!(v["category"], "outlier");
     assert_eq!(v["occurrences"], 1);
     assert_eq!(
-        v["pattern"],
-        "Never seen: flux capacitor <*> overheating",
+        v["pattern"], "Never seen: flux capacitor <*> overheating",
         "digits are what varies"
     );
     assert!(v["frequency"].as_f64().unwrap() > 0.0);
@@ -94,9 +93,7 @@ async fn a_service_change_events_page_through_the_service_path() {
     let events = first["change_events"].as_array().unwrap();
     assert_eq!(events.len(), 5);
     assert!(
-        events
-            .iter()
-            .all(|c| c["services"][0]["id"] == "PSVC002"),
+        events.iter().all(|c| c["services"][0]["id"] == "PSVC002"),
         "{first}"
     );
     assert_eq!(first["more"], true);
@@ -218,7 +215,10 @@ async fn responder_metrics_count_each_responders_incidents_and_split_by_team() {
     .await;
     let team_rows = teams["rows"].as_array().unwrap();
     assert!(!team_rows.is_empty());
-    assert!(team_rows.iter().all(|r| r["team_id"] == "PTEAM01"), "{teams}");
+    assert!(
+        team_rows.iter().all(|r| r["team_id"] == "PTEAM01"),
+        "{teams}"
+    );
     assert!(team_rows.iter().all(|r| r["team_name"].is_string()));
     let sent = sb
         .requests()

@@ -137,7 +137,10 @@ async fn status_page_posts_and_updates_are_published_and_read_back() {
         .into_iter()
         .find(|r| r.method == "POST")
         .unwrap();
-    assert_eq!(sent.body.unwrap()["post"]["updates"][0]["notify_subscribers"], false);
+    assert_eq!(
+        sent.body.unwrap()["post"]["updates"][0]["notify_subscribers"],
+        false
+    );
 
     let update = call(
         &sb,
@@ -377,7 +380,12 @@ async fn alert_grouping_settings_are_created_changed_and_deleted() {
         json!({"service_ids": ["PSVC005"]}),
     )
     .await;
-    assert!(listed["alert_grouping_settings"].as_array().unwrap().is_empty());
+    assert!(
+        listed["alert_grouping_settings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     let ctx = sb.context("t", TokenKind::OAuth2);
     for (tool, args) in [
@@ -441,7 +449,10 @@ async fn services_are_created_and_changed() {
     assert!(created["escalation_policy"]["name"].is_string());
     assert_eq!(ids(&created["teams"]), ["PTEAM02"]);
     assert_eq!(created["status"], "active");
-    assert_eq!(created["acknowledgement_timeout"], 1800, "PagerDuty's default");
+    assert_eq!(
+        created["acknowledgement_timeout"], 1800,
+        "PagerDuty's default"
+    );
     assert_eq!(created["auto_resolve_timeout"], 3600);
     let got = call(&sb, "GetService", json!({"service_id": id})).await;
     assert_eq!(got["name"], "search-api", "{got}");
@@ -464,12 +475,18 @@ async fn services_are_created_and_changed() {
         .body
         .unwrap();
     assert_eq!(put["service"]["escalation_policy"]["id"], "PEP0002");
-    assert!(put["service"].get("description").is_none(), "only what changes: {put}");
+    assert!(
+        put["service"].get("description").is_none(),
+        "only what changes: {put}"
+    );
 
     // Disabling asks first; a yes disables it.
     let h = harness(&sb).answer_elicitation(Elicitation::Accept(json!({"confirm": true})));
     let disabled = h
-        .call("UpdateService", json!({"service_id": id, "status": "disabled"}))
+        .call(
+            "UpdateService",
+            json!({"service_id": id, "status": "disabled"}),
+        )
         .await
         .value();
     assert_eq!(disabled["status"], "disabled");
@@ -482,15 +499,24 @@ async fn services_are_created_and_changed() {
     );
     // A rename is not asked about.
     let h = harness(&sb).answer_elicitation(Elicitation::Decline);
-    h.call("UpdateService", json!({"service_id": id, "name": "search-2"}))
-        .await
-        .assert_success();
+    h.call(
+        "UpdateService",
+        json!({"service_id": id, "name": "search-2"}),
+    )
+    .await
+    .assert_success();
     assert!(h.client_script().requests().is_empty());
 
     let ctx = sb.context("t", TokenKind::OAuth2);
     for (tool, args) in [
-        ("CreateService", json!({"name": " ", "escalation_policy_id": "PEP0001"})),
-        ("CreateService", json!({"name": "x", "escalation_policy_id": "a/b"})),
+        (
+            "CreateService",
+            json!({"name": " ", "escalation_policy_id": "PEP0001"}),
+        ),
+        (
+            "CreateService",
+            json!({"name": "x", "escalation_policy_id": "a/b"}),
+        ),
         (
             "CreateService",
             json!({"name": "x", "escalation_policy_id": "PEP0001", "acknowledgement_timeout_seconds": 5}),
@@ -502,13 +528,129 @@ async fn services_are_created_and_changed() {
     }
     // PagerDuty's checks: a taken name, an unknown policy, an unknown service.
     for (args, status) in [
-        (json!({"name": "API-GATEWAY", "escalation_policy_id": "PEP0001"}), 400),
-        (json!({"name": "new", "escalation_policy_id": "PNOPE99"}), 400),
+        (
+            json!({"name": "API-GATEWAY", "escalation_policy_id": "PEP0001"}),
+            400,
+        ),
+        (
+            json!({"name": "new", "escalation_policy_id": "PNOPE99"}),
+            400,
+        ),
     ] {
         let err = call_err("CreateService", args, ctx.clone()).await;
         assert_eq!(err["status_code"], status, "{err}");
     }
-    let err = call_err("UpdateService", json!({"service_id": "PNOPE99", "name": "n"}), ctx).await;
+    let err = call_err(
+        "UpdateService",
+        json!({"service_id": "PNOPE99", "name": "n"}),
+        ctx,
+    )
+    .await;
+    assert_eq!(err["status_code"], 404);
+}
+
+#[tokio::test]
+async fn escalation_policies_are_created_and_their_levels_replaced() {
+    let sb = Sandbox::start().await;
+    let created = call(
+        &sb,
+        "CreateEscalationPolicy",
+        json!({"name": "Search on-call", "repeat_count": 2, "team_ids": ["PTEAM02"], "levels": [
+            {"delay_minutes": 15, "schedule_ids": ["PSCH002"]},
+            {"delay_minutes": 30, "user_ids": ["PUSR004", "PUSR005"]},
+        ]}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["name"], "Search on-call");
+    assert_eq!(created["repeat_count"], 2);
+    let levels = created["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 2, "{created}");
+    assert_eq!(levels[0]["escalation_delay_minutes"], 15);
+    assert_eq!(levels[0]["targets"][0]["kind"], "schedule");
+    assert_eq!(levels[0]["targets"][0]["id"], "PSCH002");
+    assert!(levels[0]["targets"][0]["name"].is_string());
+    assert_eq!(ids(&levels[1]["targets"]), ["PUSR004", "PUSR005"]);
+    let read = call(
+        &sb,
+        "GetEscalationPolicy",
+        json!({"escalation_policy_id": id}),
+    )
+    .await;
+    assert_eq!(read["levels"], created["levels"], "{read}");
+
+    // A rename keeps the levels (sent back as they are) and is not asked about.
+    let h = harness(&sb).answer_elicitation(Elicitation::Decline);
+    let renamed = h
+        .call(
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": id, "name": "Search"}),
+        )
+        .await
+        .value();
+    assert_eq!(renamed["name"], "Search");
+    assert_eq!(renamed["levels"].as_array().unwrap().len(), 2);
+    assert!(h.client_script().requests().is_empty());
+    // New levels are asked about, and replace the old ones.
+    let h = harness(&sb).answer_elicitation(Elicitation::Accept(json!({"confirm": true})));
+    let replaced = h
+        .call(
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": id, "levels": [{"delay_minutes": 5, "user_ids": ["PUSR001"]}]}),
+        )
+        .await
+        .value();
+    assert_eq!(replaced["levels"].as_array().unwrap().len(), 1);
+    assert_eq!(replaced["levels"][0]["targets"][0]["id"], "PUSR001");
+    assert_eq!(replaced["repeat_count"], 2, "kept");
+    assert!(
+        h.client_script().requests()[0].params()["message"]
+            .as_str()
+            .unwrap()
+            .contains(&id)
+    );
+
+    let ctx = sb.context("t", TokenKind::OAuth2);
+    for (tool, args) in [
+        ("CreateEscalationPolicy", json!({"name": "x", "levels": []})),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "x", "levels": [{"delay_minutes": 5}]}),
+        ),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "x", "levels": [{"delay_minutes": 0, "user_ids": ["PUSR001"]}]}),
+        ),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": " ", "levels": [{"delay_minutes": 5, "user_ids": ["PUSR001"]}]}),
+        ),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "x", "repeat_count": 12, "levels": [{"delay_minutes": 5, "user_ids": ["PUSR001"]}]}),
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0001"}),
+        ),
+    ] {
+        let err = call_err(tool, args, ctx.clone()).await;
+        assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE", "{tool}: {err}");
+    }
+    // PagerDuty's checks: an unknown user; an unknown policy.
+    let err = call_err(
+        "CreateEscalationPolicy",
+        json!({"name": "x", "levels": [{"delay_minutes": 5, "user_ids": ["PUSR099"]}]}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 400, "{err}");
+    let err = call_err(
+        "UpdateEscalationPolicy",
+        json!({"escalation_policy_id": "PNOPE99", "name": "n"}),
+        ctx,
+    )
+    .await;
     assert_eq!(err["status_code"], 404);
 }
 
@@ -538,7 +680,10 @@ async fn teams_are_created_renamed_staffed_and_deleted() {
         json!({"team_id": id, "user_id": "PUSR004"}),
     )
     .await;
-    assert_eq!(added, json!({"team_id": id, "user_id": "PUSR004", "role": "responder"}));
+    assert_eq!(
+        added,
+        json!({"team_id": id, "user_id": "PUSR004", "role": "responder"})
+    );
     call(
         &sb,
         "AddTeamMember",
@@ -598,9 +743,18 @@ async fn teams_are_created_renamed_staffed_and_deleted() {
     for (tool, args) in [
         ("CreateTeam", json!({"name": "  "})),
         ("UpdateTeam", json!({"team_id": "PTEAM01"})),
-        ("AddTeamMember", json!({"team_id": "PTEAM01", "user_id": "../u"})),
-        ("AddTeamMember", json!({"team_id": "PTEAM01", "user_id": "PUSR001", "role": "owner"})),
-        ("DeleteTeam", json!({"team_id": "PTEAM01", "reassignment_team_id": "x y"})),
+        (
+            "AddTeamMember",
+            json!({"team_id": "PTEAM01", "user_id": "../u"}),
+        ),
+        (
+            "AddTeamMember",
+            json!({"team_id": "PTEAM01", "user_id": "PUSR001", "role": "owner"}),
+        ),
+        (
+            "DeleteTeam",
+            json!({"team_id": "PTEAM01", "reassignment_team_id": "x y"}),
+        ),
     ] {
         let err = call_err(tool, args, ctx.clone()).await;
         assert_eq!(err["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE", "{tool}: {err}");
@@ -632,6 +786,11 @@ async fn the_destructive_configuration_writes_ask_first_and_a_no_changes_nothing
             "UpdateService",
             json!({"service_id": "PSVC004", "status": "disabled"}),
             "PSVC004",
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0002", "levels": [{"delay_minutes": 5, "user_ids": ["PUSR001"]}]}),
+            "PEP0002",
         ),
         (
             "DeleteAlertGroupingSetting",
@@ -712,6 +871,18 @@ async fn the_breadth_writes_map_pagerduty_errors() {
             json!({"webhook_subscription_id": "PWHS001"}),
             Some("/webhook_subscriptions"),
             "webhook_subscriptions.write",
+        ),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "n", "levels": [{"delay_minutes": 5, "user_ids": ["PUSR001"]}]}),
+            Some("/escalation_policies"),
+            "escalation_policies.write",
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0001", "name": "n"}),
+            Some("/escalation_policies"),
+            "escalation_policies.",
         ),
         (
             "CreateService",

@@ -94,7 +94,7 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
     assert_eq!(read_only.len(), 41);
-    assert_eq!(catalog.len(), 73);
+    assert_eq!(catalog.len(), 75);
     for name in [
         "GetRelatedIncidents",
         "GetPastIncidents",

@@ -202,7 +202,9 @@ pub(in crate::sandbox::api) fn outlier(db: &Db, id: &str, q: &Q<'_>) -> Reply {
         .incidents
         .iter()
         .filter(|o| o["service"]["id"] == inc["service"]["id"])
-        .filter(|o| str_of(o, "created_at") >= since.as_str() && str_of(o, "created_at") <= until.as_str())
+        .filter(|o| {
+            str_of(o, "created_at") >= since.as_str() && str_of(o, "created_at") <= until.as_str()
+        })
         .collect();
     let count = on_service
         .iter()
