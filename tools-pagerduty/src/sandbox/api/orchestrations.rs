@@ -58,7 +58,7 @@ pub(super) fn put_router(db: &mut Db, id: &str, body: &Value, actor: &str) -> Re
         if !db.services.iter().any(|s| id_of(s) == target) {
             return bad(&["Rule actions.route_to must be the ID of an existing service"]);
         }
-        if !rule["conditions"].as_array().is_some_and(|c| !c.is_empty()) {
+        if rule["conditions"].as_array().is_none_or(|c| c.is_empty()) {
             return bad(&["Rule conditions must not be empty"]);
         }
         if id_of(rule).is_empty() {
