@@ -5,6 +5,7 @@
 mod areas;
 mod breadth;
 mod breadth_writes;
+mod config_writes;
 mod reads;
 mod responder;
 mod writes;
