@@ -42,9 +42,10 @@ use arcade_tdk::cli::{Cli, Setup};
 use arcade_tdk::{Tool, Toolkit};
 
 use tools::{
-    alert_grouping, analytics, briefing, changes, dependencies, escalation, events, handoff,
-    incidents, maintenance, oncall, orchestrations, priorities, schedules, services, status_pages,
-    teams, users, webhooks, workflows,
+    alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
+    escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
+    schedules, service_writes, services, status_page_writes, status_pages, team_writes, teams,
+    users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -79,8 +80,10 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         maintenance::list_maintenance_windows::tool(),
         changes::list_change_events::tool(),
         analytics::get_incident_metrics::tool(),
+        analytics::get_responder_metrics::tool(),
         incidents::get_related_incidents::tool(),
         incidents::get_past_incidents::tool(),
+        incidents::get_outlier_incident::tool(),
         workflows::list_incident_workflows::tool(),
         // Responder views (read).
         briefing::incident_briefing::tool(),
@@ -113,6 +116,26 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         workflows::start_incident_workflow::tool(),
         // On-call changes (write).
         schedules::create_schedule_override::tool(),
+        // Writes responders use: routing, status pages.
+        orchestrations::append_event_orchestration_router_rule::tool(),
+        status_page_writes::create_status_page_post::tool(),
+        status_page_writes::create_status_page_post_update::tool(),
+        // Configuration (write): services, alert grouping, webhooks, teams.
+        service_writes::create_service::tool(),
+        service_writes::update_service::tool(),
+        escalation_writes::create_escalation_policy::tool(),
+        escalation_writes::update_escalation_policy::tool(),
+        alert_grouping_writes::create_alert_grouping_setting::tool(),
+        alert_grouping_writes::update_alert_grouping_setting::tool(),
+        alert_grouping_writes::delete_alert_grouping_setting::tool(),
+        webhooks::create_webhook_subscription::tool(),
+        webhooks::update_webhook_subscription::tool(),
+        webhooks::delete_webhook_subscription::tool(),
+        team_writes::create_team::tool(),
+        team_writes::update_team::tool(),
+        team_writes::delete_team::tool(),
+        team_writes::add_team_member::tool(),
+        team_writes::remove_team_member::tool(),
         // Events API.
         events::send_event::tool(),
         events::send_change_event::tool(),
@@ -150,6 +173,7 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "ListIncidentChangeEvents",
                 "GetRelatedIncidents",
                 "GetPastIncidents",
+                "GetOutlierIncident",
                 "IncidentBriefing",
                 "ShiftHandoff",
                 "ListLogEntries",
@@ -188,14 +212,32 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
             vec![
                 "ListServices",
                 "GetService",
+                "CreateService",
+                "UpdateService",
                 "ListMaintenanceWindows",
                 "CreateMaintenanceWindow",
             ],
         ),
-        ("teams", vec!["ListTeams", "GetTeam"]),
+        (
+            "teams",
+            vec![
+                "ListTeams",
+                "GetTeam",
+                "CreateTeam",
+                "UpdateTeam",
+                "DeleteTeam",
+                "AddTeamMember",
+                "RemoveTeamMember",
+            ],
+        ),
         (
             "escalation_policies",
-            vec!["ListEscalationPolicies", "GetEscalationPolicy"],
+            vec![
+                "ListEscalationPolicies",
+                "GetEscalationPolicy",
+                "CreateEscalationPolicy",
+                "UpdateEscalationPolicy",
+            ],
         ),
         ("users", vec!["ListUsers", "SearchUsers", "Whoami"]),
         (
@@ -211,7 +253,10 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "SendChangeEvent",
             ],
         ),
-        ("analytics", vec!["GetIncidentMetrics"]),
+        (
+            "analytics",
+            vec!["GetIncidentMetrics", "GetResponderMetrics"],
+        ),
         (
             "workflows",
             vec!["ListIncidentWorkflows", "StartIncidentWorkflow"],
@@ -223,18 +268,40 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "GetStatusPage",
                 "ListStatusPagePosts",
                 "GetStatusPagePost",
+                "CreateStatusPagePost",
+                "CreateStatusPagePostUpdate",
             ],
         ),
         (
             "event_orchestrations",
-            vec!["ListEventOrchestrations", "GetEventOrchestration"],
+            vec![
+                "ListEventOrchestrations",
+                "GetEventOrchestration",
+                "AppendEventOrchestrationRouterRule",
+            ],
         ),
         (
             "service_dependencies",
             vec!["ListBusinessServices", "GetServiceDependencies"],
         ),
-        ("alert_grouping", vec!["ListAlertGroupingSettings"]),
-        ("webhooks", vec!["ListWebhookSubscriptions"]),
+        (
+            "alert_grouping",
+            vec![
+                "ListAlertGroupingSettings",
+                "CreateAlertGroupingSetting",
+                "UpdateAlertGroupingSetting",
+                "DeleteAlertGroupingSetting",
+            ],
+        ),
+        (
+            "webhooks",
+            vec![
+                "ListWebhookSubscriptions",
+                "CreateWebhookSubscription",
+                "UpdateWebhookSubscription",
+                "DeleteWebhookSubscription",
+            ],
+        ),
     ]
 }
 

@@ -191,6 +191,24 @@ impl Session {
         path: &str,
         body: &Value,
     ) -> Result<Value, ToolError> {
+        self.send_optional_from(method, path, &Query::new(), Some(body))
+            .await
+    }
+
+    /// A `DELETE` (no body, a query), with the `From` header when a user email is
+    /// known; PagerDuty answers `204 No Content`, returned as `Null`.
+    pub async fn delete(&self, path: &str, query: &Query) -> Result<Value, ToolError> {
+        self.send_optional_from(Method::DELETE, path, query, None)
+            .await
+    }
+
+    async fn send_optional_from(
+        &self,
+        method: Method,
+        path: &str,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Value, ToolError> {
         let from = match self.from_email().await {
             Ok(from) => Some(from),
             Err(err) if err.kind() == arcade_tdk::ErrorKind::ToolRuntimeContextRequired => None,
@@ -201,8 +219,8 @@ impl Session {
                 Some(&self.credential),
                 method,
                 path,
-                &[],
-                Some(body),
+                query.pairs(),
+                body,
                 from.as_deref(),
             )
             .await

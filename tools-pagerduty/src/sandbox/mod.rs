@@ -722,6 +722,8 @@ async fn handle(
     // Serialises outside the lock; the record shares the bytes sent.
     let finish = |status: u16, headers: &[(&str, String)], body: Result<Value, &str>| {
         let text = Bytes::from(match body {
+            // No Content: no body at all.
+            Ok(_) if status == 204 => String::new(),
             Ok(value) => value.to_string(),
             Err(raw) => raw.to_owned(),
         });

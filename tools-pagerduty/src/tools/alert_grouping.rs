@@ -27,7 +27,7 @@ pub struct AlertGroupingSetting {
 }
 
 impl AlertGroupingSetting {
-    fn from_api(v: &Value) -> Self {
+    pub(crate) fn from_api(v: &Value) -> Self {
         Self {
             id: s(v, "id").unwrap_or_default(),
             name: s(v, "name"),

@@ -169,3 +169,122 @@ pub async fn get_incident_metrics(
         rows,
     })
 }
+
+/// One responder's load: a row of PagerDuty Analytics' responder metrics.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ResponderRow {
+    /// The user ID.
+    #[serde(default, deserialize_with = "de::text")]
+    pub responder_id: Option<String>,
+    /// The user's name.
+    #[serde(default, deserialize_with = "de::text")]
+    pub responder_name: Option<String>,
+    /// The team (with `by_team`).
+    #[serde(default, deserialize_with = "de::text")]
+    pub team_id: Option<String>,
+    /// The team's name.
+    #[serde(default, deserialize_with = "de::text")]
+    pub team_name: Option<String>,
+    /// Incidents they were assigned.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_incident_count: Option<u64>,
+    /// Incidents they acknowledged.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_incidents_acknowledged: Option<u64>,
+    /// Mean seconds to their acknowledgement.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub mean_time_to_acknowledge_seconds: Option<i64>,
+    /// Seconds they spent engaged on incidents.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_engaged_seconds: Option<u64>,
+    /// Notifications sent to them.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_notifications: Option<u64>,
+    /// Interruptions (notified incidents).
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_interruptions: Option<u64>,
+    /// Interruptions in business hours.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_business_hour_interruptions: Option<u64>,
+    /// Interruptions outside business hours.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_off_hour_interruptions: Option<u64>,
+    /// Interruptions in sleep hours (10pm-8am).
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_sleep_hour_interruptions: Option<u64>,
+    /// Seconds on call in the range.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub total_seconds_on_call: Option<u64>,
+}
+
+/// Responder metrics for a date range.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ResponderMetrics {
+    /// The range's start, as asked.
+    pub since: String,
+    /// The range's end, as asked.
+    pub until: String,
+    /// One row per responder (per team with `by_team`); empty when nobody matched.
+    pub rows: Vec<ResponderRow>,
+}
+
+/// Get responder load from PagerDuty Analytics for a date range: per responder the
+/// incidents, acknowledgements, time to acknowledge, engaged time, interruptions
+/// (business, off and sleep hours) and time on call, optionally per team. Use it for
+/// "who is carrying the pager load?" or "was anyone woken up a lot last week?".
+/// Rows come most interrupted first. Analytics lag live data by a few minutes.
+#[tool(preset = super::pagerduty_read, output = "Responder metrics per responder")]
+pub async fn get_responder_metrics(
+    context: ToolContext,
+    /// Start of the range (ISO 8601 with zone, e.g. 2026-01-01T00:00:00Z).
+    since: String,
+    /// End of the range (ISO 8601 with zone); at most a year after `since`.
+    until: String,
+    /// Only responders of these teams. Default is None.
+    team_ids: Option<Vec<String>>,
+    /// Only these users. Default is None.
+    responder_ids: Option<Vec<String>>,
+    /// Only incidents of this urgency. Default is None (both).
+    urgency: Option<MetricsUrgency>,
+    /// One row per responder and team instead of one per responder. Default is false.
+    #[arg(default)]
+    by_team: bool,
+) -> Result<ResponderMetrics, ToolError> {
+    check_time("since", &Some(since.clone()))?;
+    check_time("until", &Some(until.clone()))?;
+    if until <= since {
+        return Err(ToolError::bad_input("`until` must be after `since`."));
+    }
+    let mut filters = Map::new();
+    filters.insert("date_range_start".into(), json!(since));
+    filters.insert("date_range_end".into(), json!(until));
+    if let Some(ids) = team_ids.filter(|v| !v.is_empty()) {
+        filters.insert("team_ids".into(), json!(path_ids("team", &ids, 100)?));
+    }
+    if let Some(ids) = responder_ids.filter(|v| !v.is_empty()) {
+        filters.insert("responder_ids".into(), json!(path_ids("user", &ids, 100)?));
+    }
+    if let Some(u) = urgency {
+        filters.insert("urgency".into(), json!(u));
+    }
+    let body = json!({
+        "filters": filters,
+        "time_zone": "Etc/UTC",
+        "order": "desc",
+        "order_by": "total_interruptions",
+    });
+    let path = if by_team {
+        "/analytics/metrics/responders/teams"
+    } else {
+        "/analytics/metrics/responders/all"
+    };
+    let session = Session::from_context(&context)?;
+    let response = session.post_read(path, &body).await?;
+    let rows = response
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|d| d.iter().map(de::object).collect())
+        .unwrap_or_default();
+    Ok(ResponderMetrics { since, until, rows })
+}

@@ -32,26 +32,31 @@ const NOTES: usize = 10;
 /// One incident, briefed.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[schemars(transform = super::view_schema::compact_parts)]
 pub struct IncidentBriefing {
-    /// The incident (status, urgency, priority, service, assignees, alert counts).
+    /// The incident (status, urgency, priority, service, assignees, alert counts), as
+    /// GetIncident returns it.
     pub incident: Incident,
-    /// Who is on call for its escalation policy now, by level.
+    /// Who is on call for its escalation policy now, by level (WhoIsOnCall's fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub on_call: Vec<PolicyOnCall>,
     /// Its timeline: state changes (triggered, acknowledged, escalated, ...), newest
-    /// first, at most 20.
+    /// first, at most 20 (GetIncidentTimeline's fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub timeline: Vec<LogEntry>,
-    /// Its alerts, at most 5 (`alert_counts` has the totals).
+    /// Its alerts, at most 5 (`alert_counts` has the totals; ListIncidentAlerts'
+    /// fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub alerts: Vec<Alert>,
-    /// Responders' notes, the 10 most recent, oldest first.
+    /// Responders' notes, the 10 most recent, oldest first (ListIncidentNotes' fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<Note>,
-    /// Changes PagerDuty relates to it (deploys, config), most likely cause first.
+    /// Changes PagerDuty relates to it (deploys, config), most likely cause first
+    /// (ListIncidentChangeEvents' fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub related_changes: Vec<ChangeEvent>,
-    /// Similar past incidents, most similar first (read their notes for the fix).
+    /// Similar past incidents, most similar first (read their notes for the fix;
+    /// GetPastIncidents' fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub similar_past_incidents: Vec<PastIncident>,
     /// Parts PagerDuty did not answer, and why (e.g. an add-on the account lacks).

@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::incidents::ChangeEvent;
-use super::{DEFAULT_LIMIT, MAX_LIMIT, Pagination, check_time, clamp_limit, list_page, path_ids};
+use super::{
+    DEFAULT_LIMIT, MAX_LIMIT, Pagination, check_time, clamp_limit, list_page, path_id, path_ids,
+};
 use crate::client::{Query, Session};
 
 /// A page of change events.
@@ -20,7 +22,7 @@ pub struct ChangeEventPage {
 }
 
 /// List change events (deploys, config changes) across the account, newest first,
-/// optionally for some teams or integrations and a time range. Use it to see what
+/// optionally for one service, some teams or integrations and a time range. Use it to see what
 /// changed around the time something broke; for the changes PagerDuty relates to one
 /// incident use ListIncidentChangeEvents. When `more` is true, call again with
 /// `offset` = `next_offset`.
@@ -31,6 +33,8 @@ pub async fn list_change_events(
     since: Option<String>,
     /// End of the time range (ISO 8601 with zone). Default is None.
     until: Option<String>,
+    /// Only changes that touched this service. Default is None.
+    service_id: Option<String>,
     /// Only changes to services of these teams. Default is None.
     team_ids: Option<Vec<String>>,
     /// Only changes sent through these integrations. Default is None.
@@ -52,10 +56,14 @@ pub async fn list_change_events(
         .opt("until", until)
         .list("team_ids", teams.unwrap_or_default())
         .list("integration_ids", integrations.unwrap_or_default());
+    let path = match service_id {
+        Some(id) => format!("/services/{}/change_events", path_id("service", &id)?),
+        None => "/change_events".to_owned(),
+    };
     let session = Session::from_context(&context)?;
     let (change_events, pagination) = list_page(
         &session,
-        "/change_events",
+        &path,
         &query,
         clamp_limit(limit, MAX_LIMIT),
         offset,

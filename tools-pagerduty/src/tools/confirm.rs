@@ -26,6 +26,15 @@ pub const CONFIRMED_TOOLS: &[&str] = &[
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateScheduleOverride",
+    "AppendEventOrchestrationRouterRule",
+    "CreateStatusPagePost",
+    "CreateStatusPagePostUpdate",
+    "UpdateService",
+    "UpdateEscalationPolicy",
+    "DeleteWebhookSubscription",
+    "DeleteAlertGroupingSetting",
+    "DeleteTeam",
+    "RemoveTeamMember",
 ];
 
 /// The confirmation form.

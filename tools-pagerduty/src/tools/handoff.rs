@@ -36,6 +36,7 @@ const CHANGES: &[&str] = &[
 /// A shift's handoff.
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[schemars(transform = super::view_schema::compact_parts)]
 pub struct ShiftHandoff {
     /// What the handoff covers (the team, or the schedule and its services).
     pub scope: String,
@@ -43,20 +44,23 @@ pub struct ShiftHandoff {
     pub since: String,
     /// The window's end (UTC).
     pub until: String,
-    /// Incidents opened in the window, newest first (at most 25).
+    /// Incidents opened in the window, newest first (at most 25; ListIncidents'
+    /// fields).
     pub opened: Vec<Incident>,
     /// How many incidents were opened in the window in all.
     pub opened_count: usize,
     /// Changes on incidents in the window (acknowledged, resolved, escalated,
-    /// reassigned, notes, ...), newest first (at most 25).
+    /// reassigned, notes, ...), newest first (at most 25; ListLogEntries' fields).
     pub changed: Vec<LogEntry>,
     /// How many such changes there were in all.
     pub changed_count: usize,
-    /// Incidents still open (triggered or acknowledged) now, oldest first (at most 25).
+    /// Incidents still open (triggered or acknowledged) now, oldest first (at most 25;
+    /// ListIncidents' fields).
     pub still_open: Vec<Incident>,
     /// How many incidents are still open in all.
     pub still_open_count: usize,
-    /// Who is on call for the scope now, by escalation policy and level.
+    /// Who is on call for the scope now, by escalation policy and level (WhoIsOnCall's
+    /// fields).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub on_call_now: Vec<PolicyOnCall>,
     /// Set when a list was longer than a handoff reads (narrow the window).

@@ -38,6 +38,7 @@ arcade_tdk::tool_preset! {
 }
 
 pub mod alert_grouping;
+pub mod alert_grouping_writes;
 pub mod analytics;
 pub mod briefing;
 pub mod changes;
@@ -45,6 +46,7 @@ pub mod confirm;
 mod de;
 pub mod dependencies;
 pub mod escalation;
+pub mod escalation_writes;
 pub mod events;
 pub mod handoff;
 pub mod incidents;
@@ -53,10 +55,14 @@ pub mod oncall;
 pub mod orchestrations;
 pub mod priorities;
 pub mod schedules;
+pub mod service_writes;
 pub mod services;
+pub mod status_page_writes;
 pub mod status_pages;
+pub mod team_writes;
 pub mod teams;
 pub mod users;
+pub mod view_schema;
 pub mod webhooks;
 pub mod workflows;
 
@@ -75,6 +81,15 @@ pub struct Ref {
     pub id: String,
     /// Its name (PagerDuty's `summary`).
     pub name: Option<String>,
+}
+
+/// What a delete (or removal) tool removed.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Deleted {
+    /// What was removed, e.g. `webhook_subscription`.
+    pub kind: String,
+    /// Its ID.
+    pub id: String,
 }
 
 /// Where a page of results sits in the whole list.

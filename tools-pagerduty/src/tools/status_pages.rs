@@ -27,7 +27,7 @@ pub struct StatusPage {
 }
 
 impl StatusPage {
-    fn from_api(v: &Value) -> Self {
+    pub(crate) fn from_api(v: &Value) -> Self {
         Self {
             id: s(v, "id").unwrap_or_default(),
             name: s(v, "name"),
@@ -69,7 +69,7 @@ pub enum StatusPageType {
 }
 
 impl StatusPageType {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Public => "public",
             Self::Private => "private",
@@ -109,7 +109,7 @@ pub struct StatusPageChoice {
 }
 
 impl StatusPageChoice {
-    fn from_api(v: &Value) -> Self {
+    pub(crate) fn from_api(v: &Value) -> Self {
         Self {
             id: s(v, "id").unwrap_or_default(),
             description: s(v, "description"),
@@ -181,7 +181,7 @@ pub enum PostType {
 }
 
 impl PostType {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Incident => "incident",
             Self::Maintenance => "maintenance",
@@ -208,7 +208,7 @@ pub struct StatusPagePost {
 }
 
 impl StatusPagePost {
-    fn from_api(v: &Value) -> Self {
+    pub(crate) fn from_api(v: &Value) -> Self {
         Self {
             id: s(v, "id").unwrap_or_default(),
             title: s(v, "title"),
@@ -272,7 +272,7 @@ pub struct PostUpdate {
 }
 
 impl PostUpdate {
-    fn from_api(v: &Value) -> Self {
+    pub(crate) fn from_api(v: &Value) -> Self {
         let impacted = v
             .get("impacted_services")
             .and_then(Value::as_array)

@@ -37,22 +37,36 @@ fn names(run: &Run) -> Vec<String> {
 
 /// Every tool, in the order `tools` prints them (by name), written down here rather than
 /// taken from the library.
-const ALL_TOOLS: [&str; 55] = [
+const ALL_TOOLS: [&str; 75] = [
     "AcknowledgeIncidents",
     "AddIncidentNote",
     "AddResponders",
+    "AddTeamMember",
+    "AppendEventOrchestrationRouterRule",
+    "CreateAlertGroupingSetting",
+    "CreateEscalationPolicy",
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateScheduleOverride",
+    "CreateService",
+    "CreateStatusPagePost",
+    "CreateStatusPagePostUpdate",
     "CreateStatusUpdate",
+    "CreateTeam",
+    "CreateWebhookSubscription",
+    "DeleteAlertGroupingSetting",
+    "DeleteTeam",
+    "DeleteWebhookSubscription",
     "EscalateIncident",
     "GetEscalationPolicy",
     "GetEventOrchestration",
     "GetIncident",
     "GetIncidentMetrics",
     "GetIncidentTimeline",
+    "GetOutlierIncident",
     "GetPastIncidents",
     "GetRelatedIncidents",
+    "GetResponderMetrics",
     "GetSchedule",
     "GetService",
     "GetServiceDependencies",
@@ -83,6 +97,7 @@ const ALL_TOOLS: [&str; 55] = [
     "ListWebhookSubscriptions",
     "MergeIncidents",
     "ReassignIncidents",
+    "RemoveTeamMember",
     "ResolveIncidents",
     "SearchUsers",
     "SendChangeEvent",
@@ -90,30 +105,53 @@ const ALL_TOOLS: [&str; 55] = [
     "ShiftHandoff",
     "SnoozeIncident",
     "StartIncidentWorkflow",
+    "UpdateAlertGroupingSetting",
+    "UpdateEscalationPolicy",
     "UpdateIncident",
+    "UpdateService",
+    "UpdateTeam",
+    "UpdateWebhookSubscription",
     "WhoIsOnCall",
     "Whoami",
 ];
 
 /// The tools that change PagerDuty (left out by `--read-only` and by `serve` without
 /// `--enable-write-tools`).
-const WRITE_TOOLS: [&str; 16] = [
+const WRITE_TOOLS: [&str; 34] = [
     "AcknowledgeIncidents",
     "AddIncidentNote",
     "AddResponders",
+    "AddTeamMember",
+    "AppendEventOrchestrationRouterRule",
+    "CreateAlertGroupingSetting",
+    "CreateEscalationPolicy",
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateScheduleOverride",
+    "CreateService",
+    "CreateStatusPagePost",
+    "CreateStatusPagePostUpdate",
     "CreateStatusUpdate",
+    "CreateTeam",
+    "CreateWebhookSubscription",
+    "DeleteAlertGroupingSetting",
+    "DeleteTeam",
+    "DeleteWebhookSubscription",
     "EscalateIncident",
     "MergeIncidents",
     "ReassignIncidents",
+    "RemoveTeamMember",
     "ResolveIncidents",
     "SendChangeEvent",
     "SendEvent",
     "SnoozeIncident",
     "StartIncidentWorkflow",
+    "UpdateAlertGroupingSetting",
+    "UpdateEscalationPolicy",
     "UpdateIncident",
+    "UpdateService",
+    "UpdateTeam",
+    "UpdateWebhookSubscription",
 ];
 
 #[test]
@@ -159,7 +197,7 @@ fn tools_read_only_is_what_serve_offers_by_default() {
         .filter(|t| !WRITE_TOOLS.contains(t))
         .collect();
     assert_eq!(read_only, expected);
-    assert_eq!(read_only.len(), 39);
+    assert_eq!(read_only.len(), 41);
     assert!(read_only.contains(&"ListIncidents".to_owned()));
     assert!(!read_only.contains(&"AcknowledgeIncidents".to_owned()));
 }
@@ -186,7 +224,7 @@ fn every_tool_is_in_an_area_and_every_area_names_real_tools() {
 
 #[test]
 fn areas_narrow_the_tools() {
-    let run = run(&["tools", "--areas", "teams,users"]);
+    let run = run(&["tools", "--areas", "teams,users", "--read-only"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut got = names(&run);
     got.sort();
@@ -194,6 +232,8 @@ fn areas_narrow_the_tools() {
         got,
         ["GetTeam", "ListTeams", "ListUsers", "SearchUsers", "Whoami"]
     );
+    let all = names(&self::run(&["tools", "--areas", "teams"]));
+    assert_eq!(all.len(), 7, "the team writes too: {all:?}");
     // Combined with --read-only.
     let oncall = names(&self::run(&["tools", "--areas", "oncall", "--read-only"]));
     assert_eq!(oncall.len(), 4, "{oncall:?}");
@@ -534,28 +574,28 @@ fn tools_sizes_prints_what_tools_list_costs_per_tool_and_in_total() {
     }
     let default = lines
         .iter()
-        .find(|l| l.starts_with("tools/list (default, 39 tools): "))
+        .find(|l| l.starts_with("tools/list (default, 41 tools): "))
         .unwrap_or_else(|| panic!("{}", run.stdout));
     let all = lines
         .iter()
-        .find(|l| l.starts_with("tools/list (all, 55 tools): "))
+        .find(|l| l.starts_with("tools/list (all, 75 tools): "))
         .unwrap();
-    let total: usize = all["tools/list (all, 55 tools): ".len()..]
+    let total: usize = all["tools/list (all, 75 tools): ".len()..]
         .split(' ')
         .next()
         .unwrap()
         .parse()
         .unwrap();
     // `{"tools":[` + the entries + the commas + `]}`.
-    assert_eq!(total, sum + 54 + 12);
+    assert_eq!(total, sum + 74 + 12);
     // At or below PagerDuty's own server (about 3,800 characters a tool).
-    assert!(total / 55 <= 3_800, "{all}");
+    assert!(total / 75 <= 3_800, "{all}");
     assert!(default.contains("without output schemas"));
     assert!(lines.last().unwrap().starts_with("largest: PagerDuty_"));
 
     let narrowed = self::run(&["tools", "--sizes", "--areas", "status_pages"]);
     assert!(
-        narrowed.stdout.contains("tools/list (all, 4 tools)"),
+        narrowed.stdout.contains("tools/list (all, 6 tools)"),
         "{}",
         narrowed.stdout
     );
@@ -568,7 +608,7 @@ fn serve_without_output_schemas_lists_none_and_still_answers_structured() {
         &[json!({"name": "PagerDuty_ListStatusPages", "arguments": {}})],
     );
     let tools = answers[1]["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 39);
+    assert_eq!(tools.len(), 41);
     assert!(tools.iter().all(|t| t.get("outputSchema").is_none()));
     let result = &answers[2]["result"];
     assert_eq!(result["isError"], false, "{result}");

@@ -62,6 +62,9 @@ pub(super) fn route(db: &RwLock<Db>, req: &RecordedRequest) -> Reply {
     if method == "POST" && segs.starts_with(&["analytics", "metrics", "incidents"]) {
         return analytics::analytics(&read(db), &segs[3..], req.body.as_ref());
     }
+    if method == "POST" && segs.starts_with(&["analytics", "metrics", "responders"]) {
+        return analytics::responders(&read(db), &segs[3..], req.body.as_ref());
+    }
 
     if method != "GET" {
         if token.starts_with("ro-") {
@@ -82,7 +85,7 @@ pub(super) fn route(db: &RwLock<Db>, req: &RecordedRequest) -> Reply {
                 "You must specify a user's email address in the From header to perform this action",
             ]);
         };
-        return write(&mut db, method, &segs, req.body.as_ref(), &actor);
+        return write(&mut db, method, &segs, &q, req.body.as_ref(), &actor);
     }
 
     get(&read(db), &segs, q, me, account_level)
@@ -105,6 +108,7 @@ fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Rep
         ["escalation_policies", id] => escalation::get(db, id),
         ["services"] => services::list(db, &q),
         ["services", id] => services::get(db, id),
+        ["services", id, "change_events"] => changes::of_service(db, id, &q),
         ["priorities"] => priorities::list(db, &q),
         ["change_events"] => changes::list(db, &q),
         ["maintenance_windows"] => maintenance::list(db, &q),
@@ -117,6 +121,7 @@ fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Rep
         }
         ["incidents", id, "related_incidents"] => incidents::insight::related(db, id, &q),
         ["incidents", id, "past_incidents"] => incidents::insight::past(db, id, &q),
+        ["incidents", id, "outlier_incident"] => incidents::insight::outlier(db, id, &q),
         ["incident_workflows"] => workflows::list(db, &q),
         ["incidents", id, "notes"] => incidents::notes(db, id),
         ["incidents", id, "log_entries"] => incidents::log_entries(db, id, &q),
@@ -149,7 +154,14 @@ fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Rep
 }
 
 /// Answers a write (any method but `GET`) as `actor`.
-fn write(db: &mut Db, method: &str, segs: &[&str], body: Option<&Value>, actor: &str) -> Reply {
+fn write(
+    db: &mut Db,
+    method: &str,
+    segs: &[&str],
+    q: &Q<'_>,
+    body: Option<&Value>,
+    actor: &str,
+) -> Reply {
     let empty = Value::Null;
     let body = body.unwrap_or(&empty);
     match (method, segs) {
@@ -168,6 +180,28 @@ fn write(db: &mut Db, method: &str, segs: &[&str], body: Option<&Value>, actor: 
         ("POST", ["schedules", id, "overrides"]) => schedules::create_overrides(db, id, body),
         ("POST", ["incident_workflows", id, "instances"]) => workflows::start(db, id, body),
         ("POST", ["incidents", id, "snooze"]) => incidents::respond::snooze(db, id, body, actor),
+        ("POST", ["status_pages", id, "posts"]) => status_pages::create_post(db, id, body),
+        ("POST", ["status_pages", id, "posts", post, "post_updates"]) => {
+            status_pages::create_post_update(db, id, post, body)
+        }
+        ("POST", ["escalation_policies"]) => escalation::create(db, body),
+        ("PUT", ["escalation_policies", id]) => escalation::update(db, id, body),
+        ("POST", ["services"]) => services::create(db, body),
+        ("PUT", ["services", id]) => services::update(db, id, body),
+        ("POST", ["teams"]) => teams::create(db, body),
+        ("PUT", ["teams", id]) => teams::update(db, id, body),
+        ("DELETE", ["teams", id]) => teams::delete(db, id, q),
+        ("PUT", ["teams", id, "users", user]) => teams::add_member(db, id, user, body),
+        ("DELETE", ["teams", id, "users", user]) => teams::remove_member(db, id, user),
+        ("POST", ["alert_grouping_settings"]) => alert_grouping::create(db, body),
+        ("PUT", ["alert_grouping_settings", id]) => alert_grouping::update(db, id, body),
+        ("DELETE", ["alert_grouping_settings", id]) => alert_grouping::delete(db, id),
+        ("POST", ["webhook_subscriptions"]) => webhooks::create(db, body),
+        ("PUT", ["webhook_subscriptions", id]) => webhooks::update(db, id, body),
+        ("DELETE", ["webhook_subscriptions", id]) => webhooks::delete(db, id),
+        ("PUT", ["event_orchestrations", id, "router"]) => {
+            orchestrations::put_router(db, id, body, actor)
+        }
         _ => not_found(),
     }
 }

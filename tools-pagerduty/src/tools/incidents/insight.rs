@@ -281,3 +281,64 @@ pub async fn get_past_incidents(
         total: body.get("total").and_then(Value::as_f64).map(|t| t as u64),
     })
 }
+
+/// How unusual an incident is on its service.
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OutlierIncident {
+    /// The incident asked about.
+    pub incident_id: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// PagerDuty's verdict: `outlier` (never seen before), `rare` or `frequent`.
+    pub category: Option<String>,
+    /// How many incidents of its kind the service had over the period.
+    pub occurrences: Option<u64>,
+    /// Their share of the service's incidents over the period (0-1).
+    pub frequency: Option<f64>,
+    /// The period's start (ISO 8601 with zone).
+    pub since: Option<String>,
+    /// The period's end.
+    pub until: Option<String>,
+    /// The pattern PagerDuty mined from incidents of its kind (`<*>` for what varies).
+    pub pattern: Option<String>,
+}
+
+/// Tell whether an incident is unusual for its service: `outlier` (never seen
+/// before), `rare` or `frequent`, with how often its kind occurred and the pattern
+/// PagerDuty mined from it. Use it in triage to judge "is this new, or the usual
+/// noise?"; GetPastIncidents lists the similar incidents themselves. Needs PagerDuty's
+/// AIOps (Event Intelligence) add-on.
+#[tool(preset = crate::tools::pagerduty_read, output = "How unusual the incident is")]
+pub async fn get_outlier_incident(
+    context: ToolContext,
+    /// The incident ID.
+    incident_id: String,
+    /// Start of the period to compare with (ISO 8601 with zone). Default is None (PagerDuty's default).
+    since: Option<String>,
+) -> Result<OutlierIncident, ToolError> {
+    let id = path_id("incident", &incident_id)?;
+    crate::tools::check_time("since", &since)?;
+    let session = Session::from_context(&context)?;
+    let body = session
+        .get_object(
+            &format!("/incidents/{id}/outlier_incident"),
+            "outlier_incident",
+            &Query::new().opt("since", since),
+        )
+        .await?;
+    let inc = body.get("incident").cloned().unwrap_or_default();
+    let occurrence = inc.get("occurrence").cloned().unwrap_or_default();
+    Ok(OutlierIncident {
+        incident_id: id,
+        title: s(&inc, "title"),
+        category: s(&occurrence, "category"),
+        occurrences: occurrence.get("count").and_then(Value::as_u64),
+        frequency: occurrence.get("frequency").and_then(Value::as_f64),
+        since: s(&occurrence, "since"),
+        until: s(&occurrence, "until"),
+        pattern: body
+            .get("incident_template")
+            .and_then(|t| s(t, "mined_text")),
+    })
+}

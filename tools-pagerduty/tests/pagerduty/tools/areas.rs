@@ -7,7 +7,7 @@ use crate::common;
 use arcade_tdk::TokenKind;
 use common::{call, call_err, ids, none};
 use serde_json::{Value, json};
-use tools_pagerduty::sandbox::{Fault, Sandbox};
+use tools_pagerduty::sandbox::Sandbox;
 
 /// Each new tool with arguments that succeed on the seeded account, and the scope a
 /// 403 names.
@@ -346,50 +346,11 @@ async fn webhook_subscriptions_page_and_filter() {
 
 #[tokio::test]
 async fn the_new_reads_map_pagerduty_errors() {
-    for (tool, args, scope) in calls() {
-        for (status, fault) in [
-            (
-                400,
-                Fault::Status {
-                    times: u32::MAX,
-                    status: 400,
-                    message: "Invalid Input Provided".into(),
-                    code: 2001,
-                },
-            ),
-            (401, Fault::unauthorized()),
-            (403, Fault::forbidden()),
-            (404, Fault::not_found()),
-            (
-                429,
-                Fault::RateLimit {
-                    times: u32::MAX,
-                    reset_secs: 0,
-                },
-            ),
-        ] {
-            let sb = Sandbox::start().await;
-            sb.inject(fault);
-            let err = call_err(tool, args.clone(), sb.context("t", TokenKind::OAuth2)).await;
-            assert_eq!(err["status_code"], status, "{tool} {status}: {err}");
-            let kind = err["kind"].as_str().unwrap();
-            let expected = match status {
-                400 => "UPSTREAM_RUNTIME_BAD_REQUEST",
-                401 => "UPSTREAM_RUNTIME_AUTH_ERROR",
-                403 => "UPSTREAM_RUNTIME_AUTH_ERROR",
-                404 => "UPSTREAM_RUNTIME_NOT_FOUND",
-                _ => "UPSTREAM_RUNTIME_RATE_LIMIT",
-            };
-            assert_eq!(kind, expected, "{tool} {status}: {err}");
-            if status == 403 {
-                let hint = err["additional_prompt_content"].as_str().unwrap();
-                assert!(hint.contains(scope), "{tool}: {hint}");
-            }
-            if status == 429 {
-                assert_eq!(err["can_retry"], true, "{tool}");
-            }
-        }
-    }
+    let calls: Vec<_> = calls()
+        .into_iter()
+        .map(|(tool, args, scope)| (tool, args, None, scope))
+        .collect();
+    super::errors_are_mapped(&calls).await;
 }
 
 #[tokio::test]

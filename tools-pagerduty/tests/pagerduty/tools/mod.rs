@@ -3,6 +3,9 @@
 //! sandbox: the toolkit's shape here, reads and writes in their modules.
 
 mod areas;
+mod breadth;
+mod breadth_writes;
+mod config_writes;
 mod reads;
 mod responder;
 mod writes;
@@ -11,8 +14,58 @@ use crate::common;
 
 use arcade_tdk::TokenKind;
 use common::{call_err, call_with};
-use serde_json::json;
-use tools_pagerduty::sandbox::Sandbox;
+use serde_json::{Value, json};
+use tools_pagerduty::sandbox::{Fault, Sandbox};
+
+/// Each call `(tool, arguments, path prefix, scope)` with PagerDuty answering 400,
+/// 401, 403, 404 and 429 on the paths under the prefix (every path with `None`): each
+/// ends with the error of the right kind, a 403 names the scope, a 429 can be retried.
+pub(super) async fn errors_are_mapped(calls: &[(&str, Value, Option<&str>, &str)]) {
+    for (tool, args, prefix, scope) in calls {
+        for (status, fault) in [
+            (
+                400,
+                Fault::Status {
+                    times: u32::MAX,
+                    status: 400,
+                    message: "Invalid Input Provided".into(),
+                    code: 2001,
+                },
+            ),
+            (401, Fault::unauthorized()),
+            (403, Fault::forbidden()),
+            (404, Fault::not_found()),
+            (
+                429,
+                Fault::RateLimit {
+                    times: u32::MAX,
+                    reset_secs: 0,
+                },
+            ),
+        ] {
+            let sb = Sandbox::start().await;
+            sb.inject_on(*prefix, fault);
+            let err = call_err(tool, args.clone(), sb.context("t", TokenKind::OAuth2)).await;
+            assert_eq!(err["status_code"], status, "{tool} {status}: {err}");
+            let kind = err["kind"].as_str().unwrap();
+            let expected = match status {
+                400 => "UPSTREAM_RUNTIME_BAD_REQUEST",
+                401 => "UPSTREAM_RUNTIME_AUTH_ERROR",
+                403 => "UPSTREAM_RUNTIME_AUTH_ERROR",
+                404 => "UPSTREAM_RUNTIME_NOT_FOUND",
+                _ => "UPSTREAM_RUNTIME_RATE_LIMIT",
+            };
+            assert_eq!(kind, expected, "{tool} {status}: {err}");
+            if status == 403 {
+                let hint = err["additional_prompt_content"].as_str().unwrap();
+                assert!(hint.contains(scope), "{tool}: {hint}");
+            }
+            if status == 429 {
+                assert_eq!(err["can_retry"], true, "{tool}");
+            }
+        }
+    }
+}
 
 #[tokio::test]
 async fn toolkit_has_parity_names_and_read_only_subset() {
@@ -41,8 +94,8 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
     let read_only = arcade_tdk::Catalog::new(tools_pagerduty::read_only_toolkit()).unwrap();
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
-    assert_eq!(read_only.len(), 39);
-    assert_eq!(catalog.len(), 55);
+    assert_eq!(read_only.len(), 41);
+    assert_eq!(catalog.len(), 75);
     for name in [
         "GetRelatedIncidents",
         "GetPastIncidents",

@@ -162,3 +162,79 @@ fn past_incidents(db: &Db, i: usize) -> Vec<Value> {
         })
         .collect()
 }
+
+/// A title with its digits masked, as PagerDuty's mined incident templates read.
+fn mined(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with("<*>") {
+                out.push_str("<*>");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `GET /incidents/{id}/outlier_incident`: how often incidents of its kind (the same
+/// title, digits masked) occurred on its service since `since` (default 90 days
+/// before it): `outlier` when it is the only one, `rare` under a fifth of the
+/// service's incidents, `frequent` above.
+pub(in crate::sandbox::api) fn outlier(db: &Db, id: &str, q: &Q<'_>) -> Reply {
+    use time::format_description::well_known::Rfc3339;
+    let Some(i) = find_incident(db, id) else {
+        return not_found();
+    };
+    let inc = &db.incidents[i];
+    let created = str_of(inc, "created_at");
+    let until = str_of(inc, "updated_at").max(created).to_owned();
+    let since = match q.get("since") {
+        Some(s) if time::OffsetDateTime::parse(s, &Rfc3339).is_ok() => s.to_owned(),
+        Some(_) => return bad(&["since must be an ISO 8601 date-time"]),
+        None => time::OffsetDateTime::parse(created, &Rfc3339)
+            .map(|t| crate::sandbox::seed::at(t, -90 * 86_400))
+            .unwrap_or_default(),
+    };
+    let pattern = mined(str_of(inc, "title"));
+    let on_service: Vec<&Value> = db
+        .incidents
+        .iter()
+        .filter(|o| o["service"]["id"] == inc["service"]["id"])
+        .filter(|o| {
+            str_of(o, "created_at") >= since.as_str() && str_of(o, "created_at") <= until.as_str()
+        })
+        .collect();
+    let count = on_service
+        .iter()
+        .filter(|o| mined(str_of(o, "title")) == pattern)
+        .count()
+        .max(1);
+    let frequency = count as f64 / on_service.len().max(1) as f64;
+    let category = match (count, frequency) {
+        (1, _) => "outlier",
+        (_, f) if f < 0.2 => "rare",
+        _ => "frequent",
+    };
+    let mut incident = inc.clone();
+    incident["occurrence"] = json!({
+        "count": count,
+        "frequency": (frequency * 10_000.0).round() / 10_000.0,
+        "category": category,
+        "since": since,
+        "until": until,
+    });
+    let service = id_of(&inc["service"]);
+    (
+        200,
+        json!({"outlier_incident": {
+            "incident": incident,
+            "incident_template": {
+                "id": format!("PTPL{}", &service[service.len().saturating_sub(3)..]),
+                "cluster_id": format!("PCL{}", &service[service.len().saturating_sub(3)..]),
+                "mined_text": pattern,
+            },
+        }}),
+    )
+}

@@ -1,0 +1,314 @@
+//! The conformance scenario: every tool once against the sandbox, the writes on
+//! their own objects, so that every operation of the fixture is exercised.
+
+use crate::common;
+
+use arcade_tdk::TokenKind;
+use common::{call, call_with};
+use serde_json::json;
+use tools_pagerduty::sandbox::{Sandbox, routing_key};
+
+/// Runs every tool once (the writes on their own incidents).
+pub(super) async fn scenario(sb: &Sandbox) {
+    for (tool, args) in [
+        (
+            "ListIncidents",
+            json!({"status": "triggered", "urgency": "high", "service_ids": ["PSVC001"], "team_ids": ["PTEAM01"], "since": "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z"}),
+        ),
+        ("GetIncident", json!({"incident_id": "PINC001"})),
+        ("IncidentBriefing", json!({"incident_id": "PINC020"})),
+        ("ShiftHandoff", json!({"team_id": "PTEAM01", "hours": 168})),
+        (
+            "ShiftHandoff",
+            json!({"schedule_id": "PSCH001", "hours": 168}),
+        ),
+        (
+            "ListLogEntries",
+            json!({"team_ids": ["PTEAM01"], "since": "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z", "time_zone": "UTC"}),
+        ),
+        ("GetIncidentTimeline", json!({"incident_id": "PINC001"})),
+        ("ListIncidentNotes", json!({"incident_id": "PINC002"})),
+        (
+            "ListIncidentAlerts",
+            json!({"incident_id": "PINC001", "status": "resolved"}),
+        ),
+        (
+            "ListOncalls",
+            json!({"team_ids": ["PTEAM01"], "schedule_ids": ["PSCH001"], "since": "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z"}),
+        ),
+        (
+            "WhoIsOnCall",
+            json!({"service_id": "PSVC001", "team_id": "PTEAM02"}),
+        ),
+        ("ListSchedules", json!({"time_zone": "UTC"})),
+        ("ListServices", json!({"query": "api"})),
+        ("GetService", json!({"service_id": "PSVC001"})),
+        ("ListTeams", json!({})),
+        ("GetTeam", json!({"team_id": "PTEAM01"})),
+        ("ListEscalationPolicies", json!({})),
+        (
+            "GetEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0001"}),
+        ),
+        ("ListUsers", json!({})),
+        ("SearchUsers", json!({"query": "carla"})),
+        ("Whoami", json!({})),
+        ("ListPriorities", json!({})),
+        ("AcknowledgeIncidents", json!({"incident_ids": ["PINC025"]})),
+        (
+            "SnoozeIncident",
+            json!({"incident_id": "PINC025", "duration_minutes": 60}),
+        ),
+        (
+            "ResolveIncidents",
+            json!({"incident_ids": ["PINC025"], "resolution": "fixed"}),
+        ),
+        (
+            "ReassignIncidents",
+            json!({"incident_ids": ["PINC026"], "user_ids": ["PUSR002"]}),
+        ),
+        (
+            "ReassignIncidents",
+            json!({"incident_ids": ["PINC026"], "escalation_policy_id": "PEP0001"}),
+        ),
+        (
+            "UpdateIncident",
+            json!({"incident_id": "PINC027", "urgency": "low", "priority_id": "PPRI002", "escalation_level": 2}),
+        ),
+        (
+            "CreateIncident",
+            json!({"title": "Spec check", "service_id": "PSVC002", "details": "d", "incident_key": "spec-1", "priority_id": "PPRI001", "escalation_policy_id": "PEP0001"}),
+        ),
+        (
+            "CreateIncident",
+            json!({"title": "Spec check 2", "service_id": "PSVC002", "assignee_user_ids": ["PUSR002"]}),
+        ),
+        (
+            "AddIncidentNote",
+            json!({"incident_id": "PINC028", "content": "note"}),
+        ),
+        (
+            "AddResponders",
+            json!({"incident_id": "PINC029", "message": "join", "user_ids": ["PUSR006"], "escalation_policy_ids": ["PEP0003"]}),
+        ),
+        (
+            "CreateMaintenanceWindow",
+            json!({"service_ids": ["PSVC004"], "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-01T02:00:00Z", "description": "upgrade"}),
+        ),
+        (
+            "ListMaintenanceWindows",
+            json!({"service_ids": ["PSVC004"], "filter": "all"}),
+        ),
+        (
+            "ListIncidentChangeEvents",
+            json!({"incident_id": "PINC030"}),
+        ),
+        (
+            "CreateStatusUpdate",
+            json!({"incident_id": "PINC030", "message": "update"}),
+        ),
+        (
+            "GetSchedule",
+            json!({"schedule_id": "PSCH002", "time_zone": "UTC"}),
+        ),
+        (
+            "CreateScheduleOverride",
+            json!({"schedule_id": "PSCH002", "user_id": "PUSR004", "start": "2030-01-01T00:00:00Z", "end": "2030-01-02T00:00:00Z"}),
+        ),
+    ] {
+        call(sb, tool, args).await;
+    }
+    for (tool, args) in [
+        (
+            "ListChangeEvents",
+            json!({"since": "2000-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "integration_ids": ["PINTCI1"], "limit": 3, "offset": 1}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "scope": "teams", "urgency": "high", "aggregate_unit": "week"}),
+        ),
+        (
+            "GetIncidentMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "scope": "services", "service_ids": ["PSVC001"]}),
+        ),
+        (
+            "EscalateIncident",
+            json!({"incident_id": "PINC030", "escalation_level": 1}),
+        ),
+        (
+            "MergeIncidents",
+            json!({"target_incident_id": "PINC029", "source_incident_ids": ["PINC028"]}),
+        ),
+        ("GetRelatedIncidents", json!({"incident_id": "PINC026"})),
+        (
+            "GetPastIncidents",
+            json!({"incident_id": "PINC030", "limit": 3}),
+        ),
+        (
+            "ListIncidentWorkflows",
+            json!({"query": "incident", "limit": 2, "offset": 0}),
+        ),
+        (
+            "StartIncidentWorkflow",
+            json!({"workflow_id": "PIWF002", "incident_id": "PINC024"}),
+        ),
+        ("ListStatusPages", json!({"status_page_type": "public"})),
+        (
+            "GetStatusPage",
+            json!({"status_page_id": "PSTP001", "post_type": "incident"}),
+        ),
+        (
+            "ListStatusPagePosts",
+            json!({"status_page_id": "PSTP001", "post_type": "incident"}),
+        ),
+        (
+            "GetStatusPagePost",
+            json!({"status_page_id": "PSTP001", "post_id": "PSPP001"}),
+        ),
+        ("ListEventOrchestrations", json!({"limit": 5, "offset": 5})),
+        (
+            "GetEventOrchestration",
+            json!({"orchestration_id": "PORC001"}),
+        ),
+        ("GetEventOrchestration", json!({"service_id": "PSVC001"})),
+        ("ListBusinessServices", json!({})),
+        ("GetServiceDependencies", json!({"service_id": "PSVC001"})),
+        (
+            "GetServiceDependencies",
+            json!({"service_id": "PBSV001", "kind": "business"}),
+        ),
+        (
+            "ListAlertGroupingSettings",
+            json!({"service_ids": ["PSVC002", "PSVC003"], "limit": 1}),
+        ),
+        (
+            "ListAlertGroupingSettings",
+            json!({"limit": 1, "after": "PAGS001"}),
+        ),
+        (
+            "GetOutlierIncident",
+            json!({"incident_id": "PINC001", "since": "2020-01-01T00:00:00Z"}),
+        ),
+        (
+            "ListChangeEvents",
+            json!({"service_id": "PSVC001", "since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "integration_ids": ["PINTCI1"], "limit": 3, "offset": 1}),
+        ),
+        (
+            "GetResponderMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "team_ids": ["PTEAM01"], "responder_ids": ["PUSR001"], "urgency": "high"}),
+        ),
+        (
+            "GetResponderMetrics",
+            json!({"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "by_team": true}),
+        ),
+        (
+            "AppendEventOrchestrationRouterRule",
+            json!({"orchestration_id": "PORC004", "conditions": ["event.summary matches 'spec'"], "route_to": "PSVC002", "label": "Spec"}),
+        ),
+        (
+            "CreateStatusPagePost",
+            json!({"status_page_id": "PSTP001", "title": "Spec", "post_type": "maintenance", "message": "m", "status_id": "PSTP001STA4", "severity_id": "PSTP001SEV2", "starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-01T01:00:00Z", "impacted_service_ids": ["PSVC003"], "impact_id": "PSTP001IMP2", "notify_subscribers": true}),
+        ),
+        (
+            "CreateStatusPagePostUpdate",
+            json!({"status_page_id": "PSTP001", "post_id": "PSPP002", "message": "m", "status_id": "PSTP001STA1", "severity_id": "PSTP001SEV1", "impacted_service_ids": ["PSVC003"], "impact_id": "PSTP001IMP1"}),
+        ),
+        (
+            "CreateWebhookSubscription",
+            json!({"url": "https://hooks.example.com/spec", "events": ["incident.triggered"], "scope": "service", "scope_id": "PSVC002", "description": "spec"}),
+        ),
+        (
+            "UpdateWebhookSubscription",
+            json!({"webhook_subscription_id": "PWHS002", "events": ["incident.resolved"], "active": false, "description": "d"}),
+        ),
+        (
+            "DeleteWebhookSubscription",
+            json!({"webhook_subscription_id": "PWHS003"}),
+        ),
+        (
+            "CreateAlertGroupingSetting",
+            json!({"name": "Spec", "kind": "content_based", "service_ids": ["PSVC005"], "fields": ["summary"], "aggregate": "any", "time_window_seconds": 600}),
+        ),
+        (
+            "UpdateAlertGroupingSetting",
+            json!({"alert_grouping_setting_id": "PAGS001", "name": "Gateway", "timeout_minutes": 10}),
+        ),
+        (
+            "DeleteAlertGroupingSetting",
+            json!({"alert_grouping_setting_id": "PAGS003"}),
+        ),
+        (
+            "CreateService",
+            json!({"name": "spec-service", "escalation_policy_id": "PEP0002", "description": "d", "team_ids": ["PTEAM02"], "acknowledgement_timeout_seconds": 600, "auto_resolve_timeout_seconds": 7200}),
+        ),
+        (
+            "UpdateService",
+            json!({"service_id": "PSVC005", "name": "spec-renamed", "description": "d", "status": "active", "acknowledgement_timeout_seconds": 900}),
+        ),
+        (
+            "CreateEscalationPolicy",
+            json!({"name": "Spec policy", "description": "d", "repeat_count": 1, "team_ids": ["PTEAM01"], "levels": [{"delay_minutes": 10, "schedule_ids": ["PSCH001"]}, {"delay_minutes": 20, "user_ids": ["PUSR002", "PUSR003"]}]}),
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0003", "name": "Spec renamed", "description": "d", "repeat_count": 0, "levels": [{"delay_minutes": 5, "user_ids": ["PUSR004"]}]}),
+        ),
+        (
+            "UpdateEscalationPolicy",
+            json!({"escalation_policy_id": "PEP0002", "name": "Spec renamed 2"}),
+        ),
+        (
+            "CreateTeam",
+            json!({"name": "Spec team", "description": "d"}),
+        ),
+        (
+            "UpdateTeam",
+            json!({"team_id": "PTEAM02", "name": "Payments & Billing"}),
+        ),
+        (
+            "AddTeamMember",
+            json!({"team_id": "PTEAM02", "user_id": "PUSR006", "role": "observer"}),
+        ),
+        (
+            "RemoveTeamMember",
+            json!({"team_id": "PTEAM01", "user_id": "PUSR002"}),
+        ),
+        ("ListWebhookSubscriptions", json!({"limit": 3})),
+        (
+            "ListWebhookSubscriptions",
+            json!({"scope": "service", "scope_id": "PSVC001"}),
+        ),
+    ] {
+        call(sb, tool, args).await;
+    }
+    // Last: the team's objects are moved to another team.
+    call(
+        sb,
+        "DeleteTeam",
+        json!({"team_id": "PTEAM03", "reassignment_team_id": "PTEAM02"}),
+    )
+    .await;
+    let mut ctx = sb.context("t", TokenKind::OAuth2);
+    ctx.set_secret("PAGERDUTY_ROUTING_KEY", routing_key("PSVC001"));
+    for (tool, args) in [
+        (
+            "SendEvent",
+            json!({"action": "trigger", "summary": "s", "source": "h", "severity": "info", "dedup_key": "k1", "component": "c", "group": "g", "class": "cl", "custom_details": {"a": 1}}),
+        ),
+        (
+            "SendEvent",
+            json!({"action": "acknowledge", "dedup_key": "k1"}),
+        ),
+        (
+            "SendChangeEvent",
+            json!({"summary": "deploy", "source": "ci", "custom_details": {"v": "1"}}),
+        ),
+    ] {
+        let out = call_with(tool, args, ctx.clone()).await;
+        assert!(out["error"].is_null(), "{tool}: {out}");
+    }
+}
