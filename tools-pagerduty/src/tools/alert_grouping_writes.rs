@@ -106,12 +106,7 @@ fn service_refs(ids: &[String]) -> Vec<Value> {
 }
 
 fn answered(answer: &Value) -> Result<AlertGroupingSetting, ToolError> {
-    answer
-        .get("alert_grouping_setting")
-        .map(AlertGroupingSetting::from_api)
-        .ok_or_else(|| {
-            ToolError::upstream(502, "PagerDuty's response has no `alert_grouping_setting`.")
-        })
+    super::answered_field(answer, "alert_grouping_setting").map(AlertGroupingSetting::from_api)
 }
 
 /// Create an alert grouping setting for services: `time` (alerts within

@@ -74,10 +74,7 @@ fn checked_repeats(repeat_count: Option<i64>) -> Result<Option<i64>, ToolError> 
 }
 
 fn answered(answer: &Value) -> Result<EscalationPolicy, ToolError> {
-    answer
-        .get("escalation_policy")
-        .map(|p| EscalationPolicy::from_api(p, true))
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `escalation_policy`."))
+    super::answered_field(answer, "escalation_policy").map(|p| EscalationPolicy::from_api(p, true))
 }
 
 /// Create an escalation policy: who is paged, level by level, when an incident of a

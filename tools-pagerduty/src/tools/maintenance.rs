@@ -162,8 +162,6 @@ pub async fn create_maintenance_window(
     let answer = session
         .write(Method::POST, "/maintenance_windows", &body)
         .await?;
-    let window = answer.get("maintenance_window").ok_or_else(|| {
-        ToolError::upstream(502, "PagerDuty's response has no `maintenance_window`.")
-    })?;
+    let window = super::answered_field(&answer, "maintenance_window")?;
     Ok(MaintenanceWindow::from_api(window))
 }

@@ -210,6 +210,26 @@ pub(crate) fn refs_at(value: &Value, key: &str) -> Vec<Ref> {
         .unwrap_or_default()
 }
 
+/// The object PagerDuty's answer to a write carries under `key` (`{"team": {...}}`), or
+/// a 502 naming the missing key.
+pub(crate) fn answered_field<'a>(answer: &'a Value, key: &str) -> Result<&'a Value, ToolError> {
+    answer
+        .get(key)
+        .ok_or_else(|| ToolError::upstream(502, format!("PagerDuty's response has no `{key}`.")))
+}
+
+/// A name to create or rename something with: trimmed, not blank, at most `max`
+/// characters (`what` names the thing in the error: "service", "team").
+pub(crate) fn checked_name(what: &str, name: &str, max: usize) -> Result<String, ToolError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > max {
+        return Err(ToolError::bad_input(format!(
+            "A {what} `name` must be 1-{max} characters."
+        )));
+    }
+    Ok(name.to_owned())
+}
+
 /// Checks that an ID can go into a URL path (letters, digits, `-`, `_`).
 pub(crate) fn path_id(what: &str, id: &str) -> Result<String, ToolError> {
     let id = id.trim();

@@ -49,25 +49,12 @@ fn put_options(
     Ok(())
 }
 
-fn checked_name(name: &str) -> Result<String, ToolError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 255 {
-        return Err(ToolError::bad_input(
-            "A service `name` must be 1-255 characters.",
-        ));
-    }
-    Ok(name.to_owned())
-}
-
 fn policy_ref(id: &str) -> Value {
     json!({"id": id, "type": "escalation_policy_reference"})
 }
 
 fn answered(answer: &Value) -> Result<Service, ToolError> {
-    answer
-        .get("service")
-        .map(Service::from_api)
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `service`."))
+    super::answered_field(answer, "service").map(Service::from_api)
 }
 
 /// Create a service (something that has incidents), paged through an escalation
@@ -90,7 +77,10 @@ pub async fn create_service(
 ) -> Result<Service, ToolError> {
     let mut service = Map::new();
     service.insert("type".into(), json!("service"));
-    service.insert("name".into(), json!(checked_name(&name)?));
+    service.insert(
+        "name".into(),
+        json!(super::checked_name("service", &name, 255)?),
+    );
     let policy = path_id("escalation policy", &escalation_policy_id)?;
     service.insert("escalation_policy".into(), policy_ref(&policy));
     if let Some(teams) = team_ids.filter(|t| !t.is_empty()) {
@@ -154,7 +144,10 @@ pub async fn update_service(
         .transpose()?;
     let mut changes = Map::new();
     if let Some(name) = name {
-        changes.insert("name".into(), json!(checked_name(&name)?));
+        changes.insert(
+            "name".into(),
+            json!(super::checked_name("service", &name, 255)?),
+        );
     }
     if let Some(p) = &policy {
         changes.insert("escalation_policy".into(), policy_ref(p));

@@ -144,9 +144,7 @@ pub async fn create_status_page_post(
     let answer = session
         .write_optional_from(Method::POST, &format!("/status_pages/{page}/posts"), &body)
         .await?;
-    let post = answer
-        .get("post")
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `post`."))?;
+    let post = super::answered_field(&answer, "post")?;
     let updates = post
         .get("updates")
         .and_then(Value::as_array)
@@ -208,8 +206,6 @@ pub async fn create_status_page_post_update(
             &json!({ "post_update": update }),
         )
         .await?;
-    let update = answer
-        .get("post_update")
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `post_update`."))?;
+    let update = super::answered_field(&answer, "post_update")?;
     Ok(PostUpdate::from_api(update))
 }

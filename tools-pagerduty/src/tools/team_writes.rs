@@ -11,21 +11,7 @@ use crate::client::{Method, Query, Session};
 
 /// The team of a write's answer.
 fn answered(answer: &Value) -> Result<Team, ToolError> {
-    answer
-        .get("team")
-        .map(Team::from_api)
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `team`."))
-}
-
-/// A team name: not blank, at most 100 characters.
-fn checked_name(name: &str) -> Result<String, ToolError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ToolError::bad_input(
-            "A team `name` must be 1-100 characters.",
-        ));
-    }
-    Ok(name.to_owned())
+    super::answered_field(answer, "team").map(Team::from_api)
 }
 
 /// Create a team (a group of users that owns services, schedules and escalation
@@ -38,7 +24,7 @@ pub async fn create_team(
     /// What the team does. Default is None.
     description: Option<String>,
 ) -> Result<Team, ToolError> {
-    let mut team = json!({"type": "team", "name": checked_name(&name)?});
+    let mut team = json!({"type": "team", "name": super::checked_name("team", &name, 100)?});
     if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
         team["description"] = json!(d);
     }
@@ -66,7 +52,9 @@ pub async fn update_team(
             "Give `name` or `description` to change.",
         ));
     }
-    let name = name.map(|n| checked_name(&n)).transpose()?;
+    let name = name
+        .map(|n| super::checked_name("team", &n, 100))
+        .transpose()?;
     let session = Session::from_context(&context)?;
     let path = format!("/teams/{id}");
     // PagerDuty's update takes the whole team: start from the current one.

@@ -120,12 +120,7 @@ pub async fn list_webhook_subscriptions(
 
 /// The webhook subscription of a write's answer.
 fn answered(answer: &Value) -> Result<WebhookSubscription, ToolError> {
-    answer
-        .get("webhook_subscription")
-        .map(WebhookSubscription::from_api)
-        .ok_or_else(|| {
-            ToolError::upstream(502, "PagerDuty's response has no `webhook_subscription`.")
-        })
+    super::answered_field(answer, "webhook_subscription").map(WebhookSubscription::from_api)
 }
 
 /// Checks the event types of a subscription (`incident.triggered`, ...).

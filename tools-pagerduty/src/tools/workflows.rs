@@ -119,12 +119,7 @@ pub async fn start_incident_workflow(
             &json!({"incident_workflow_instance": {"incident": {"id": incident, "type": "incident_reference"}}}),
         )
         .await?;
-    let instance = body.get("incident_workflow_instance").ok_or_else(|| {
-        ToolError::upstream(
-            502,
-            "PagerDuty's response has no `incident_workflow_instance`.",
-        )
-    })?;
+    let instance = super::answered_field(&body, "incident_workflow_instance")?;
     Ok(WorkflowInstance {
         id: s(instance, "id"),
         workflow_id: workflow,

@@ -186,9 +186,7 @@ pub async fn snooze_incident(
 }
 
 fn changed(body: &Value) -> Result<ChangedIncident, ToolError> {
-    let raw = body
-        .get("incident")
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `incident`."))?;
+    let raw = crate::tools::answered_field(body, "incident")?;
     Ok(ChangedIncident {
         incident: Incident::from_api(raw),
     })
@@ -392,9 +390,7 @@ pub async fn add_incident_note(
             &json!({"note": {"content": content}}),
         )
         .await?;
-    let note = body
-        .get("note")
-        .ok_or_else(|| ToolError::upstream(502, "PagerDuty's response has no `note`."))?;
+    let note = crate::tools::answered_field(&body, "note")?;
     Ok(CreatedNote {
         incident_id: id,
         note: Note::from_api(note),
