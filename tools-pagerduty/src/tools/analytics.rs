@@ -129,20 +129,9 @@ pub async fn get_incident_metrics(
     /// Split rows by day, week or month. Default is None (one row per group).
     aggregate_unit: Option<AggregateUnit>,
 ) -> Result<IncidentMetrics, ToolError> {
-    check_time("since", &Some(since.clone()))?;
-    check_time("until", &Some(until.clone()))?;
-    if until <= since {
-        return Err(ToolError::bad_input("`until` must be after `since`."));
-    }
-    let mut filters = Map::new();
-    filters.insert("created_at_start".into(), json!(since));
-    filters.insert("created_at_end".into(), json!(until));
-    if let Some(ids) = service_ids.filter(|v| !v.is_empty()) {
-        filters.insert("service_ids".into(), json!(path_ids("service", &ids, 100)?));
-    }
-    if let Some(ids) = team_ids.filter(|v| !v.is_empty()) {
-        filters.insert("team_ids".into(), json!(path_ids("team", &ids, 100)?));
-    }
+    let mut filters = range_filters(&since, &until, ["created_at_start", "created_at_end"])?;
+    insert_ids(&mut filters, "service_ids", "service", service_ids)?;
+    insert_ids(&mut filters, "team_ids", "team", team_ids)?;
     if let Some(u) = urgency {
         filters.insert("urgency".into(), json!(u));
     }
@@ -251,20 +240,9 @@ pub async fn get_responder_metrics(
     #[arg(default)]
     by_team: bool,
 ) -> Result<ResponderMetrics, ToolError> {
-    check_time("since", &Some(since.clone()))?;
-    check_time("until", &Some(until.clone()))?;
-    if until <= since {
-        return Err(ToolError::bad_input("`until` must be after `since`."));
-    }
-    let mut filters = Map::new();
-    filters.insert("date_range_start".into(), json!(since));
-    filters.insert("date_range_end".into(), json!(until));
-    if let Some(ids) = team_ids.filter(|v| !v.is_empty()) {
-        filters.insert("team_ids".into(), json!(path_ids("team", &ids, 100)?));
-    }
-    if let Some(ids) = responder_ids.filter(|v| !v.is_empty()) {
-        filters.insert("responder_ids".into(), json!(path_ids("user", &ids, 100)?));
-    }
+    let mut filters = range_filters(&since, &until, ["date_range_start", "date_range_end"])?;
+    insert_ids(&mut filters, "team_ids", "team", team_ids)?;
+    insert_ids(&mut filters, "responder_ids", "user", responder_ids)?;
     if let Some(u) = urgency {
         filters.insert("urgency".into(), json!(u));
     }
@@ -287,4 +265,35 @@ pub async fn get_responder_metrics(
         .map(|d| d.iter().map(de::object).collect())
         .unwrap_or_default();
     Ok(ResponderMetrics { since, until, rows })
+}
+
+/// The filters of an analytics query over `since`..`until` (checked: ISO 8601, `until`
+/// after `since`), under PagerDuty's names for the two ends (`keys`).
+fn range_filters(
+    since: &str,
+    until: &str,
+    keys: [&str; 2],
+) -> Result<Map<String, Value>, ToolError> {
+    check_time("since", &Some(since.to_owned()))?;
+    check_time("until", &Some(until.to_owned()))?;
+    if until <= since {
+        return Err(ToolError::bad_input("`until` must be after `since`."));
+    }
+    let mut filters = Map::new();
+    filters.insert(keys[0].into(), json!(since));
+    filters.insert(keys[1].into(), json!(until));
+    Ok(filters)
+}
+
+/// Adds an ID filter (at most 100 IDs of `what`) when `ids` has any.
+fn insert_ids(
+    filters: &mut Map<String, Value>,
+    key: &str,
+    what: &str,
+    ids: Option<Vec<String>>,
+) -> Result<(), ToolError> {
+    if let Some(ids) = ids.filter(|v| !v.is_empty()) {
+        filters.insert(key.into(), json!(path_ids(what, &ids, 100)?));
+    }
+    Ok(())
 }
