@@ -230,15 +230,7 @@ pub async fn update_alert_grouping_setting(
 /// Delete an alert grouping setting: its services stop grouping alerts, so every
 /// alert opens its own incident (and pages). It cannot be restored. Confirm with the
 /// user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [delete],
-    service_domains = [incident_management],
-    output = "What was deleted"
-)]
+#[tool(preset = super::pagerduty_delete, output = "What was deleted")]
 pub async fn delete_alert_grouping_setting(
     context: ToolContext,
     /// The setting ID (from ListAlertGroupingSettings).

@@ -133,15 +133,7 @@ pub async fn create_escalation_policy(
 /// Change an escalation policy: its name, description, repeats, or its levels (all
 /// of them, replaced by `levels`). What is left out stays as it is. New levels change
 /// who is paged for every service that uses it: confirm with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The updated policy"
-)]
+#[tool(preset = super::pagerduty_destructive_update, output = "The updated policy")]
 pub async fn update_escalation_policy(
     context: ToolContext,
     /// The policy ID (from ListEscalationPolicies).

@@ -35,6 +35,25 @@ arcade_tdk::tool_preset! {
         operations = [update],
         service_domains = [incident_management],
     );
+    /// Updates that change who is paged or where events go: idempotent, destructive
+    /// (the tool confirms with the user first).
+    pagerduty_destructive_update = (
+        requires_auth = PagerDuty(scopes = ["write"]),
+        open_world,
+        destructive,
+        idempotent,
+        operations = [update],
+        service_domains = [incident_management],
+    );
+    /// Deletes and removals: idempotent, destructive (the tool confirms first).
+    pagerduty_delete = (
+        requires_auth = PagerDuty(scopes = ["write"]),
+        open_world,
+        destructive,
+        idempotent,
+        operations = [delete],
+        service_domains = [incident_management],
+    );
 }
 
 pub mod alert_grouping;

@@ -112,15 +112,7 @@ pub async fn create_service(
 /// it (it then opens no incidents and pages nobody) and enable it again. What is left
 /// out stays as it is. Disabling or moving it to another policy changes who is
 /// paged: confirm with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [update],
-    service_domains = [incident_management],
-    output = "The updated service"
-)]
+#[tool(preset = super::pagerduty_destructive_update, output = "The updated service")]
 pub async fn update_service(
     context: ToolContext,
     /// The service ID (from ListServices).

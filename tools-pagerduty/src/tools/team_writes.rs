@@ -73,15 +73,7 @@ pub async fn update_team(
 /// Delete a team. Its escalation policies, schedules and services stay, unowned or
 /// moved to `reassignment_team_id`; the team itself cannot be restored. Confirm with
 /// the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [delete],
-    service_domains = [incident_management],
-    output = "What was deleted"
-)]
+#[tool(preset = super::pagerduty_delete, output = "What was deleted")]
 pub async fn delete_team(
     context: ToolContext,
     /// The team ID (from ListTeams).
@@ -169,15 +161,7 @@ pub async fn add_team_member(
 
 /// Remove a user from a team: they stop seeing its incidents as a member and leave
 /// its responder rotations' team scope. Confirm with the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [delete],
-    service_domains = [incident_management],
-    output = "The removed membership"
-)]
+#[tool(preset = super::pagerduty_delete, output = "The removed membership")]
 pub async fn remove_team_member(
     context: ToolContext,
     /// The team ID.

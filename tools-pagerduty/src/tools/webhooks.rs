@@ -247,15 +247,7 @@ pub async fn update_webhook_subscription(
 /// Delete a webhook subscription: PagerDuty stops sending its events at once, and it
 /// cannot be restored (pause it with UpdateWebhookSubscription instead). Confirm with
 /// the user first.
-#[tool(
-    requires_auth = PagerDuty(scopes = ["write"]),
-    open_world,
-    destructive,
-    idempotent,
-    operations = [delete],
-    service_domains = [incident_management],
-    output = "What was deleted"
-)]
+#[tool(preset = super::pagerduty_delete, output = "What was deleted")]
 pub async fn delete_webhook_subscription(
     context: ToolContext,
     /// The subscription ID (from ListWebhookSubscriptions).
