@@ -25,15 +25,10 @@ pub(super) fn analytics(db: &Db, scope: &[&str], body: Option<&Value>) -> Reply 
     ) else {
         return bad(&["filters.created_at_start and filters.created_at_end are required"]);
     };
-    let ids = |key: &str| -> Vec<&str> {
-        filters[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect()
-    };
-    let (services, teams) = (ids("service_ids"), ids("team_ids"));
+    let (services, teams) = (
+        filter_ids(filters, "service_ids"),
+        filter_ids(filters, "team_ids"),
+    );
     let urgency = filters["urgency"].as_str();
     let incidents: Vec<&Value> = db
         .incidents
@@ -158,15 +153,10 @@ pub(super) fn responders(db: &Db, scope: &[&str], body: Option<&Value>) -> Reply
         ["teams"] => true,
         _ => return not_found(),
     };
-    let ids = |key: &str| -> Vec<&str> {
-        filters[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect()
-    };
-    let (teams, wanted) = (ids("team_ids"), ids("responder_ids"));
+    let (teams, wanted) = (
+        filter_ids(filters, "team_ids"),
+        filter_ids(filters, "responder_ids"),
+    );
     let urgency = filters["urgency"].as_str();
     let teams_of = |user: &str| -> Vec<&str> {
         db.members
@@ -281,4 +271,14 @@ pub(super) fn responders(db: &Db, scope: &[&str], body: Option<&Value>) -> Reply
             "order_by": key,
         }),
     )
+}
+
+/// The IDs a metrics query's `filters.<key>` lists (none when absent).
+fn filter_ids<'a>(filters: &'a Value, key: &str) -> Vec<&'a str> {
+    filters[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
 }
