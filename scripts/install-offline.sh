@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Publishing check: `cargo install tools-pagerduty` from its packaged `.crate`, offline,
-# with an empty CARGO_HOME, as on a clean machine that has only a directory of crates.
+# Publishing check: every publishable crate packaged, and `cargo install tools-pagerduty`
+# and `cargo install cargo-arcade` from their packaged `.crate`s, offline, with an empty
+# CARGO_HOME, as on a clean machine that has only a directory of crates.
 #
-# 1. `cargo package` the three publishable crates the binary needs (arcade-tdk-macros,
-#    arcade-tdk, tools-pagerduty); `.ci/run`'s `cargo package --workspace` step verifies
-#    them, so this one does not (--no-verify).
-# 2. Vendor the registry crates tools-pagerduty depends on (`cargo vendor` of a scratch
-#    crate that depends on the packaged tools-pagerduty, pinned by the workspace's
-#    Cargo.lock) into a directory source, and add our three packaged crates to it.
+# 1. `cargo package` the four publishable crates (arcade-tdk-macros, arcade-tdk,
+#    tools-pagerduty, cargo-arcade) with --no-verify: step 3 is their verification, a
+#    build of each from its `.crate` and nothing else (what `cargo package`'s own verify
+#    does, once instead of twice). arcade-tdk's feature subsets are checked by `.ci/run`'s
+#    `--no-default-features` step.
+# 2. Vendor the registry crates they depend on (`cargo vendor` of a scratch crate that
+#    depends on the packaged tools-pagerduty, pinned by the workspace's Cargo.lock) into a
+#    directory source, and add our packaged crates to it.
 # 3. With CARGO_HOME an empty directory holding only a config.toml that replaces
-#    crates.io with that directory: `cargo install tools-pagerduty --offline --debug`.
-# 4. Run the installed binary: `--version` and `tools --format mcp`.
+#    crates.io with that directory: `cargo install tools-pagerduty cargo-arcade --offline
+#    --debug`.
+# 4. Run the installed binaries: `--version`, `tools --format mcp`, `cargo arcade --help`.
 #
 # Time: the install shares CARGO_TARGET_DIR with the workspace. Cargo rebuilds a crate
 # of a directory source when its path changes, and only then (such crates are taken to
@@ -21,7 +25,7 @@
 set -euo pipefail
 source "$(dirname "$0")/ci-env.sh"
 version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
-crates=(arcade-tdk-macros arcade-tdk tools-pagerduty)
+crates=(arcade-tdk-macros arcade-tdk tools-pagerduty cargo-arcade)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,13 +37,13 @@ t0=$(seconds)
 echo "-- cargo package ${crates[*]} ($version)"
 # cargo extracts a packaged crate of a local registry once and never refreshes it (see
 # .ci/run): drop stale extracts of ours.
-rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/{arcade-tdk,arcade-tdk-macros,tools-pagerduty}-[0-9]*
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/{arcade-tdk,arcade-tdk-macros,tools-pagerduty,cargo-arcade}-[0-9]*
 package_args=()
 for c in "${crates[@]}"; do package_args+=(-p "$c"); done
 cargo package --quiet --no-verify --allow-dirty "${package_args[@]}"
 t1=$(seconds)
 
-echo "-- cargo vendor the dependencies of the packaged tools-pagerduty"
+echo "-- cargo vendor the dependencies of the packaged crates"
 mkdir -p "$work/unpacked" "$work/resolve/src"
 for c in "${crates[@]}"; do
   tar -xzf "$CARGO_TARGET_DIR/package/$c-$version.crate" -C "$work/unpacked"
@@ -47,7 +51,8 @@ done
 {
   printf '[package]\nname = "resolve"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
   printf '[dependencies]\ntools-pagerduty = "=%s"\n\n[patch.crates-io]\n' "$version"
-  for c in "${crates[@]}"; do
+  # cargo-arcade has no library to depend on; its one dependency (clap) is among these.
+  for c in arcade-tdk-macros arcade-tdk tools-pagerduty; do
     printf '%s = { path = "%s/unpacked/%s-%s" }\n' "$c" "$work" "$c" "$version"
   done
 } > "$work/resolve/Cargo.toml"
@@ -66,7 +71,7 @@ done
 echo "   $(find "$vendor" -mindepth 1 -maxdepth 1 -type d | wc -l) crates in the directory source"
 t2=$(seconds)
 
-echo "-- cargo install tools-pagerduty --offline --debug, with an empty CARGO_HOME"
+echo "-- cargo install tools-pagerduty cargo-arcade --offline --debug, with an empty CARGO_HOME"
 home="$work/cargo-home"
 mkdir -p "$home"
 cat > "$home/config.toml" <<TOML
@@ -79,13 +84,14 @@ directory = "$vendor"
 [net]
 offline = true
 TOML
-(cd "$work" && CARGO_HOME="$home" cargo install tools-pagerduty --offline --debug --quiet --root "$work/root")
+(cd "$work" && CARGO_HOME="$home" cargo install tools-pagerduty cargo-arcade --offline --debug --quiet --root "$work/root")
 t3=$(seconds)
 
-echo "-- the installed binary"
+echo "-- the installed binaries"
 bin="$work/root/bin/tools-pagerduty"
 "$bin" --version
 "$bin" --version | grep -qx "PagerDuty $version"
 "$bin" tools --format mcp | head -n 5
 "$bin" tools --format mcp | grep -q '"name": "PagerDuty_ListIncidents"'
+"$work/root/bin/cargo-arcade" arcade --help | grep -q 'new'
 echo "-- offline install works: package $((t1 - t0))s, vendor $((t2 - t1))s, install $((t3 - t2))s"
