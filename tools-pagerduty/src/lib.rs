@@ -44,8 +44,8 @@ use arcade_tdk::{Tool, Toolkit};
 use tools::{
     alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
     escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
-    schedules, service_writes, services, status_page_writes, status_pages, team_writes, teams,
-    users, webhooks, workflows,
+    schedule_writes, schedules, service_writes, services, status_page_writes, status_pages,
+    team_writes, teams, users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -116,6 +116,8 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         workflows::start_incident_workflow::tool(),
         // On-call changes (write).
         schedules::create_schedule_override::tool(),
+        schedule_writes::create_schedule::tool(),
+        schedule_writes::update_schedule::tool(),
         // Writes responders use: routing, status pages.
         orchestrations::append_event_orchestration_router_rule::tool(),
         status_page_writes::create_status_page_post::tool(),
@@ -205,7 +207,13 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         (
             "schedules",
-            vec!["ListSchedules", "GetSchedule", "CreateScheduleOverride"],
+            vec![
+                "ListSchedules",
+                "GetSchedule",
+                "CreateScheduleOverride",
+                "CreateSchedule",
+                "UpdateSchedule",
+            ],
         ),
         (
             "services",

@@ -31,6 +31,7 @@ pub const CONFIRMED_TOOLS: &[&str] = &[
     "CreateStatusPagePostUpdate",
     "UpdateService",
     "UpdateEscalationPolicy",
+    "UpdateSchedule",
     "DeleteWebhookSubscription",
     "DeleteAlertGroupingSetting",
     "DeleteTeam",

@@ -7,11 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::incidents::{Incident, LogEntry};
 use super::oncall::{PolicyOnCall, who_is_on_call};
-use super::{Ref, format_utc, path_id, ref_at, refs_at, s};
+use super::{Ref, format_utc, parse_time, path_id, ref_at, refs_at, s};
 use crate::client::{Query, Session};
 
 /// The most records of each list a handoff reads.
@@ -105,14 +104,6 @@ async fn schedule_scope(session: &Session, id: &str) -> Result<Scope, ToolError>
         incident_query: Query::new().list("service_ids", &service_ids),
         services: Some(service_ids),
         team: None,
-    })
-}
-
-fn parse_time(name: &str, value: &str) -> Result<OffsetDateTime, ToolError> {
-    OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
-        ToolError::bad_input(format!(
-            "`{name}` must be an ISO 8601 date-time with a zone, such as 2026-01-31T08:00:00Z, not `{value}`."
-        ))
     })
 }
 

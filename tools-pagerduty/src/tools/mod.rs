@@ -73,6 +73,7 @@ pub mod maintenance;
 pub mod oncall;
 pub mod orchestrations;
 pub mod priorities;
+pub mod schedule_writes;
 pub mod schedules;
 pub mod service_writes;
 pub mod services;
@@ -299,6 +300,16 @@ pub(crate) fn format_utc(t: time::OffsetDateTime) -> String {
 
 /// Rejects a time that does not look like ISO 8601 with a date, and warns about
 /// naive times (PagerDuty reads them in the account's zone).
+/// An ISO 8601 (RFC 3339) date-time with a zone, or a bad-input error naming the field.
+pub(crate) fn parse_time(name: &str, value: &str) -> Result<time::OffsetDateTime, ToolError> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
+        ToolError::bad_input(format!(
+            "`{name}` must be an ISO 8601 date-time with a zone, such as 2026-01-31T08:00:00Z, not `{value}`."
+        ))
+    })
+}
+
 pub(crate) fn check_time(name: &str, value: &Option<String>) -> Result<(), ToolError> {
     let Some(v) = value else { return Ok(()) };
     let b = v.as_bytes();

@@ -13,6 +13,7 @@ mod maintenance;
 mod oncall;
 mod orchestrations;
 mod priorities;
+mod schedule_layers;
 mod schedules;
 mod services;
 mod status_pages;
@@ -178,6 +179,8 @@ fn write(
             incidents::respond::status_update(db, id, body, actor)
         }
         ("POST", ["schedules", id, "overrides"]) => schedules::create_overrides(db, id, body),
+        ("POST", ["schedules"]) => schedule_layers::create(db, body),
+        ("PUT", ["schedules", id]) => schedule_layers::update(db, id, body),
         ("POST", ["incident_workflows", id, "instances"]) => workflows::start(db, id, body),
         ("POST", ["incidents", id, "snooze"]) => incidents::respond::snooze(db, id, body, actor),
         ("POST", ["status_pages", id, "posts"]) => status_pages::create_post(db, id, body),

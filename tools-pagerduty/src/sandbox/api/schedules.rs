@@ -1,8 +1,10 @@
-//! Schedules: the list, one schedule rendered over a range, and overrides.
+//! Schedules: the list, one schedule rendered over a range, and overrides (the
+//! schedules written through the API, with layers, in `schedule_layers`).
 
 use serde_json::{Value, json};
 
 use super::common::{Q, Reply, bad, has_ref, id_of, matches_query, not_found, paginate, str_of};
+use super::schedule_layers;
 use crate::sandbox::Db;
 
 /// `GET /schedules`.
@@ -18,12 +20,18 @@ pub(super) fn list(db: &Db, q: &Q<'_>) -> Reply {
     paginate(items, "schedules", q)
 }
 
-/// `GET /schedules/{id}`: with `since` and `until`, the rendered final schedule and overrides.
+/// `GET /schedules/{id}`: with `since` and `until`, the rendered final schedule and
+/// overrides (a seeded schedule's from the seeded on-calls).
 pub(super) fn get(db: &Db, id: &str, q: &Q<'_>) -> Reply {
     match db.schedules.iter().find(|s| id_of(s) == id) {
         Some(s) => {
             let mut s = s.clone();
-            if let (Some(since), Some(until)) = (q.get("since"), q.get("until")) {
+            let overrides = db.overrides.get(id).map(Vec::as_slice).unwrap_or_default();
+            let window = q.get("since").zip(q.get("until"));
+            let layered = window.is_some_and(|(since, until)| {
+                schedule_layers::render(&mut s, overrides, since, until)
+            });
+            if let (false, Some((since, until))) = (layered, window) {
                 let overlaps = |e: &Value| str_of(e, "start") < until && str_of(e, "end") > since;
                 let overrides: Vec<Value> = db
                     .overrides

@@ -262,6 +262,22 @@ pub(super) async fn scenario(sb: &Sandbox) {
             json!({"escalation_policy_id": "PEP0002", "name": "Spec renamed 2"}),
         ),
         (
+            "CreateSchedule",
+            json!({"name": "Spec rotation", "time_zone": "Europe/Berlin", "description": "d", "layers": [{"user_ids": ["PUSR001", "PUSR002"], "turn_length_hours": 24, "start": "2026-01-05T09:00:00+01:00", "name": "Day"}, {"user_ids": ["PUSR003"], "turn_length_hours": 168, "start": "2026-01-05T09:00:00Z", "rotation_start": "2026-01-01T09:00:00Z", "end": "2027-01-01T00:00:00Z"}]}),
+        ),
+        (
+            "UpdateSchedule",
+            json!({"schedule_id": "PSCH003", "name": "Spec schedule", "time_zone": "UTC", "layers": [{"user_ids": ["PUSR004", "PUSR005"], "turn_length_hours": 12, "start": "2026-01-01T00:00:00Z"}]}),
+        ),
+        (
+            "UpdateSchedule",
+            json!({"schedule_id": "PSCH003", "description": "layers kept"}),
+        ),
+        (
+            "GetSchedule",
+            json!({"schedule_id": "PSCH003", "since": "2026-06-01T00:00:00Z", "until": "2026-06-03T00:00:00Z"}),
+        ),
+        (
             "CreateTeam",
             json!({"name": "Spec team", "description": "d"}),
         ),

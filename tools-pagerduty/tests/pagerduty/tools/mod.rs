@@ -8,6 +8,7 @@ mod breadth_writes;
 mod config_writes;
 mod reads;
 mod responder;
+mod schedule_writes;
 mod writes;
 
 use crate::common;
@@ -95,7 +96,7 @@ async fn toolkit_has_parity_names_and_read_only_subset() {
     assert!(read_only.get("PagerDuty.AcknowledgeIncidents").is_none());
     assert!(read_only.get("PagerDuty.ListIncidents").is_some());
     assert_eq!(read_only.len(), 41);
-    assert_eq!(catalog.len(), 75);
+    assert_eq!(catalog.len(), 77);
     for name in [
         "GetRelatedIncidents",
         "GetPastIncidents",
