@@ -45,17 +45,24 @@
 //! # });
 //! ```
 
+mod engine;
+mod resource;
+
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+pub(crate) use self::engine::engine_context_for;
+pub(crate) use self::resource::read_redacted as read_resource_redacted;
+
+use crate::auth::ToolRequirements;
 use crate::catalog::CatalogEntry;
 use crate::context::{ContextSink, ToolContext};
 use crate::error::{ErrorKind, ToolError};
 use crate::executor::{self, Execution, ToolCallError, ToolCallOutput};
 use crate::owner::ResourceOwner;
 use crate::redact::Redactor;
-use crate::serve::local::LocalEnvironment;
+use crate::serve::local::{LocalEnvironment, Subject};
 
 /// The environment variable that lets tools needing credentials run over
 /// unauthenticated HTTP (`1` or `true`), as in Arcade's Python server.
@@ -261,7 +268,11 @@ fn unmet(entry: &CatalogEntry, error: ToolError) -> CallOutcome {
 
 /// Whether `entry` needs a token or secrets.
 pub fn needs_credentials(entry: &CatalogEntry) -> bool {
-    let requirements = entry.tool().spec().requirements();
+    requires_credentials(entry.tool().spec().requirements())
+}
+
+/// Whether `requirements` name a token or secrets.
+fn requires_credentials(requirements: &crate::auth::ToolRequirements) -> bool {
     requirements.authorization.is_some() || requirements.secret_keys().next().is_some()
 }
 
@@ -269,8 +280,15 @@ pub fn needs_credentials(entry: &CatalogEntry) -> bool {
 /// Arcade's Python server): anyone who can reach the port would use the developer's
 /// secrets and tokens.
 fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
-    let tool = entry.mcp_name();
-    let requirements = entry.tool().spec().requirements();
+    let subject = Subject::Tool(entry.mcp_name());
+    unsupported_transport_for(subject, entry.tool().spec().requirements())
+}
+
+fn unsupported_transport_for(subject: Subject<'_>, requirements: &ToolRequirements) -> ToolError {
+    let (tool, kind, verb) = match subject {
+        Subject::Tool(name) => (name, "tool", "execute"),
+        Subject::Resource(uri) => (uri, "resource", "read"),
+    };
     let what = match (
         requirements.authorization.is_some(),
         requirements.secret_keys().next().is_some(),
@@ -282,13 +300,13 @@ fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
     let var = ALLOW_CREDENTIALED_TOOLS_ENV;
     ToolError::requirements_not_met(
         format!(
-            "Unsupported transport: tool '{tool}' requires {what}, which this server does not provide \
+            "Unsupported transport: {kind} '{tool}' requires {what}, which this server does not provide \
              over unauthenticated HTTP.\n\n  To fix, either:\n  1. Serve the toolkit over stdio, or\n  \
              2. On a trusted machine, allow such tools over HTTP:  export {var}=1\n\n  \
              Then restart the server."
         ),
         format!(
-            "The MCP server cannot execute the '{tool}' tool over its HTTP transport because the tool \
+            "The MCP server cannot {verb} the '{tool}' {kind} over its HTTP transport because the {kind} \
              requires {what} and the HTTP transport does not authenticate users. Tell the user to serve \
              the toolkit over stdio, or (on a trusted machine) to set {var}=1 and restart the server."
         ),

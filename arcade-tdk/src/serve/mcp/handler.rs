@@ -515,9 +515,16 @@ impl ServerHandler for McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         let modern = is_modern(&context);
-        surface::read_resource(&self.shared.catalog, &request.uri, modern)
-            .await
-            .map(Into::into)
+        let (shared, caller) = (&self.shared, caller(&context));
+        surface::read_resource(
+            &shared.pipeline,
+            &shared.catalog,
+            &request.uri,
+            &caller,
+            modern,
+        )
+        .await
+        .map(Into::into)
     }
 
     async fn subscribe(
