@@ -46,6 +46,7 @@
 //! ```
 
 mod engine;
+mod nested;
 mod resource;
 
 use std::sync::Arc;
@@ -53,10 +54,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 pub(crate) use self::engine::engine_context_for;
+pub(crate) use self::nested::EngineScope;
 pub(crate) use self::resource::read_redacted as read_resource_redacted;
 
 use crate::auth::ToolRequirements;
-use crate::catalog::CatalogEntry;
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, ToolContext};
 use crate::error::{ErrorKind, ToolError};
 use crate::executor::{self, Execution, ToolCallError, ToolCallOutput};
@@ -130,6 +132,8 @@ pub struct Pipeline {
     environment: Arc<LocalEnvironment>,
     credentialed_tools: bool,
     share_developer_tokens: bool,
+    /// The catalog tools call other tools of ([`crate::calls`]), once set.
+    catalog: Option<Arc<Catalog>>,
 }
 
 impl Pipeline {
@@ -139,7 +143,16 @@ impl Pipeline {
             environment,
             credentialed_tools: true,
             share_developer_tokens: false,
+            catalog: None,
         }
+    }
+
+    /// The pipeline of a server of `catalog`: tools it runs may call the catalog's
+    /// other tools ([`ToolContext::tools`]), through this pipeline, for the same caller.
+    /// Without it such a call fails with a clear error.
+    pub fn serving(mut self, catalog: Arc<Catalog>) -> Self {
+        self.catalog = Some(catalog);
+        self
     }
 
     /// Whether [authenticated](Caller::Authenticated) callers also get the developer's
@@ -220,6 +233,19 @@ impl Pipeline {
         caller: &Caller,
         sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
     ) -> CallOutcome {
+        self.call_in(entry, args, caller, &[], sink).await
+    }
+
+    /// [`call_as`](Self::call_as) of a tool that the tools of `chain` called (outermost
+    /// first; empty for a call from the client).
+    async fn call_in(
+        &self,
+        entry: &CatalogEntry,
+        args: Map<String, Value>,
+        caller: &Caller,
+        chain: &[String],
+        sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
+    ) -> CallOutcome {
         if self.refuses_for(entry, caller) {
             return unmet(entry, unsupported_transport(entry));
         }
@@ -231,10 +257,20 @@ impl Pipeline {
             .environment
             .context_for_caller(entry, owner, self.share_developer_tokens)
             .await;
-        let context = match context {
+        let mut context = match context {
             Ok(context) => context,
             Err(error) => return unmet(entry, error),
         };
+        if let Some(catalog) = &self.catalog {
+            let mut chain = chain.to_vec();
+            chain.push(entry.fully_qualified_name().to_owned());
+            context.set_scope(Arc::new(nested::LocalScope {
+                pipeline: self.clone(),
+                catalog: catalog.clone(),
+                caller: caller.clone(),
+                chain,
+            }));
+        }
         let execution = run(entry, args, context, sink).await;
         if let Err(error) = &execution.outcome
             && error.kind == ErrorKind::UpstreamRuntimeAuthError

@@ -282,13 +282,14 @@ async fn invoke(State(state): State<WorkerState>, headers: HeaderMap, body: Byte
     // The Engine checked the requirements and sent the token: the call starts at the
     // executor, with the one redactor of the pipeline (no sink: the worker protocol
     // carries no notifications).
-    let execution = pipeline::run(
+    // Tools it calls get the Engine's context too (see `pipeline::EngineScope`).
+    let mut context = request.context;
+    context.set_scope(Arc::new(pipeline::EngineScope::new(
+        state.catalog.clone(),
         entry,
-        request.inputs.unwrap_or_default(),
-        request.context,
-        |_| None,
-    )
-    .await;
+    )));
+    let execution =
+        pipeline::run(entry, request.inputs.unwrap_or_default(), context, |_| None).await;
     let duration = started.elapsed().as_secs_f64() * 1000.0;
     let success = execution.is_success();
     tracing::info!(

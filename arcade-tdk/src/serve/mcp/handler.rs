@@ -212,11 +212,12 @@ impl McpServer {
             .with_server_info(implementation)
             .with_protocol_version(ProtocolVersion::V_2025_11_25);
         info.instructions = options.instructions.clone();
+        let pipeline = policy(Pipeline::new(environment).serving(catalog.clone()));
         Self {
             shared: Arc::new(Shared {
                 catalog,
                 options,
-                pipeline: policy(Pipeline::new(environment)),
+                pipeline,
                 tools,
                 param_headers,
                 info,
