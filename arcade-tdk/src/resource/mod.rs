@@ -110,7 +110,8 @@ pub enum ResourceError {
 impl From<ToolError> for ResourceError {
     /// A tool error raised while producing a resource (an upstream call the resource
     /// shares with a tool): a requirement that was not met stays one, a 404 from the
-    /// upstream is [`ResourceError::NotFound`], anything else is
+    /// upstream is [`ResourceError::NotFound`], bad input is
+    /// [`ResourceError::InvalidParams`], anything else is
     /// [`ResourceError::Failed`] with the error's message.
     ///
     /// ```
@@ -125,6 +126,9 @@ impl From<ToolError> for ResourceError {
             crate::error::ErrorKind::ToolRequirementsNotMet => Self::RequirementsNotMet(error),
             crate::error::ErrorKind::UpstreamRuntimeNotFound => {
                 Self::NotFound(error.message().to_owned())
+            }
+            crate::error::ErrorKind::ToolRuntimeBadInputValue => {
+                Self::InvalidParams(error.message().to_owned())
             }
             _ => Self::Failed(error.message().to_owned()),
         }
