@@ -1,6 +1,6 @@
 //! Changing what a running MCP server serves: a [`ServedCatalog`] handle replaces the
 //! catalog (tools, resources, prompts) of every server given it
-//! ([`McpOptions::with_served`]); those servers advertise `listChanged: true` for tools,
+//! ([`McpOptions::with_served`](super::McpOptions::with_served)); those servers advertise `listChanged: true` for tools,
 //! resources and prompts, and tell their 2025 sessions
 //! (`notifications/tools/list_changed`, `.../resources/list_changed`,
 //! `.../prompts/list_changed`, each only when that list changed). 2026-07-28 clients

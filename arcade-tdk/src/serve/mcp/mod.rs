@@ -35,7 +35,7 @@ mod handler;
 mod http;
 mod input_required;
 mod lean;
-mod list_changed;
+pub mod list_changed;
 mod surface;
 mod task_input;
 mod tasks;
