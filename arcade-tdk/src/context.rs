@@ -194,6 +194,8 @@ pub struct ToolContext {
     resource_owner: Option<Arc<ResourceOwner>>,
     /// The resources of the tool's toolkit ([`ToolContext::resources`]).
     pub(crate) resources: Option<Arc<crate::resource::Resources>>,
+    /// Where its tool calls go ([`ToolContext::tools`]).
+    pub(crate) scope: Option<Arc<dyn crate::calls::CallScope>>,
 }
 
 impl ToolContext {
@@ -281,6 +283,45 @@ impl ToolContext {
     /// Connects the logging and progress handles to a sink (done by the servers).
     pub fn set_sink(&mut self, sink: Arc<dyn ContextSink>) {
         self.sink = Some(sink);
+    }
+
+    /// The context of a tool this one calls, under the Engine's context (the worker):
+    /// the same user, metadata and owner, only the secrets `requirements` declare, and
+    /// the token only when `token` (the called tool requires the same provider).
+    pub(crate) fn for_nested(
+        &self,
+        requirements: &crate::auth::ToolRequirements,
+        token: bool,
+    ) -> ToolContext {
+        let secrets = self
+            .secrets
+            .iter()
+            .filter(|(k, _)| {
+                requirements
+                    .secret_keys()
+                    .any(|d| d.eq_ignore_ascii_case(k))
+            })
+            .cloned()
+            .collect();
+        ToolContext {
+            authorization: if token {
+                self.authorization.clone()
+            } else {
+                Authorization::default()
+            },
+            user_id: self.user_id.clone(),
+            secrets,
+            metadata: self.metadata.clone(),
+            sink: None,
+            resource_owner: self.resource_owner.clone(),
+            resources: None,
+            scope: None,
+        }
+    }
+
+    /// The sink, for a nested call that reports to the same client.
+    pub(crate) fn sink(&self) -> Option<Arc<dyn ContextSink>> {
+        self.sink.clone()
     }
 
     /// Where requests to the client go, if anywhere (see [`crate::interaction`]).

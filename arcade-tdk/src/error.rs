@@ -407,6 +407,35 @@ impl ToolError {
         self.0.stacktrace.as_deref()
     }
 
+    /// The error a tool's wire error stands for (a nested call's, handed back to the
+    /// calling tool): the same kind and fields; the message keeps the prefix that names
+    /// the tool that raised it.
+    pub(crate) fn from_call_error(error: &crate::executor::ToolCallError) -> Self {
+        let class = match error.kind {
+            ErrorKind::ToolRuntimeRetry => ErrorClass::Retryable,
+            ErrorKind::ToolRuntimeContextRequired => ErrorClass::ContextRequired,
+            ErrorKind::ToolRuntimeFatal => ErrorClass::Fatal,
+            ErrorKind::ToolRuntimeBadInputValue => ErrorClass::Input,
+            ErrorKind::ToolRuntimeBadOutputValue => ErrorClass::Output,
+            ErrorKind::ToolRequirementsNotMet => ErrorClass::Requirements,
+            ErrorKind::UpstreamRuntimeRateLimit => ErrorClass::UpstreamRateLimit,
+            ErrorKind::NetworkTransportRuntimeTimeout
+            | ErrorKind::NetworkTransportRuntimeUnreachable
+            | ErrorKind::NetworkTransportRuntimeUnmapped => ErrorClass::NetworkTransport,
+            kind if kind.as_str().starts_with("UPSTREAM_") => ErrorClass::Upstream,
+            _ => ErrorClass::Execution,
+        };
+        let mut e = Self::new(class, error.kind, error.message.clone());
+        e.0.developer_message = error.developer_message.clone();
+        e.0.can_retry = error.can_retry;
+        e.0.additional_prompt_content = error.additional_prompt_content.clone();
+        e.0.retry_after_ms = error.retry_after_ms;
+        e.0.status_code = error.status_code;
+        e.0.extra = error.extra.clone();
+        e.0.stacktrace = error.stacktrace.clone();
+        e
+    }
+
     /// Python's class name for this error, used in the wire message prefix.
     pub fn class_name(&self) -> &'static str {
         self.0.class.python_name()

@@ -55,8 +55,9 @@ extern crate self as arcade_tdk;
 
 pub mod app;
 pub mod auth;
-pub mod catalog;
 #[cfg(feature = "client")]
+pub mod calls;
+pub mod catalog;
 pub mod client;
 pub mod completion;
 mod content;
@@ -90,6 +91,7 @@ pub mod serve;
 pub mod testing;
 
 pub use arcade_tdk_macros::tool;
+pub use calls::ToolCalls;
 pub use catalog::{Catalog, CatalogEntry, CatalogError, ToolFilter};
 pub use completion::{Completer, Completions};
 pub use content::{Content, EmbeddedResource, ToolContent};

@@ -431,3 +431,85 @@ async fn subscriptions_per_session_are_bounded() {
         .await
         .unwrap();
 }
+
+/// A template that needs a token and a secret: read over MCP (a 2025-11-25 session)
+/// with the server's token and secret, and a clear requirements error (nothing of the
+/// values in it) when they are missing; the function does not run then.
+#[tokio::test]
+async fn resources_with_requirements_read_with_the_callers_credentials() {
+    use arcade_tdk::auth::ToolAuthorization;
+    use arcade_tdk::serve::local::LocalEnvironment;
+    let template = ResourceTemplate::new("kit://secure/{id}", "secure", |request| async move {
+        let context = request.context();
+        let token = context.authorization.token()?;
+        let key = context.get_secret("KIT_KEY")?;
+        if request.param("id") == Some("leak") {
+            return Err(ResourceError::failed(format!(
+                "upstream said {token} {key}"
+            )));
+        }
+        let user = context.user_id.clone().unwrap_or_default();
+        let text = format!("{user}:{}:{}", token.len(), key.len());
+        Ok(vec![ResourceContents::text(
+            request.uri(),
+            "text/plain",
+            text,
+        )])
+    })
+    .requires_auth(ToolAuthorization::oauth2(
+        Some("kitcorp"),
+        None,
+        Some(&["read"]),
+    ))
+    .requires_secrets(["KIT_KEY"]);
+    let toolkit = || Toolkit::new("Kit").resource_template(template.clone());
+    let env = LocalEnvironment::from_vars([
+        ("KITCORP_ACCESS_TOKEN", "kit-token-123456"),
+        ("KIT_KEY", "kit-key-98765"),
+        ("ARCADE_USER_ID", "dev@example.com"),
+    ]);
+    let options = McpOptions::new("kit", "1.0.0").with_environment(Arc::new(env));
+    let client = mcp::connect(toolkit(), options).await;
+    let read = client.read_resource("kit://secure/1").await.unwrap();
+    assert_eq!(read["contents"][0]["text"], "dev@example.com:16:13");
+    let leak = client.read_resource("kit://secure/leak").await.unwrap_err();
+    assert_eq!(leak.code, -32603, "{leak:?}");
+    assert!(
+        leak.message.contains("upstream said [redacted] [redacted]"),
+        "{leak:?}"
+    );
+
+    // No token, no secret: the requirement is named, the function never ran.
+    let client = mcp::connect(toolkit(), McpOptions::new("kit", "1.0.0")).await;
+    let error = client.read_resource("kit://secure/1").await.unwrap_err();
+    assert_eq!(error.code, -32603, "{error:?}");
+    assert!(
+        error.message.contains("Missing secret: KIT_KEY"),
+        "{error:?}"
+    );
+    assert!(
+        error.message.contains("Resource 'kit://secure/1'"),
+        "{error:?}"
+    );
+    let data = error.data.unwrap();
+    assert_eq!(data["errorKind"], "TOOL_REQUIREMENTS_NOT_MET");
+    assert!(
+        data["llm_instructions"]
+            .as_str()
+            .unwrap()
+            .contains("KIT_KEY")
+    );
+
+    let env = LocalEnvironment::from_vars([("KIT_KEY", "kit-key-98765")]);
+    let options = McpOptions::new("kit", "1.0.0").with_environment(Arc::new(env));
+    let client = mcp::connect(toolkit(), options).await;
+    let error = client.read_resource("kit://secure/1").await.unwrap_err();
+    assert!(
+        error.message.to_lowercase().contains("kitcorp"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.data.unwrap()["errorKind"],
+        "TOOL_REQUIREMENTS_NOT_MET"
+    );
+}

@@ -149,6 +149,9 @@ fn base() -> Toolkit {
         .version(env!("CARGO_PKG_VERSION"))
         .description(DESCRIPTION)
         .resource(surface::timeline_app())
+        .resource_template(surface::resources::incident())
+        .resource_template(surface::resources::service())
+        .resource_template(surface::resources::schedule())
         .prompt(surface::postmortem_prompt())
         .prompt(surface::handoff_prompt())
 }

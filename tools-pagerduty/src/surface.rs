@@ -2,6 +2,8 @@
 //! page `IncidentBriefing` names) and the prompts (a postmortem draft, a shift
 //! handoff).
 
+pub mod resources;
+
 use arcade_tdk::{Content, Prompt, PromptArgument, PromptError, PromptMessage, Resource};
 
 use crate::tools::briefing::TIMELINE_APP_URI;

@@ -15,6 +15,7 @@ use crate::serve::pipeline::Pipeline;
 pub(super) fn run(cli: &mut Cli, args: CallArgs, extras: Extras, io: &mut Output<'_>) -> CliResult {
     let mut catalog = cli.full_catalog()?;
     catalog.retain(&ToolFilter::from_env());
+    let catalog = Arc::new(catalog);
     let entry = select::find(&catalog, &args.tool)?;
     let input = parse_input(&args.input).map_err(CliError::usage)?;
     let rt = runtime::build(false)?;
@@ -24,7 +25,7 @@ pub(super) fn run(cli: &mut Cli, args: CallArgs, extras: Extras, io: &mut Output
     }
     let output = rt.block_on(async {
         let setup = cli.setup("call", &extras, environment, io).await?;
-        let pipeline = Pipeline::new(Arc::new(setup.environment));
+        let pipeline = Pipeline::new(Arc::new(setup.environment)).serving(catalog.clone());
         let outcome = pipeline.call(entry, input, |_| None).await;
         Ok::<_, CliError>(outcome.into_output())
     })?;

@@ -35,6 +35,8 @@
 //! ```
 
 mod context;
+mod requirements;
+mod set;
 mod template;
 mod updates;
 
@@ -46,11 +48,15 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value, json};
 
+pub use self::set::Resources;
 #[cfg_attr(not(feature = "mcp"), allow(unused_imports))]
 pub(crate) use self::updates::Listening;
 pub use self::updates::ResourceUpdates;
-use crate::completion::{Completer, Completions};
+use crate::auth::ToolRequirements;
+use crate::completion::Completer;
 pub use crate::content::EmbeddedResource as ResourceContents;
+use crate::context::ToolContext;
+use crate::error::ToolError;
 use template::UriTemplate;
 
 impl ResourceContents {
@@ -84,7 +90,7 @@ impl ResourceContents {
 }
 
 /// Why a resource could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ResourceError {
     /// No resource has this URI (MCP: -32002 until 2025-11-25, -32602 from 2026-07-28,
@@ -94,6 +100,39 @@ pub enum ResourceError {
     InvalidParams(String),
     /// The resource exists but could not be produced (MCP: -32603).
     Failed(String),
+    /// The resource's requirements (its token, its secrets) were not met for this
+    /// caller, so its function did not run (MCP: -32603 with `errorKind`
+    /// `TOOL_REQUIREMENTS_NOT_MET` in the error's data). The error says what the user
+    /// must do, as for a tool.
+    RequirementsNotMet(ToolError),
+}
+
+impl From<ToolError> for ResourceError {
+    /// A tool error raised while producing a resource (an upstream call the resource
+    /// shares with a tool): a requirement that was not met stays one, a 404 from the
+    /// upstream is [`ResourceError::NotFound`], bad input is
+    /// [`ResourceError::InvalidParams`], anything else is
+    /// [`ResourceError::Failed`] with the error's message.
+    ///
+    /// ```
+    /// use arcade_tdk::{ResourceError, ToolError};
+    /// let error = ResourceError::from(ToolError::upstream(404, "no such incident"));
+    /// assert_eq!(error, ResourceError::not_found("no such incident"));
+    /// let error = ResourceError::from(ToolError::execution("boom"));
+    /// assert_eq!(error, ResourceError::failed("boom"));
+    /// ```
+    fn from(error: ToolError) -> Self {
+        match error.kind() {
+            crate::error::ErrorKind::ToolRequirementsNotMet => Self::RequirementsNotMet(error),
+            crate::error::ErrorKind::UpstreamRuntimeNotFound => {
+                Self::NotFound(error.message().to_owned())
+            }
+            crate::error::ErrorKind::ToolRuntimeBadInputValue => {
+                Self::InvalidParams(error.message().to_owned())
+            }
+            _ => Self::Failed(error.message().to_owned()),
+        }
+    }
 }
 
 impl ResourceError {
@@ -117,17 +156,20 @@ impl fmt::Display for ResourceError {
             Self::NotFound(uri) => write!(f, "Resource not found: {uri}"),
             Self::InvalidParams(message) => write!(f, "Invalid resource parameters: {message}"),
             Self::Failed(message) => write!(f, "Resource could not be read: {message}"),
+            Self::RequirementsNotMet(error) => f.write_str(error.message()),
         }
     }
 }
 
 impl std::error::Error for ResourceError {}
 
-/// What a resource function gets: the URI read and the template's parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a resource function gets: the URI read, the template's parameters, and the
+/// caller's context (the token and secrets the resource declares, the user id).
+#[derive(Clone, Debug)]
 pub struct ResourceRequest {
     uri: String,
     params: BTreeMap<String, String>,
+    context: ToolContext,
 }
 
 impl ResourceRequest {
@@ -142,6 +184,14 @@ impl ResourceRequest {
     /// Every template parameter.
     pub fn params(&self) -> &BTreeMap<String, String> {
         &self.params
+    }
+    /// The caller's context: the token of the resource's
+    /// [`requires_auth`](ResourceTemplate::requires_auth) for the caller's user id, the
+    /// secrets of its [`requires_secrets`](ResourceTemplate::requires_secrets), the user
+    /// id and metadata. Empty for a read without a caller
+    /// ([`Resources::read`]).
+    pub fn context(&self) -> &ToolContext {
+        &self.context
     }
 }
 
@@ -197,6 +247,7 @@ pub struct Resource {
     uri: String,
     listing: Listing,
     body: Body,
+    requirements: ToolRequirements,
 }
 
 impl fmt::Debug for Resource {
@@ -218,6 +269,7 @@ impl Resource {
             },
             uri,
             body: Body::Fixed(contents),
+            requirements: ToolRequirements::default(),
         }
     }
 
@@ -259,6 +311,7 @@ impl Resource {
                 ..Listing::default()
             },
             body: Body::Read(read_fn(read)),
+            requirements: ToolRequirements::default(),
         }
     }
 
@@ -289,6 +342,20 @@ impl Resource {
     pub fn to_json(&self) -> Value {
         self.listing.to_json("uri", &self.uri)
     }
+    /// Reading it needs this OAuth token (see [`ResourceTemplate::requires_auth`]).
+    pub fn requires_auth(mut self, authorization: crate::auth::ToolAuthorization) -> Self {
+        requirements::set_auth(&mut self.requirements, authorization);
+        self
+    }
+    /// Reading it needs these secrets (see [`ResourceTemplate::requires_secrets`]).
+    pub fn requires_secrets<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        requirements::add_secrets(&mut self.requirements, keys);
+        self
+    }
+    /// What reading it needs.
+    pub fn requirements(&self) -> &ToolRequirements {
+        &self.requirements
+    }
 }
 
 /// Resources whose URIs match a template (`scheme://things/{id}`), produced by a function.
@@ -299,6 +366,7 @@ pub struct ResourceTemplate {
     listing: Listing,
     read: ReadFn,
     completers: BTreeMap<String, Completer>,
+    requirements: ToolRequirements,
 }
 
 impl fmt::Debug for ResourceTemplate {
@@ -328,6 +396,7 @@ impl ResourceTemplate {
             },
             read: read_fn(read),
             completers: BTreeMap::new(),
+            requirements: ToolRequirements::default(),
         }
     }
 
@@ -351,6 +420,48 @@ impl ResourceTemplate {
         self.completers.insert(param.into(), completer);
         self
     }
+    /// Reading its resources needs this OAuth token, as a tool's `requires_auth`: the
+    /// servers resolve it for the caller's user id (the MCP servers from their token
+    /// sources, the worker from the Arcade Engine's request) and the function finds it
+    /// in [`ResourceRequest::context`]. A caller without one gets
+    /// [`ResourceError::RequirementsNotMet`] and the function does not run.
+    ///
+    /// ```
+    /// use arcade_tdk::auth::ToolAuthorization;
+    /// use arcade_tdk::{ResourceContents, ResourceError, ResourceTemplate};
+    ///
+    /// let template = ResourceTemplate::new("kit://items/{id}", "item", |request| async move {
+    ///     let token = request.context().authorization.token().map_err(ResourceError::from)?;
+    ///     Ok(vec![ResourceContents::text(request.uri(), "text/plain", format!("{} bytes", token.len()))])
+    /// })
+    /// .requires_auth(ToolAuthorization::oauth2(Some("examplecorp"), None, Some(&["read"])));
+    /// assert_eq!(template.requirements().authorization.as_ref().unwrap().scopes(), ["read"]);
+    /// ```
+    pub fn requires_auth(mut self, authorization: crate::auth::ToolAuthorization) -> Self {
+        requirements::set_auth(&mut self.requirements, authorization);
+        self
+    }
+    /// Reading its resources needs these secrets (from the environment or `.env` for
+    /// the MCP servers, from the Engine's request for the worker), found in
+    /// [`ResourceRequest::context`]; only the declared ones are given.
+    ///
+    /// ```
+    /// use arcade_tdk::{ResourceContents, ResourceTemplate};
+    /// let template = ResourceTemplate::new("kit://items/{id}", "item", |request| async move {
+    ///     let key = request.context().get_secret("KIT_API_KEY")?;
+    ///     Ok(vec![ResourceContents::text(request.uri(), "text/plain", key.len().to_string())])
+    /// })
+    /// .requires_secrets(["KIT_API_KEY"]);
+    /// assert_eq!(template.requirements().secret_keys().collect::<Vec<_>>(), ["KIT_API_KEY"]);
+    /// ```
+    pub fn requires_secrets<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        requirements::add_secrets(&mut self.requirements, keys);
+        self
+    }
+    /// What reading its resources needs.
+    pub fn requirements(&self) -> &ToolRequirements {
+        &self.requirements
+    }
     /// The template.
     pub fn get_uri_template(&self) -> &str {
         &self.uri_template
@@ -372,131 +483,5 @@ impl ResourceTemplate {
             }
         }
         Ok(())
-    }
-}
-
-/// The resources of a catalog: looked up by URI, templates tried in declaration order.
-#[derive(Clone, Debug, Default)]
-pub struct Resources {
-    resources: Vec<Resource>,
-    templates: Vec<ResourceTemplate>,
-    updates: Vec<ResourceUpdates>,
-}
-
-impl Resources {
-    /// No resources.
-    pub(crate) const EMPTY: Self = Self {
-        resources: Vec::new(),
-        templates: Vec::new(),
-        updates: Vec::new(),
-    };
-
-    pub(crate) fn add(
-        &mut self,
-        resources: &[Resource],
-        templates: &[ResourceTemplate],
-        updates: &ResourceUpdates,
-    ) -> Result<(), String> {
-        for resource in resources {
-            if self.resources.iter().any(|r| r.uri == resource.uri) {
-                return Err(format!("resource {} is declared twice", resource.uri));
-            }
-            self.resources.push(resource.clone());
-        }
-        for template in templates {
-            template
-                .check()
-                .map_err(|e| format!("resource template {}: {e}", template.uri_template))?;
-            if self
-                .templates
-                .iter()
-                .any(|t| t.uri_template == template.uri_template)
-            {
-                return Err(format!(
-                    "resource template {} is declared twice",
-                    template.uri_template
-                ));
-            }
-            self.templates.push(template.clone());
-        }
-        if !resources.is_empty() || !templates.is_empty() {
-            self.updates.push(updates.clone());
-        }
-        Ok(())
-    }
-
-    /// The static resources, in declaration order.
-    pub fn list(&self) -> &[Resource] {
-        &self.resources
-    }
-    /// The templates, in declaration order.
-    pub fn templates(&self) -> &[ResourceTemplate] {
-        &self.templates
-    }
-    /// Whether there are neither resources nor templates.
-    pub fn is_empty(&self) -> bool {
-        self.resources.is_empty() && self.templates.is_empty()
-    }
-    /// Whether `uri` names a resource or matches a template.
-    pub fn contains(&self, uri: &str) -> bool {
-        self.resources.iter().any(|r| r.uri == uri)
-            || self
-                .templates
-                .iter()
-                .any(|t| t.parsed.as_ref().is_ok_and(|p| p.matches(uri).is_some()))
-    }
-
-    /// Reads `uri`: the static resource of that URI, else the first template it matches.
-    /// A function answering no contents counts as not found.
-    pub async fn read(&self, uri: &str) -> ResourceResult {
-        let (read, params) = if let Some(resource) = self.resources.iter().find(|r| r.uri == uri) {
-            match &resource.body {
-                Body::Fixed(contents) => return Ok(vec![contents.clone()]),
-                Body::Read(read) => (read.clone(), BTreeMap::new()),
-            }
-        } else {
-            let Some((template, params)) = self.templates.iter().find_map(|t| {
-                let params = t.parsed.as_ref().ok()?.matches(uri)?;
-                Some((t, params))
-            }) else {
-                return Err(ResourceError::not_found(uri));
-            };
-            (template.read.clone(), params)
-        };
-        let request = ResourceRequest {
-            uri: uri.to_owned(),
-            params,
-        };
-        let contents = read(request).await?;
-        if contents.is_empty() {
-            return Err(ResourceError::not_found(uri));
-        }
-        Ok(contents)
-    }
-
-    /// Suggestions for the parameter `param` of the template `uri_template`, given what
-    /// was typed; none when the parameter has no completer.
-    pub fn complete(
-        &self,
-        uri_template: &str,
-        param: &str,
-        typed: &str,
-    ) -> Result<Completions, ResourceError> {
-        let template = self
-            .templates
-            .iter()
-            .find(|t| t.uri_template == uri_template)
-            .ok_or_else(|| ResourceError::not_found(uri_template))?;
-        Ok(template
-            .completers
-            .get(param)
-            .map(|c| c.complete(typed))
-            .unwrap_or_default())
-    }
-
-    /// The update handles of the toolkits that declared resources.
-    #[cfg_attr(not(feature = "mcp"), allow(dead_code))]
-    pub(crate) fn updates(&self) -> &[ResourceUpdates] {
-        &self.updates
     }
 }

@@ -265,9 +265,21 @@ impl LocalEnvironment {
         owner: Option<&Arc<ResourceOwner>>,
         share_developer_tokens: bool,
     ) -> Result<ToolContext, ToolError> {
-        let spec = entry.tool().spec();
-        let requirements = spec.requirements();
-        let tool = entry.mcp_name();
+        let subject = Subject::Tool(entry.mcp_name());
+        let requirements = entry.tool().spec().requirements();
+        self.context_for_requirements(subject, requirements, owner, share_developer_tokens)
+            .await
+    }
+
+    /// [`context_for_caller`](Self::context_for_caller) for what `subject` (a tool or a
+    /// resource) requires: the pipeline's one path to a context.
+    pub(crate) async fn context_for_requirements(
+        &self,
+        subject: Subject<'_>,
+        requirements: &crate::auth::ToolRequirements,
+        owner: Option<&Arc<ResourceOwner>>,
+        share_developer_tokens: bool,
+    ) -> Result<ToolContext, ToolError> {
         let user_id = owner.map_or(self.user_id(), |o| o.user_id.as_str());
         let mut builder = ToolContext::builder().user_id(user_id);
         for (key, value) in &self.metadata {
@@ -275,19 +287,20 @@ impl LocalEnvironment {
         }
         for key in requirements.secret_keys() {
             if is_reserved(key) {
+                let (what, the) = (subject.capitalized(), subject);
                 return Err(ToolError::requirements_not_met(
                     format!(
-                        "Tool '{tool}' declares the secret {key}, which is reserved and never given to tools."
+                        "{what} declares the secret {key}, which is reserved and never given to tools."
                     ),
                     format!(
-                        "The tool '{tool}' cannot run: it requires the reserved secret {key}. \
+                        "The {the} cannot run: it requires the reserved secret {key}. \
                          The toolkit developer must rename the secret."
                     ),
                 ));
             }
             match self.secret(key) {
                 Some(value) => builder = builder.secret(key, value.expose_secret()),
-                None => return Err(self.missing_secret(tool, key)),
+                None => return Err(self.missing_secret(subject, key)),
             }
         }
         let mut context = builder.build();
@@ -307,19 +320,20 @@ impl LocalEnvironment {
         Ok(context)
     }
 
-    fn missing_secret(&self, tool: &str, key: &str) -> ToolError {
+    fn missing_secret(&self, subject: Subject<'_>, key: &str) -> ToolError {
+        let (what, the) = (subject.capitalized(), subject);
         let dotenv = match &self.dotenv {
             Some(path) => format!("Add to {}:", path.display()),
             None => "Add to the .env file:".to_owned(),
         };
         ToolError::requirements_not_met(
             format!(
-                "Missing secret: {key}\n\n  Tool '{tool}' requires the secret {key}, which is not set.\n\n  \
+                "Missing secret: {key}\n\n  {what} requires the secret {key}, which is not set.\n\n  \
                  To fix, either:\n  1. Set environment var:  export {key}=your_value_here\n  \
                  2. {dotenv}  {key}=your_value_here\n\n  Then restart the server."
             ),
             format!(
-                "The tool '{tool}' cannot run because it requires the secret {key}, which is not configured. \
+                "The {the} cannot run because it requires the secret {key}, which is not configured. \
                  Tell the user to set the {key} environment variable, or to add the line `{key}=...` to the \
                  .env file, and then to restart the server."
             ),
@@ -347,6 +361,35 @@ impl fmt::Debug for LocalEnvironment {
                 &self.metadata.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
             .finish()
+    }
+}
+
+/// What a context is built for, as messages name it: `tool 'Kit_Tool'` or
+/// `resource 'kit://x'`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Subject<'a> {
+    /// A tool, by its MCP name.
+    Tool(&'a str),
+    /// A resource, by its URI.
+    Resource(&'a str),
+}
+
+impl Subject<'_> {
+    /// `Tool 'X'` / `Resource 'x'`, to start a sentence.
+    fn capitalized(self) -> String {
+        match self {
+            Self::Tool(name) => format!("Tool '{name}'"),
+            Self::Resource(uri) => format!("Resource '{uri}'"),
+        }
+    }
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tool(name) => write!(f, "tool '{name}'"),
+            Self::Resource(uri) => write!(f, "resource '{uri}'"),
+        }
     }
 }
 

@@ -45,17 +45,26 @@
 //! # });
 //! ```
 
+mod engine;
+mod nested;
+mod resource;
+
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::CatalogEntry;
+pub(crate) use self::engine::engine_context_for;
+pub(crate) use self::nested::EngineScope;
+pub(crate) use self::resource::read_redacted as read_resource_redacted;
+
+use crate::auth::ToolRequirements;
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, ToolContext};
 use crate::error::{ErrorKind, ToolError};
 use crate::executor::{self, Execution, ToolCallError, ToolCallOutput};
 use crate::owner::ResourceOwner;
 use crate::redact::Redactor;
-use crate::serve::local::LocalEnvironment;
+use crate::serve::local::{LocalEnvironment, Subject};
 
 /// The environment variable that lets tools needing credentials run over
 /// unauthenticated HTTP (`1` or `true`), as in Arcade's Python server.
@@ -123,6 +132,8 @@ pub struct Pipeline {
     environment: Arc<LocalEnvironment>,
     credentialed_tools: bool,
     share_developer_tokens: bool,
+    /// The catalog tools call other tools of ([`crate::calls`]), once set.
+    catalog: Option<Arc<Catalog>>,
 }
 
 impl Pipeline {
@@ -132,7 +143,16 @@ impl Pipeline {
             environment,
             credentialed_tools: true,
             share_developer_tokens: false,
+            catalog: None,
         }
+    }
+
+    /// The pipeline of a server of `catalog`: tools it runs may call the catalog's
+    /// other tools ([`ToolContext::tools`]), through this pipeline, for the same caller.
+    /// Without it such a call fails with a clear error.
+    pub fn serving(mut self, catalog: Arc<Catalog>) -> Self {
+        self.catalog = Some(catalog);
+        self
     }
 
     /// Whether [authenticated](Caller::Authenticated) callers also get the developer's
@@ -213,6 +233,19 @@ impl Pipeline {
         caller: &Caller,
         sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
     ) -> CallOutcome {
+        self.call_in(entry, args, caller, &[], sink).await
+    }
+
+    /// [`call_as`](Self::call_as) of a tool that the tools of `chain` called (outermost
+    /// first; empty for a call from the client).
+    async fn call_in(
+        &self,
+        entry: &CatalogEntry,
+        args: Map<String, Value>,
+        caller: &Caller,
+        chain: &[String],
+        sink: impl FnOnce(Arc<Redactor>) -> Option<Arc<dyn ContextSink>>,
+    ) -> CallOutcome {
         if self.refuses_for(entry, caller) {
             return unmet(entry, unsupported_transport(entry));
         }
@@ -224,10 +257,20 @@ impl Pipeline {
             .environment
             .context_for_caller(entry, owner, self.share_developer_tokens)
             .await;
-        let context = match context {
+        let mut context = match context {
             Ok(context) => context,
             Err(error) => return unmet(entry, error),
         };
+        if let Some(catalog) = &self.catalog {
+            let mut chain = chain.to_vec();
+            chain.push(entry.fully_qualified_name().to_owned());
+            context.set_scope(Arc::new(nested::LocalScope {
+                pipeline: self.clone(),
+                catalog: catalog.clone(),
+                caller: caller.clone(),
+                chain,
+            }));
+        }
         let execution = run(entry, args, context, sink).await;
         if let Err(error) = &execution.outcome
             && error.kind == ErrorKind::UpstreamRuntimeAuthError
@@ -261,7 +304,11 @@ fn unmet(entry: &CatalogEntry, error: ToolError) -> CallOutcome {
 
 /// Whether `entry` needs a token or secrets.
 pub fn needs_credentials(entry: &CatalogEntry) -> bool {
-    let requirements = entry.tool().spec().requirements();
+    requires_credentials(entry.tool().spec().requirements())
+}
+
+/// Whether `requirements` name a token or secrets.
+fn requires_credentials(requirements: &crate::auth::ToolRequirements) -> bool {
     requirements.authorization.is_some() || requirements.secret_keys().next().is_some()
 }
 
@@ -269,8 +316,15 @@ pub fn needs_credentials(entry: &CatalogEntry) -> bool {
 /// Arcade's Python server): anyone who can reach the port would use the developer's
 /// secrets and tokens.
 fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
-    let tool = entry.mcp_name();
-    let requirements = entry.tool().spec().requirements();
+    let subject = Subject::Tool(entry.mcp_name());
+    unsupported_transport_for(subject, entry.tool().spec().requirements())
+}
+
+fn unsupported_transport_for(subject: Subject<'_>, requirements: &ToolRequirements) -> ToolError {
+    let (tool, kind, verb) = match subject {
+        Subject::Tool(name) => (name, "tool", "execute"),
+        Subject::Resource(uri) => (uri, "resource", "read"),
+    };
     let what = match (
         requirements.authorization.is_some(),
         requirements.secret_keys().next().is_some(),
@@ -282,13 +336,13 @@ fn unsupported_transport(entry: &CatalogEntry) -> ToolError {
     let var = ALLOW_CREDENTIALED_TOOLS_ENV;
     ToolError::requirements_not_met(
         format!(
-            "Unsupported transport: tool '{tool}' requires {what}, which this server does not provide \
+            "Unsupported transport: {kind} '{tool}' requires {what}, which this server does not provide \
              over unauthenticated HTTP.\n\n  To fix, either:\n  1. Serve the toolkit over stdio, or\n  \
              2. On a trusted machine, allow such tools over HTTP:  export {var}=1\n\n  \
              Then restart the server."
         ),
         format!(
-            "The MCP server cannot execute the '{tool}' tool over its HTTP transport because the tool \
+            "The MCP server cannot {verb} the '{tool}' {kind} over its HTTP transport because the {kind} \
              requires {what} and the HTTP transport does not authenticate users. Tell the user to serve \
              the toolkit over stdio, or (on a trusted machine) to set {var}=1 and restart the server."
         ),

@@ -7,7 +7,7 @@
 //! | GET | `/worker/tools` | JWT | the list of full [`ToolDefinition`](crate::ToolDefinition)s |
 //! | POST | `/worker/tools/invoke` | JWT | [`ToolCallRequest`] → [`ToolCallResponse`] |
 //! | POST | `/worker/resources/list` | JWT | `{"resources":[...]}` (the toolkits' [resources](crate::resource), MCP's listing form) |
-//! | POST | `/worker/resources/read` | JWT | `{uri}` → `{"contents":[...]}`; unknown URI 404 `{"code":-32002,...}`, bad template parameters 400 `{"code":-32602,...}` |
+//! | POST | `/worker/resources/read` | JWT | [`ResourceReadRequest`] `{uri, context}` → `{"contents":[...]}`; unknown URI 404 `{"code":-32002,...}`, bad template parameters 400 `{"code":-32602,...}`, a token or secret the resource requires and the context lacks 403 `{"code":-32603,...}` |
 //!
 //! **Authentication.** Every route but the health check needs `Authorization: Bearer
 //! <JWT>`: HS256 only, keyed with the worker secret (`ARCADE_WORKER_SECRET`), with
@@ -282,13 +282,14 @@ async fn invoke(State(state): State<WorkerState>, headers: HeaderMap, body: Byte
     // The Engine checked the requirements and sent the token: the call starts at the
     // executor, with the one redactor of the pipeline (no sink: the worker protocol
     // carries no notifications).
-    let execution = pipeline::run(
+    // Tools it calls get the Engine's context too (see `pipeline::EngineScope`).
+    let mut context = request.context;
+    context.set_scope(Arc::new(pipeline::EngineScope::new(
+        state.catalog.clone(),
         entry,
-        request.inputs.unwrap_or_default(),
-        request.context,
-        |_| None,
-    )
-    .await;
+    )));
+    let execution =
+        pipeline::run(entry, request.inputs.unwrap_or_default(), context, |_| None).await;
     let duration = started.elapsed().as_secs_f64() * 1000.0;
     let success = execution.is_success();
     tracing::info!(
@@ -329,25 +330,52 @@ async fn read_resource(
     if let Err(detail) = authorize(&state.key, &headers) {
         return unauthorized(detail);
     }
-    #[derive(Deserialize)]
-    struct ReadRequest {
-        uri: String,
-    }
-    let request = match serde_json::from_slice::<ReadRequest>(&body) {
+    let request = match serde_json::from_slice::<ResourceReadRequest>(&body) {
         Ok(request) => request,
         Err(e) => return invalid_params(&describe_json_error(&e)),
     };
-    let error = match state.catalog.resources().read(&request.uri).await {
+    let error = match read_with_engine_context(&state.catalog, request).await {
         Ok(contents) => return axum::Json(json!({ "contents": contents })).into_response(),
         Err(ResourceError::InvalidParams(message)) => return invalid_params(&message),
         Err(error) => error,
     };
     let (status, code) = match error {
         ResourceError::NotFound(_) => (StatusCode::NOT_FOUND, -32002),
+        // As for a tool whose requirements were not met: the Engine must send them.
+        ResourceError::RequirementsNotMet(_) => (StatusCode::FORBIDDEN, -32603),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, -32603),
     };
     let body = json!({ "code": code, "message": error.to_string() });
     (status, axum::Json(body)).into_response()
+}
+
+/// The body of `POST /worker/resources/read`: the URI, and the context the resource is
+/// read with (the token and secrets its requirements name, the user id), in the form of
+/// [`ToolCallRequest::context`].
+#[derive(Deserialize)]
+pub struct ResourceReadRequest {
+    /// The URI to read.
+    pub uri: String,
+    /// The caller's context.
+    #[serde(default)]
+    pub context: ToolContext,
+}
+
+/// Reads the resource with the Engine's context, once it carries what the resource
+/// requires.
+async fn read_with_engine_context(
+    catalog: &Catalog,
+    request: ResourceReadRequest,
+) -> crate::resource::ResourceResult {
+    let uri = request.uri.as_str();
+    let resources = catalog.resources();
+    let requirements = resources
+        .requirements_of(uri)
+        .ok_or_else(|| ResourceError::not_found(uri))?;
+    let subject = crate::serve::local::Subject::Resource(uri);
+    let context = pipeline::engine_context_for(subject, requirements, request.context)
+        .map_err(ResourceError::RequirementsNotMet)?;
+    pipeline::read_resource_redacted(resources, uri, context).await
 }
 
 fn parse_request(body: &[u8]) -> Result<ToolCallRequest, String> {

@@ -275,8 +275,9 @@ impl Harness {
     }
 
     fn pipeline(&self) -> &Pipeline {
-        self.pipeline
-            .get_or_init(|| Pipeline::new(Arc::new(self.environment())))
+        self.pipeline.get_or_init(|| {
+            Pipeline::new(Arc::new(self.environment())).serving(self.catalog.clone())
+        })
     }
 
     /// The tool named `name`: its name (`Whoami`), `Toolkit.Tool` or `Toolkit_Tool`,

@@ -253,6 +253,65 @@ async fn each_user_gets_their_own_engine_token() {
     assert_eq!(users, ["alice", "bob"]);
 }
 
+/// A resource that requires the upstream token is read with each caller's own token
+/// (from the Engine, for that user id), as a tool is; a caller without one gets a
+/// requirements error and the function does not run.
+#[tokio::test]
+async fn each_user_reads_a_resource_with_their_own_token() {
+    let (engine, arcade) = engine_with_user_tokens().await;
+    let chain = TokenChain::new(vec![
+        Box::new(EnvTokenSource::from_vars([(
+            "PAGERDUTY_ACCESS_TOKEN",
+            "developer-own-token",
+        )])),
+        Box::new(ArcadeTokenSource::new(arcade)),
+    ]);
+    let env = LocalEnvironment::from_vars([("ARCADE_USER_ID", "developer")]).with_tokens(chain);
+    let a = Issuer::start("engine-a", ISSUER_A_DER).await;
+    let server = Server::start(config(&[&a]), env).await;
+    for user in ["alice", "bob", "alice"] {
+        let answer = server
+            .read_resource(&a.token(user), "door://tokens/1")
+            .await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let contents = &answer.body["result"]["contents"][0];
+        assert_eq!(
+            contents["text"],
+            reversed(&format!("pd-upstream-{user}")),
+            "{answer:?}"
+        );
+    }
+    let users: Vec<String> = engine
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/auth/authorize")
+        .map(|r| r.body["user_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(users, ["alice", "bob"]);
+
+    // Only the developer's own token exists: not shared with a front-door caller.
+    let chain = TokenChain::new(vec![Box::new(EnvTokenSource::from_vars([(
+        "PAGERDUTY_ACCESS_TOKEN",
+        "developer-own-token",
+    )]))]);
+    let env = LocalEnvironment::default().with_tokens(chain);
+    let server = Server::start(config(&[&a]), env).await;
+    let answer = server
+        .read_resource(&a.token("carol"), "door://tokens/1")
+        .await;
+    let error = &answer.body["error"];
+    assert_eq!(error["code"], -32603, "{answer:?}");
+    assert_eq!(
+        error["data"]["errorKind"], "TOOL_REQUIREMENTS_NOT_MET",
+        "{answer:?}"
+    );
+    assert_eq!(error["data"]["uri"], "door://tokens/1", "{answer:?}");
+    assert!(
+        !answer.body.to_string().contains("developer-own-token"),
+        "{answer:?}"
+    );
+}
+
 /// A token the upstream rejected is forgotten for that user only.
 #[tokio::test]
 async fn a_rejected_token_is_forgotten_for_that_user_only() {

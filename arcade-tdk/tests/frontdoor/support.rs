@@ -8,10 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::serve::auth::{AuthorizationServer, FrontDoor, ResourceServerConfig};
 use arcade_tdk::serve::local::LocalEnvironment;
 use arcade_tdk::serve::mcp::{HttpOptions, McpOptions, http_router, serve_http_listener};
-use arcade_tdk::{Catalog, ToolContext, ToolError, Toolkit, tool};
+use arcade_tdk::{
+    Catalog, ResourceContents, ResourceTemplate, ToolContext, ToolError, Toolkit, tool,
+};
 use axum::routing::get;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -57,6 +60,24 @@ fn uses_secret(context: &ToolContext) -> Result<bool, ToolError> {
     Ok(context.get_secret("SERVICE_KEY")? == "service-key-4321")
 }
 
+/// A resource read with the caller's upstream token: the token reversed.
+fn token_resource() -> ResourceTemplate {
+    ResourceTemplate::new("door://tokens/{id}", "token", |request| async move {
+        let token = request.context().authorization.token()?;
+        let reversed: String = token.chars().rev().collect();
+        Ok(vec![ResourceContents::text(
+            request.uri(),
+            "text/plain",
+            reversed,
+        )])
+    })
+    .requires_auth(ToolAuthorization::oauth2(
+        Some("pagerduty"),
+        None,
+        Some(&["read"]),
+    ))
+}
+
 pub fn catalog() -> Arc<Catalog> {
     Arc::new(
         Catalog::new(
@@ -64,7 +85,8 @@ pub fn catalog() -> Arc<Catalog> {
                 .tool(whoami::tool())
                 .tool(upstream_token::tool())
                 .tool(upstream_rejects_alice::tool())
-                .tool(uses_secret::tool()),
+                .tool(uses_secret::tool())
+                .resource_template(token_resource()),
         )
         .unwrap(),
     )
@@ -266,6 +288,24 @@ impl Server {
         if let Some(value) = authorization {
             request = request.header("authorization", value);
         }
+        Answer::read(request.send().await.expect("HTTP round trip")).await
+    }
+
+    /// A stateless (2026-07-28) `resources/read` of `uri` with `Bearer <token>`.
+    pub async fn read_resource(&self, token: &str, uri: &str) -> Answer {
+        let meta = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                          "io.modelcontextprotocol/clientCapabilities": {}});
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "resources/read",
+            "params": {"_meta": meta, "uri": uri}});
+        let request = reqwest::Client::new()
+            .post(self.url("/mcp"))
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", "resources/read")
+            .header("mcp-name", uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(body.to_string());
         Answer::read(request.send().await.expect("HTTP round trip")).await
     }
 

@@ -4,6 +4,7 @@
 
 mod conformance_kit;
 mod http;
+mod list_changed;
 mod local_env;
 mod stdio;
 mod tasks;

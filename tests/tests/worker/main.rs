@@ -4,3 +4,4 @@
 mod protocol;
 mod replay;
 mod resources;
+mod tool_calls;

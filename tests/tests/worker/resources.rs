@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use arcade_tdk::auth::ToolAuthorization;
 use arcade_tdk::serve::worker::{WorkerSecret, worker_router};
 use arcade_tdk::{Catalog, Resource, ResourceContents, ResourceError, ResourceTemplate, Toolkit};
 use arcade_tests::worker::{now, sign};
@@ -34,7 +35,20 @@ async fn spawn() -> String {
                     format!("Page {n}"),
                 )])
             },
-        ));
+        ))
+        .resource_template(
+            ResourceTemplate::new("docs://private/{n}", "private", |request| async move {
+                let token = request.context().authorization.token()?;
+                let user = request.context().user_id.clone().unwrap_or_default();
+                let text = format!("{user} {}", token.chars().rev().collect::<String>());
+                Ok(vec![ResourceContents::text(
+                    request.uri(),
+                    "text/plain",
+                    text,
+                )])
+            })
+            .requires_auth(ToolAuthorization::oauth2(Some("docs"), None, None)),
+        );
     let catalog = Arc::new(Catalog::new(toolkit).unwrap());
     let app = worker_router(catalog, WorkerSecret::new(SECRET).unwrap());
     format!("http://{}", arcade_tests::net::serve(app).await)
@@ -112,4 +126,34 @@ async fn lists_and_reads_resources() {
     )
     .await;
     assert_eq!(status, 401);
+}
+
+/// A resource that requires a token is read with the context the Engine sent, as a
+/// tool call is; a context without the token is a 403 naming the requirement.
+#[tokio::test]
+async fn reads_with_the_engines_context() {
+    let base = spawn().await;
+    let token = sign(
+        Algorithm::HS256,
+        SECRET,
+        &json!({"aud": "worker", "ver": "1", "exp": now() + 300}),
+    );
+    let token = Some(token.as_str());
+    for user in ["alice", "bob"] {
+        let context = json!({"user_id": user, "authorization": {"token": format!("tok-{user}")}});
+        let body = json!({"uri": "docs://private/1", "context": context});
+        let (status, read) = post(&base, "/worker/resources/read", body, token).await;
+        assert_eq!(status, 200, "{read}");
+        let expected: String = format!("tok-{user}").chars().rev().collect();
+        assert_eq!(read["contents"][0]["text"], format!("{user} {expected}"));
+    }
+    let body = json!({"uri": "docs://private/1", "context": {"user_id": "alice"}});
+    let (status, error) = post(&base, "/worker/resources/read", body, token).await;
+    assert_eq!(status, 403, "{error}");
+    assert_eq!(error["code"], -32603);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("requires authorization (docs)"),
+        "{message}"
+    );
 }

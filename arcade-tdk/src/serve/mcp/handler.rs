@@ -45,8 +45,11 @@ use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
 use crate::task_support::TaskSupport;
 use crate::tool::ToolValue;
 
+mod served;
 mod stateless;
 mod task_call;
+
+use served::Served;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
 /// output, and the stateless 2026-07-28 revision.
@@ -58,19 +61,14 @@ const SUPPORTED_VERSIONS: &[ProtocolVersion] = &[
 
 /// What every connection (and every HTTP session) shares.
 struct Shared {
-    catalog: Arc<Catalog>,
+    /// What is served now; replaced whole by a [`ServedCatalog`](super::ServedCatalog).
+    served: std::sync::RwLock<Arc<Served>>,
     options: McpOptions,
-    /// Requirements, tokens, redaction: the path every call takes. Tools that need
-    /// secrets or a token are refused over unauthenticated HTTP unless the operator
-    /// allows them.
-    pipeline: Pipeline,
-    tools: Vec<Tool>,
-    /// The tools whose input schema promotes arguments to `Mcp-Param-*` headers
-    /// (`x-mcp-header`): the lean HTTP path leaves their validation to rmcp.
-    param_headers: std::collections::HashSet<String>,
     info: ServerConfig,
     /// The tasks of tools that run as tasks.
     tasks: Arc<Tasks>,
+    /// The 2025 sessions, told when the served lists change (with a handle only).
+    sessions: Mutex<Vec<rmcp::service::Peer<RoleServer>>>,
 }
 
 /// One MCP server: the shared catalog plus this connection's log level.
@@ -81,6 +79,8 @@ pub(crate) struct McpServer {
     log_level: Arc<AtomicU8>,
     /// This connection's resource subscriptions.
     subscriptions: Arc<Subscriptions>,
+    /// Whether this connection's session is among those told of list changes.
+    registered: Arc<std::sync::atomic::AtomicBool>,
 }
 
 const LEVELS: [LogLevel; 8] = [
@@ -149,32 +149,6 @@ impl McpServer {
             .environment
             .clone()
             .unwrap_or_else(|| Arc::new(LocalEnvironment::from_env()));
-        let tools: Vec<Tool> = catalog
-            .entries()
-            .iter()
-            .filter_map(|entry| {
-                let mut tool = definition::mcp::tool(entry);
-                if !options.output_schemas
-                    && let Some(tool) = tool.as_object_mut()
-                {
-                    tool.remove("outputSchema");
-                }
-                serde_json::from_value::<Tool>(tool)
-                    .inspect_err(|err| {
-                        tracing::error!(tool = entry.mcp_name(), %err, "tool left out of tools/list");
-                    })
-                    .ok()
-            })
-            .collect();
-        let param_headers = tools
-            .iter()
-            .filter(|tool: &&Tool| {
-                Value::Object((*tool.input_schema).clone())
-                    .to_string()
-                    .contains("x-mcp-header")
-            })
-            .map(|tool| tool.name.to_string())
-            .collect();
         let mut implementation = Implementation::new(&options.name, &options.version);
         implementation.title = options.title.clone();
         // Prompts and resources are declared, and always empty, as Arcade's Python server
@@ -187,6 +161,9 @@ impl McpServer {
             .enable_resources()
             .build();
         surface::capabilities(&catalog, &mut capabilities);
+        if options.served.is_some() {
+            super::list_changed::advertise(&mut capabilities);
+        }
         // The tasks extension is declared only when some tool may run as a task.
         if catalog
             .entries()
@@ -212,18 +189,23 @@ impl McpServer {
             .with_server_info(implementation)
             .with_protocol_version(ProtocolVersion::V_2025_11_25);
         info.instructions = options.instructions.clone();
+        let served = Served::new(catalog, &options, policy(Pipeline::new(environment)));
+        let shared = Arc::new(Shared {
+            served: std::sync::RwLock::new(Arc::new(served)),
+            options,
+            info,
+            tasks,
+            sessions: Mutex::default(),
+        });
+        if let Some(handle) = &shared.options.served {
+            let live: Arc<dyn super::list_changed::Replace> = shared.clone();
+            handle.register(Arc::downgrade(&live));
+        }
         Self {
-            shared: Arc::new(Shared {
-                catalog,
-                options,
-                pipeline: policy(Pipeline::new(environment)),
-                tools,
-                param_headers,
-                info,
-                tasks,
-            }),
+            shared,
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
             subscriptions: Arc::default(),
+            registered: Arc::default(),
         }
     }
 
@@ -233,13 +215,30 @@ impl McpServer {
             shared: self.shared.clone(),
             log_level: Arc::new(AtomicU8::new(DEFAULT_LOG_LEVEL)),
             subscriptions: Arc::default(),
+            registered: Arc::default(),
+        }
+    }
+
+    /// What is served now.
+    fn served(&self) -> Arc<Served> {
+        self.shared.served()
+    }
+
+    /// Tells this connection's session of list changes from now on (once; with a
+    /// [`ServedCatalog`](super::ServedCatalog) only). Done when the client says it is
+    /// initialized and, since rmcp handles that notification in a task of its own,
+    /// again at its first listing.
+    fn register_session(&self, peer: &rmcp::service::Peer<RoleServer>) {
+        if self.shared.options.served.is_some() && !self.registered.swap(true, Ordering::SeqCst) {
+            self.shared.add_session(peer.clone());
         }
     }
 
     /// Logs (to stderr, through `tracing`) the tools whose declared secrets are missing.
     pub(crate) fn warn_missing_secrets(&self) {
-        for entry in self.shared.catalog.entries() {
-            let missing = self.shared.pipeline.environment().missing_secrets(entry);
+        let served = self.served();
+        for entry in served.catalog.entries() {
+            let missing = served.pipeline.environment().missing_secrets(entry);
             if !missing.is_empty() {
                 tracing::warn!(
                     tool = entry.mcp_name(),
@@ -252,12 +251,12 @@ impl McpServer {
 
     /// Logs the tools refused because they need credentials (HTTP without them).
     pub(crate) fn warn_refused_over_http(&self) {
-        let refused: Vec<&str> = self
-            .shared
+        let served = self.served();
+        let refused: Vec<&str> = served
             .catalog
             .entries()
             .iter()
-            .filter(|e| self.shared.pipeline.refuses(e))
+            .filter(|e| served.pipeline.refuses(e))
             .map(|e| e.mcp_name())
             .collect();
         if !refused.is_empty() {
@@ -292,7 +291,8 @@ impl McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let shared = &self.shared;
-        let entry = self.entry(&request.name)?;
+        let served = self.served();
+        let entry = served.entry(&request.name)?;
         let support = entry.tool().spec().task_support();
         if support.allows_task() {
             let declared = context
@@ -320,7 +320,7 @@ impl McpServer {
             progress_token,
             client,
         };
-        let call = self.run_call(entry, args, &caller, sink);
+        let call = Self::run_call(&served.pipeline, entry, args, &caller, sink);
         tokio::pin!(call);
         let outcome = loop {
             tokio::select! {
@@ -339,35 +339,26 @@ impl McpServer {
         self.finish(entry, outcome, replay.as_deref())
     }
 
-    fn entry(&self, name: &str) -> Result<&CatalogEntry, ErrorData> {
-        self.shared
-            .catalog
-            .get(name)
-            .ok_or_else(|| ErrorData::invalid_params(format!("Unknown tool: {name}"), None))
-    }
-
-    /// Runs `entry` through the pipeline, its logs and progress going to `sink`.
+    /// Runs `entry` through `pipeline`, its logs and progress going to `sink`.
     fn run_call<'a>(
-        &'a self,
+        pipeline: &'a Pipeline,
         entry: &'a CatalogEntry,
         args: JsonObject,
         caller: &'a Caller,
         sink: Sink,
     ) -> impl Future<Output = CallOutcome> + Send + 'a {
         let logger = entry.mcp_name().to_owned();
-        self.shared
-            .pipeline
-            .call_as(entry, args, caller, move |redactor| {
-                Some(Arc::new(CallSink {
-                    tx: sink.tx,
-                    redactor,
-                    logger,
-                    min_level: sink.min_level,
-                    progress_token: sink.progress_token,
-                    last_progress: Mutex::new(None),
-                    client: sink.client,
-                }) as Arc<dyn ContextSink>)
-            })
+        pipeline.call_as(entry, args, caller, move |redactor| {
+            Some(Arc::new(CallSink {
+                tx: sink.tx,
+                redactor,
+                logger,
+                min_level: sink.min_level,
+                progress_token: sink.progress_token,
+                last_progress: Mutex::new(None),
+                client: sink.client,
+            }) as Arc<dyn ContextSink>)
+        })
     }
 
     /// The call's answer: `input_required` when the 2026 replay has questions, else the
@@ -448,14 +439,16 @@ impl ServerHandler for McpServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.shared.tools.clone()))
+        self.register_session(&context.peer);
+        Ok(ListToolsResult::with_all_items(self.served().tools.clone()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        let entry = self.shared.catalog.get(name)?;
-        self.shared
+        let served = self.served();
+        let entry = served.catalog.get(name)?;
+        served
             .tools
             .iter()
             .find(|t| t.name == entry.mcp_name())
@@ -479,7 +472,7 @@ impl ServerHandler for McpServer {
         request: GetPromptRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        let catalog = &self.shared.catalog;
+        let catalog = &self.served().catalog;
         surface::get_prompt(catalog, &request.name, request.arguments)
             .await
             .map(Into::into)
@@ -488,17 +481,19 @@ impl ServerHandler for McpServer {
     async fn list_prompts(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(surface::list_prompts(&self.shared.catalog))
+        self.register_session(&context.peer);
+        Ok(surface::list_prompts(&self.served().catalog))
     }
 
     async fn list_resources(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        Ok(surface::list_resources(&self.shared.catalog))
+        self.register_session(&context.peer);
+        Ok(surface::list_resources(&self.served().catalog))
     }
 
     async fn list_resource_templates(
@@ -506,7 +501,7 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(surface::list_resource_templates(&self.shared.catalog))
+        Ok(surface::list_resource_templates(&self.served().catalog))
     }
 
     async fn read_resource(
@@ -515,9 +510,16 @@ impl ServerHandler for McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         let modern = is_modern(&context);
-        surface::read_resource(&self.shared.catalog, &request.uri, modern)
-            .await
-            .map(Into::into)
+        let (served, caller) = (self.served(), caller(&context));
+        surface::read_resource(
+            &served.pipeline,
+            &served.catalog,
+            &request.uri,
+            &caller,
+            modern,
+        )
+        .await
+        .map(Into::into)
     }
 
     async fn subscribe(
@@ -525,7 +527,7 @@ impl ServerHandler for McpServer {
         request: SubscribeRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        let catalog = &self.shared.catalog;
+        let catalog = &self.served().catalog;
         self.subscriptions
             .subscribe(catalog, &request.uri, &context.peer)
     }
@@ -543,11 +545,11 @@ impl ServerHandler for McpServer {
         &self,
         requested: &rmcp::model::SubscriptionFilter,
     ) -> Option<rmcp::model::SubscriptionFilter> {
-        surface::accepted_filter(&self.shared.catalog, requested)
+        surface::accepted_filter(&self.served().catalog, requested)
     }
 
     async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), ErrorData> {
-        surface::listen(&self.shared.catalog, context).await;
+        surface::listen(&self.served().catalog, context).await;
         Ok(())
     }
 
@@ -556,7 +558,7 @@ impl ServerHandler for McpServer {
         request: CompleteRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        surface::complete(&self.shared.catalog, &request)
+        surface::complete(&self.served().catalog, &request)
     }
 
     async fn get_task(
@@ -592,6 +594,10 @@ impl ServerHandler for McpServer {
             .tasks
             .update(&caller(&context), &request.task_id, request.input_responses)
             .await
+    }
+
+    async fn on_initialized(&self, context: rmcp::service::NotificationContext<RoleServer>) {
+        self.register_session(&context.peer);
     }
 
     async fn set_level(

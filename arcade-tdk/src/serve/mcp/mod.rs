@@ -35,6 +35,7 @@ mod handler;
 mod http;
 mod input_required;
 mod lean;
+pub mod list_changed;
 mod surface;
 mod task_input;
 mod tasks;
@@ -96,6 +97,9 @@ pub struct McpOptions {
     /// [installed](crate::store::installed) shared store, so that every replica sharing
     /// it answers for every task.
     pub store: Option<Arc<dyn crate::store::SharedStore>>,
+    /// The handle that replaces the served catalog at run time, when taken
+    /// ([`McpOptions::with_served`]); `listChanged` is advertised only then.
+    pub served: Option<ServedCatalog>,
 }
 
 /// How long a task's record stays readable by default: one hour.
@@ -105,6 +109,7 @@ pub const DEFAULT_TASK_TTL: std::time::Duration = std::time::Duration::from_secs
 pub const DEFAULT_REQUEST_STATE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 
 pub use input_required::REQUEST_STATE_KEY_ENV;
+pub use list_changed::ServedCatalog;
 
 /// How long a tool waits for the client's answer by default: five minutes (a user
 /// filling in a form).
@@ -133,7 +138,22 @@ impl McpOptions {
             output_schemas: true,
             task_ttl: DEFAULT_TASK_TTL,
             store: None,
+            served: None,
         }
+    }
+
+    /// Serves what `handle` sets at run time ([`ServedCatalog::replace`]): the server
+    /// advertises `listChanged: true` for tools, resources and prompts and notifies its
+    /// 2025 sessions when they change. See [`ServedCatalog`].
+    ///
+    /// ```
+    /// use arcade_tdk::serve::mcp::{McpOptions, ServedCatalog};
+    /// let options = McpOptions::new("my_toolkit", "1.0.0").with_served(ServedCatalog::new());
+    /// assert!(options.served.is_some());
+    /// ```
+    pub fn with_served(mut self, handle: ServedCatalog) -> Self {
+        self.served = Some(handle);
+        self
     }
 
     /// Sets whether `tools/list` carries the tools' output schemas.

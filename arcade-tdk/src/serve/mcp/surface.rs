@@ -22,6 +22,7 @@ use crate::catalog::Catalog;
 use crate::completion::Completions;
 use crate::prompt::PromptError;
 use crate::resource::{Listening, ResourceError};
+use crate::serve::pipeline::{Caller, Pipeline};
 
 /// Declares what the catalog serves: resource subscriptions once it has resources, and
 /// completions once it has prompts or templates. A catalog without them keeps the
@@ -71,18 +72,35 @@ fn resource_error(error: ResourceError, uri: &str, modern: bool) -> ErrorData {
         ResourceError::NotFound(_) if modern => ErrorData::invalid_params(message, data),
         ResourceError::NotFound(_) => ErrorData::resource_not_found(message, data),
         ResourceError::InvalidParams(_) => ErrorData::invalid_params(message, data),
+        ResourceError::RequirementsNotMet(error) => {
+            // As a tool's requirements error: what the user must do, and where to
+            // authorize when a token source gave a link.
+            let mut data = serde_json::Map::new();
+            data.insert("uri".into(), json!(uri));
+            data.insert("errorKind".into(), json!(error.kind().as_str()));
+            if let Some(text) = error.additional_prompt_content() {
+                data.insert("llm_instructions".into(), json!(text));
+            }
+            if let Some(url) = error.extra().and_then(|e| e.get("authorization_url")) {
+                data.insert("authorization_url".into(), url.clone());
+            }
+            ErrorData::internal_error(message, Some(Value::Object(data)))
+        }
         _ => ErrorData::internal_error(message, data),
     }
 }
 
+/// Reads `uri` for `caller` through the pipeline (the resource's requirements, the
+/// caller's token, redaction).
 pub(crate) async fn read_resource(
+    pipeline: &Pipeline,
     catalog: &Catalog,
     uri: &str,
+    caller: &Caller,
     modern: bool,
 ) -> Result<ReadResourceResult, ErrorData> {
-    let contents = catalog
-        .resources()
-        .read(uri)
+    let contents = pipeline
+        .read_resource(catalog.resources(), uri, caller)
         .await
         .map_err(|e| resource_error(e, uri, modern))?;
     let contents = contents

@@ -7,6 +7,7 @@ mod breadth;
 mod breadth_writes;
 mod config_writes;
 mod reads;
+mod resources;
 mod responder;
 mod schedule_writes;
 mod writes;

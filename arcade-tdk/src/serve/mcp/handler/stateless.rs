@@ -14,7 +14,8 @@ impl McpServer {
         meta: &RequestMetaObject,
         caller: &Caller,
     ) -> Result<CallToolResponse, ErrorData> {
-        let entry = self.entry(&request.name)?;
+        let served = self.served();
+        let entry = served.entry(&request.name)?;
         let replay = Arc::new(replay_for_call(
             &request,
             meta,
@@ -29,7 +30,7 @@ impl McpServer {
             progress_token: None,
             client: Some(replay.clone()),
         };
-        let outcome = self.run_call(entry, args, caller, sink).await;
+        let outcome = Self::run_call(&served.pipeline, entry, args, caller, sink).await;
         self.finish(entry, outcome, Some(&replay))
     }
 
@@ -39,8 +40,9 @@ impl McpServer {
         match request {
             ClientRequest::CallToolRequest(call) => {
                 // A tool that may run as a task goes through rmcp's path, which decides.
-                self.entry(&call.params.name).map_or(true, |entry| {
-                    !self.shared.param_headers.contains(entry.mcp_name())
+                let served = self.served();
+                served.entry(&call.params.name).map_or(true, |entry| {
+                    !served.param_headers.contains(entry.mcp_name())
                         && !entry.tool().spec().task_support().allows_task()
                 })
             }
@@ -60,7 +62,8 @@ impl McpServer {
         meta: &RequestMetaObject,
         caller: &Caller,
     ) -> Result<ServerResult, ErrorData> {
-        let catalog = &self.shared.catalog;
+        let served = self.served();
+        let catalog = &served.catalog;
         let mut result = match request {
             ClientRequest::CallToolRequest(call) => {
                 let response = Box::pin(self.call_stateless(call.params, meta, caller)).await?;
@@ -77,9 +80,9 @@ impl McpServer {
                 }
                 ServerResult::from(response)
             }
-            ClientRequest::ListToolsRequest(_) => ServerResult::ListToolsResult(
-                ListToolsResult::with_all_items(self.shared.tools.clone()),
-            ),
+            ClientRequest::ListToolsRequest(_) => {
+                ServerResult::ListToolsResult(ListToolsResult::with_all_items(served.tools.clone()))
+            }
             ClientRequest::ListPromptsRequest(_) => {
                 ServerResult::ListPromptsResult(surface::list_prompts(catalog))
             }

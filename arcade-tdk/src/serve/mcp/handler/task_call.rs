@@ -21,11 +21,12 @@ impl McpServer {
         let timeout = self.shared.options.client_request_timeout;
         let work = move |client| async move {
             let shared = &server.shared;
-            let Some(entry) = shared.catalog.get(&name) else {
+            let served = shared.served();
+            let Some(entry) = served.catalog.get(&name) else {
                 return Outcome::internal("the tool is no longer served");
             };
             let sink = move |_| Some(Arc::new(TaskSink(client)) as Arc<dyn ContextSink>);
-            match shared.pipeline.call_as(entry, args, &runs_as, sink).await {
+            match served.pipeline.call_as(entry, args, &runs_as, sink).await {
                 CallOutcome::Executed(execution) => match execution.outcome {
                     Ok(value) => Outcome::result(&success_result(value)),
                     // A panic is a protocol-level failure of the task, not a tool error.
