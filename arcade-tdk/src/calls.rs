@@ -36,8 +36,6 @@
 //! # });
 //! ```
 
-use std::sync::Arc;
-
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -65,6 +63,7 @@ pub(crate) trait CallScope: Send + Sync {
 
 /// The error when `chain` (the tools of the call path, outermost first) cannot call
 /// `name`: it is already [`MAX_CALL_DEPTH`] long.
+#[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
 pub(crate) fn too_deep(chain: &[String], name: &str) -> ToolError {
     ToolError::fatal(format!(
         "Tool call depth limit reached: calls nest at most {MAX_CALL_DEPTH} deep ({} -> {name}).",
@@ -137,7 +136,8 @@ impl ToolContext {
     }
 
     /// Sets where the context's tool calls go (done by the pipeline).
-    pub(crate) fn set_scope(&mut self, scope: Arc<dyn CallScope>) {
+    #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
+    pub(crate) fn set_scope(&mut self, scope: std::sync::Arc<dyn CallScope>) {
         self.scope = Some(scope);
     }
 }

@@ -288,6 +288,7 @@ impl ToolContext {
     /// The context of a tool this one calls, under the Engine's context (the worker):
     /// the same user, metadata and owner, only the secrets `requirements` declare, and
     /// the token only when `token` (the called tool requires the same provider).
+    #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
     pub(crate) fn for_nested(
         &self,
         requirements: &crate::auth::ToolRequirements,
@@ -320,6 +321,7 @@ impl ToolContext {
     }
 
     /// The sink, for a nested call that reports to the same client.
+    #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
     pub(crate) fn sink(&self) -> Option<Arc<dyn ContextSink>> {
         self.sink.clone()
     }

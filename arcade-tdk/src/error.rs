@@ -410,6 +410,7 @@ impl ToolError {
     /// The error a tool's wire error stands for (a nested call's, handed back to the
     /// calling tool): the same kind and fields; the message keeps the prefix that names
     /// the tool that raised it.
+    #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
     pub(crate) fn from_call_error(error: &crate::executor::ToolCallError) -> Self {
         let class = match error.kind {
             ErrorKind::ToolRuntimeRetry => ErrorClass::Retryable,

@@ -55,9 +55,9 @@ extern crate self as arcade_tdk;
 
 pub mod app;
 pub mod auth;
-#[cfg(feature = "client")]
 pub mod calls;
 pub mod catalog;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod completion;
 mod content;
