@@ -35,6 +35,7 @@ mod handler;
 mod http;
 mod input_required;
 mod lean;
+mod prompt_input;
 mod surface;
 mod task_input;
 mod tasks;
