@@ -5,6 +5,7 @@
 mod conformance_kit;
 mod http;
 mod local_env;
+mod param_headers;
 mod stdio;
 mod tasks;
 mod transcript;
