@@ -73,13 +73,20 @@ async fn a_verbatim_input_schema_is_listed_as_written_and_the_types_still_valida
 async fn without_an_override_the_derived_schema_is_listed() {
     let (_, tools) = tools(Toolkit::new("Kit").tool(greet::tool())).await;
     let schema = &tools[0]["inputSchema"];
-    assert!(schema.get("$schema").is_none() && schema.get("$defs").is_none(), "{schema}");
+    assert!(
+        schema.get("$schema").is_none() && schema.get("$defs").is_none(),
+        "{schema}"
+    );
     assert_eq!(schema["properties"]["name"]["type"], "string");
 }
 
 #[test]
 fn a_schema_that_is_not_an_object_schema_is_refused() {
-    for schema in [json!({"type": "string"}), json!([1]), json!({"properties": {}})] {
+    for schema in [
+        json!({"type": "string"}),
+        json!([1]),
+        json!({"properties": {}}),
+    ] {
         let toolkit = Toolkit::new("Kit").tool_input_schema(greet::tool(), schema.clone());
         let err = Catalog::new(toolkit).unwrap_err();
         assert!(
@@ -95,4 +102,20 @@ async fn a_header_argument_is_annotated_with_x_mcp_header() {
     let props = &tools[0]["inputSchema"]["properties"];
     assert_eq!(props["region"]["x-mcp-header"], "Region");
     assert!(props["note"].get("x-mcp-header").is_none(), "{props}");
+
+    // An HTTP matter: the LLM providers' formats leave it out.
+    let catalog = Catalog::new(Toolkit::new("Kit").tool(route::tool())).unwrap();
+    let entry = &catalog.entries()[0];
+    let openai = arcade_tdk::definition::llm::openai(entry);
+    let anthropic = arcade_tdk::definition::llm::anthropic(entry);
+    for schema in [
+        &openai["function"]["parameters"],
+        &anthropic["input_schema"],
+    ] {
+        assert_eq!(schema["properties"]["region"]["type"], "string", "{schema}");
+        assert!(
+            schema["properties"]["region"].get("x-mcp-header").is_none(),
+            "{schema}"
+        );
+    }
 }

@@ -74,7 +74,10 @@ async fn at_2026_07_28_the_prompt_asks_through_input_required() {
         )
         .await
         .unwrap();
-    assert_eq!(done["messages"][0]["content"]["text"], "Brief me on tides, short.");
+    assert_eq!(
+        done["messages"][0]["content"]["text"],
+        "Brief me on tides, short."
+    );
     assert!(client.server_requests().is_empty());
 }
 
@@ -93,7 +96,10 @@ async fn a_tampered_or_rebound_request_state_is_refused() {
     let err = client
         .request(
             "prompts/get",
-            params(json!({"elicitation": {}}), json!({"requestState": tampered})),
+            params(
+                json!({"elicitation": {}}),
+                json!({"requestState": tampered}),
+            ),
         )
         .await
         .unwrap_err();
@@ -129,7 +135,10 @@ async fn on_a_2025_session_the_prompt_asks_the_client() {
         .request("prompts/get", json!({"name": "briefing", "arguments": {}}))
         .await
         .unwrap();
-    assert_eq!(result["messages"][0]["content"]["text"], "Brief me on ropes, plain.");
+    assert_eq!(
+        result["messages"][0]["content"]["text"],
+        "Brief me on ropes, plain."
+    );
     let requests = script.requests();
     assert!(
         matches!(&requests[..], [ClientRequest::Elicit(p)] if p["message"] == "Which topic?"),

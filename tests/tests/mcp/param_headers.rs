@@ -62,7 +62,11 @@ async fn header_arguments_are_checked_against_the_body() {
         let _ = stopped.await;
     }));
 
-    for (body, header) in [("eu", "eu"), ("Hello", "=?base64?SGVsbG8=?="), ("x", "  x  ")] {
+    for (body, header) in [
+        ("eu", "eu"),
+        ("Hello", "=?base64?SGVsbG8=?="),
+        ("x", "  x  "),
+    ] {
         let (status, message) = call(&url, body, Some(header)).await;
         assert_eq!(status, 200, "{header}: {message}");
         assert_eq!(
