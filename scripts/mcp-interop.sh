@@ -2,8 +2,9 @@
 # MCP interoperability checks with independent, official tools:
 #
 #  (a) the official conformance suite (npm @modelcontextprotocol/conformance: the stable
-#      release and the pre-release that has the 2026-07-28 scenarios) against the
-#      conformance fixture toolkit (examples/examples/conformance.rs) over Streamable HTTP;
+#      release and the pre-release that has the 2026-07-28 scenarios), `--suite all` once
+#      per suite and spec revision (CONFORMANCE_RUNS), against the conformance fixture
+#      toolkit (examples/examples/conformance.rs) over Streamable HTTP;
 #  (b) the official Python MCP client (PyPI `mcp`) against the sample kit over stdio and
 #      Streamable HTTP (scripts/mcp_python_client.py), and against the fixture toolkit
 #      with exact content, log and progress assertions;
@@ -16,17 +17,20 @@
 #
 # Installs what it needs (Node 22 from the npm package node@22, the suites, a Python venv)
 # under .cache/mcp-interop (or $MCP_INTEROP_CACHE), idempotently; builds the two example
-# binaries; prints one line per scenario and a summary; exits non-zero on any failure.
+# binaries; prints one line per conformance run (scenarios passed, checks, seconds) and
+# per client run, then a summary; exits non-zero on any failure.
 #
 #   scripts/mcp-interop.sh            # everything
-#   MCP_INTEROP_KEEP=1 ...            # keep the per-scenario logs (path printed at the end)
+#   MCP_INTEROP_KEEP=1 ...            # keep the logs (path printed at the end)
 #   MCP_INTEROP_BUDGET=480            # seconds the checks may take after install and build
 #
 # Every process it starts is bounded: servers by `timeout 600` and killed on exit, each
-# scenario and client run by `timeout 90`, the whole run by the budget.
+# conformance run by `timeout 300`, each client run by `timeout 90`, the whole run by
+# the budget.
 #
-# Expected failures are listed below with their reason; a listed failure that starts
-# passing fails the run too (the list must be kept exact).
+# Expected failures are in scripts/conformance/expected-failures-*.yml, one file per run,
+# each entry with its reason; a listed failure that starts passing fails the run too (the
+# suite reports the entry as stale, so the lists stay exact).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,62 +43,23 @@ OIDC_PROVIDER=oidc-provider@9.13.3
 START=$(date +%s)
 
 # -------------------------------------------------------------------------------------
-# Scenarios.
-# 2025-11-25 (handshake era): every scenario that applies to a tools server.
-SCENARIOS_2025=(
-  server-initialize ping tools-list logging-set-level dns-rebinding-protection
-  server-sse-multiple-streams
-  tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
-  tools-call-mixed-content tools-call-with-logging tools-call-error tools-call-with-progress
-  # Resources, prompts, completion (the fixtures of examples/src/conformance_surface.rs).
-  resources-list resources-read-text resources-read-binary resources-templates-read
-  resources-subscribe resources-unsubscribe
-  prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
-  prompts-get-with-image completion-complete
+# The conformance runs: `conformance server --suite all`, one process each (every server
+# scenario the suite has, picked by the suite itself, not by a list kept here).
+#   LABEL|SUITE-DIR|ARGS
+# stable: the 0.1.x release (no --spec-version). alpha@DATE: the pre-release at that
+# revision (cumulative: each scenario that applies to it). alpha@extensions: the
+# pre-release with no --spec-version: every scenario at its own revision, the tasks
+# extension (SEP-2663, examples/src/conformance/tasks.rs) and skills ones included.
+# Each run's baseline is scripts/conformance/expected-failures-LABEL.yml (LABEL less
+# `alpha@`); every entry there names its reason.
+CONFORMANCE_RUNS=(
+  "stable|conformance|"
+  "alpha@2025-06-18|conformance-alpha|--spec-version 2025-06-18"
+  "alpha@2025-11-25|conformance-alpha|--spec-version 2025-11-25"
+  "alpha@2026-07-28|conformance-alpha|--spec-version 2026-07-28"
+  "alpha@extensions|conformance-alpha|"
 )
-# Tools that ask the client (server-to-client requests on the session).
-SCENARIOS_2025+=(
-  tools-call-sampling tools-call-elicitation elicitation-sep1034-defaults elicitation-sep1330-enums
-)
-# Only in the pre-release suite (2025 era).
-SCENARIOS_2025_ALPHA=(server-session-lifecycle)
-# 2026-07-28 (stateless), pre-release suite: the scenarios for what rmcp implements
-# (server/discover, per-request _meta, Mcp-Method/Mcp-Name headers, caching hints).
-# resources-subscribe/-unsubscribe are removed at 2026-07-28 (the suite skips them).
-SCENARIOS_2026=(
-  server-stateless caching http-header-validation tools-list dns-rebinding-protection
-  server-sse-multiple-streams
-  tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
-  tools-call-mixed-content tools-call-error tools-call-with-progress
-  resources-list resources-read-text resources-read-binary resources-templates-read
-  sep-2164-resource-not-found
-  prompts-list prompts-get-simple prompts-get-with-args prompts-get-embedded-resource
-  prompts-get-with-image completion-complete
-)
-# Multi-round-trip `input_required` results (SEP-2322) of tools that elicit, sample and
-# list roots. Not run: input-required-result-non-tool-request (a prompt fixture).
-SCENARIOS_2026+=(
-  input-required-result-basic-elicitation input-required-result-basic-sampling
-  input-required-result-basic-list-roots input-required-result-request-state
-  input-required-result-multiple-input-requests input-required-result-multi-round
-  input-required-result-missing-input-response input-required-result-result-type
-  input-required-result-ignore-extra-params input-required-result-validate-input
-  input-required-result-tampered-state input-required-result-capability-check
-  input-required-result-unsupported-methods
-)
-# The tasks extension (SEP-2663, io.modelcontextprotocol/tasks; pre-release suite, no
-# spec version: extension scenarios). Fixtures: examples/src/conformance/tasks.rs.
-# Not run: tasks-mrtr-composition (its `test_tool_with_task` escalates an MRTR call to a
-# task on the final round; not implemented).
-SCENARIOS_TASKS=(
-  tasks-lifecycle tasks-capability-negotiation tasks-wire-fields tasks-request-state-removal
-  tasks-mrtr-input tasks-request-headers tasks-dispatch-and-envelope
-  tasks-status-notifications tasks-required-task-error
-)
-# Expected failures (pre-release suite baseline: `scenario:check-id`), each with why.
-# None: the server-stateless checks that needed test_missing_capability (-32021, HTTP
-# 400) and test_streaming_elicitation now pass.
-EXPECTED_FAILURES_2026=()
+BASELINES=$ROOT/scripts/conformance
 
 # -------------------------------------------------------------------------------------
 log() { printf '%s\n' "$*" >&2; }
@@ -190,25 +155,56 @@ record() { # STATUS LABEL DETAIL
 
 strip() { sed 's/\x1b\[[0-9;]*m//g'; }
 
-conformance() { # SUITE-DIR LABEL SCENARIO [args...]
-  local dir=$1 label=$2 scenario=$3 out rc checks
-  shift 3
-  out=$WORK/$label-$scenario.log
-  (cd "$CACHE/$dir" && timeout 90 npx --no-install conformance server --url "$CONF_URL" \
-    --scenario "$scenario" "$@") >"$out" 2>&1
+# Checks that every entry of a baseline file has a `# reason`; prints the entries.
+baseline_entries() { # FILE
+  local line bad=0
+  while IFS= read -r line; do
+    case $line in
+    *'  - '*)
+      if [[ $line != *' # '?* ]]; then
+        log "mcp-interop: $1: an entry without its '# reason': $line"
+        bad=1
+      fi
+      printf '%s\n' "$line" | sed -E 's/^ *- *([^ #]+).*/\1/'
+      ;;
+    esac
+  done <"$1"
+  return $bad
+}
+
+conformance_run() { # LABEL SUITE-DIR [args...]: `--suite all` once, against CONF_URL
+  local label=$1 dir=$2 baseline out rc started seconds passed entries
+  shift 2
+  baseline=$BASELINES/expected-failures-${label#alpha@}.yml
+  [ -f "$baseline" ] || die "no baseline $baseline"
+  entries=$(baseline_entries "$baseline") || die "every baseline entry needs its reason"
+  out=$WORK/conformance-${label/@/-}.log
+  started=$(date +%s)
+  (cd "$CACHE/$dir" && timeout 300 npx --no-install conformance server --url "$CONF_URL" \
+    --suite all --expected-failures "$baseline" "$@") >"$out" 2>&1
   rc=$?
-  checks=$(strip <"$out" | grep -o 'Passed: [0-9/]*, [0-9]* failed, [0-9]* warnings' | tail -1)
-  if grep -q '^SKIPPED: scenario' "$out"; then
-    record FAIL "$label $scenario" "not applicable at this spec version (fix the list)"
-  elif [ $rc -eq 0 ]; then
-    if strip <"$out" | grep -q 'Baseline check passed'; then
-      record XFAIL "$label $scenario" "$checks; only the expected checks failed"
+  seconds=$(($(date +%s) - started))
+  # The suite's summary: one `✓ scenario: N passed, M failed` (or ✗) line per scenario;
+  # a scenario whose only bad check is a WARNING is ✓ there, but the baseline counts it
+  # (`  ~ entry` lines): "clean" is neither ✗ nor baselined.
+  local total bad checks
+  total=$(strip <"$out" | grep -c '^[✓✗] ')
+  bad=$({
+    strip <"$out" | sed -n 's/^✗ \([^:]*\):.*/\1/p'
+    strip <"$out" | sed -n 's/^  ~ \([^: ]*\).*/\1/p'
+  } | sort -u | grep -c .)
+  passed=$((total - bad))
+  checks=$(strip <"$out" | grep -o 'Total: [0-9]* passed, [0-9]* failed' | tail -1 | sed 's/Total: //')
+  local detail="$passed/$total scenarios clean (checks: ${checks:-none}) in ${seconds}s"
+  if [ $rc -eq 0 ] && [ "$total" -gt 0 ]; then
+    if [ -n "$entries" ]; then
+      record XFAIL "conformance $label" "$detail; baseline: $(echo $entries)"
     else
-      record PASS "$label $scenario" "$checks"
+      record PASS "conformance $label" "$detail"
     fi
   else
-    record FAIL "$label $scenario" "${checks:-exit $rc}"
-    strip <"$out" | grep -E '^\s+(Error|- )|FAILURE|stale|unexpected' | head -6 | sed 's/^/        /'
+    record FAIL "conformance $label" "$detail, exit $rc"
+    strip <"$out" | grep -E '^✗ |^  [✗✓] |Unexpected|Stale|Error' | head -12 | sed 's/^/        /'
   fi
 }
 
@@ -305,28 +301,13 @@ main() {
   SAMPLE_URL=$URL
   log "conformance fixtures at $CONF_URL, sample kit at $SAMPLE_URL"
 
-  echo "== conformance suite $CONF_STABLE (2025-11-25 era) =="
-  for s in "${SCENARIOS_2025[@]}"; do conformance conformance "stable" "$s"; done
-
-  echo "== conformance suite $CONF_ALPHA, spec 2025-11-25 (adds wire-schema checks) =="
-  for s in "${SCENARIOS_2025[@]}" "${SCENARIOS_2025_ALPHA[@]}"; do
-    conformance conformance-alpha "alpha@2025-11-25" "$s" --spec-version 2025-11-25
+  echo "== official conformance suite: $CONF_STABLE (stable) and $CONF_ALPHA, --suite all =="
+  local run label dir args
+  for run in "${CONFORMANCE_RUNS[@]}"; do
+    IFS='|' read -r label dir args <<<"$run"
+    # shellcheck disable=SC2086 # ARGS are words
+    conformance_run "$label" "$dir" $args
   done
-
-  echo "== conformance suite $CONF_ALPHA, spec 2026-07-28 (stateless) =="
-  local baseline=$WORK/expected-failures-2026.yml
-  { echo "server:"; for f in "${EXPECTED_FAILURES_2026[@]}"; do echo "  - $f"; done; } >"$baseline"
-  for s in "${SCENARIOS_2026[@]}"; do
-    if printf '%s\n' "${EXPECTED_FAILURES_2026[@]}" | grep -q "^$s:"; then
-      conformance conformance-alpha "alpha@2026-07-28" "$s" --spec-version 2026-07-28 \
-        --expected-failures "$baseline"
-    else
-      conformance conformance-alpha "alpha@2026-07-28" "$s" --spec-version 2026-07-28
-    fi
-  done
-
-  echo "== conformance suite $CONF_ALPHA, tasks extension =="
-  for s in "${SCENARIOS_TASKS[@]}"; do conformance conformance-alpha "alpha@tasks" "$s"; done
 
   echo "== official Python client (mcp $PY_MCP) =="
   for mode in legacy auto; do
@@ -343,10 +324,7 @@ main() {
   echo
   echo "== summary =="
   printf '%s\n' "${SUMMARY[@]}"
-  if ((${#EXPECTED_FAILURES_2026[@]})); then
-    echo "expected failures (XFAIL = the scenario's other checks passed, only these failed):"
-    printf '  %s\n' "${EXPECTED_FAILURES_2026[@]}"
-  fi
+  echo "(XFAIL: only the checks of the run's baseline failed, scripts/conformance/*.yml)"
   [ -n "${MCP_INTEROP_KEEP:-}" ] && echo "logs: $WORK"
   echo "mcp-interop: $PASS passed, $FAIL failed in ${elapsed}s"
   [ "$FAIL" -eq 0 ]

@@ -29,8 +29,9 @@ mod tool;
 ///   tool's key): presets are not overridden.
 ///
 /// Parameters are documented by their doc comments; `#[arg(name = "...", desc = "...",
-/// default = ..., inferrable = false)]` adjusts one (each key at most once, over all of
-/// a parameter's `#[arg]` attributes). A `ToolContext` parameter (by value or by
+/// default = ..., inferrable = false, header = "...")]` adjusts one (each key at most once,
+/// over all of a parameter's `#[arg]` attributes; `header = "Region"` marks the property
+/// `x-mcp-header`, so that 2026-07-28 clients also send it as `Mcp-Param-Region`). A `ToolContext` parameter (by value or by
 /// reference, anywhere) is not an input. Every mistake is a compile error at the
 /// offending token, once: a key given twice is `` `key` is specified more than once ``
 /// at the second, and a parameter or return type without the traits it needs is one

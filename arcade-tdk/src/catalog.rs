@@ -37,6 +37,8 @@ pub struct CatalogEntry {
     definition: ToolDefinition,
     resources: Arc<Resources>,
     ui: Option<String>,
+    /// The MCP input schema set by [`Toolkit::tool_input_schema`].
+    input_schema: Option<serde_json::Value>,
 }
 
 impl CatalogEntry {
@@ -51,6 +53,13 @@ impl CatalogEntry {
     /// The `ui://` resource of the tool's MCP App, if it has one (see [`crate::app`]).
     pub fn ui_resource(&self) -> Option<&str> {
         self.ui.as_deref()
+    }
+    /// The tool's MCP `inputSchema`: the one given to [`Toolkit::tool_input_schema`],
+    /// else the one derived from its parameters ([`ToolSpec::input_schema`](crate::ToolSpec::input_schema)).
+    pub fn mcp_input_schema(&self) -> &serde_json::Value {
+        self.input_schema
+            .as_ref()
+            .unwrap_or_else(|| self.tool.spec().input_schema())
     }
     /// `Toolkit.Tool`.
     pub fn fully_qualified_name(&self) -> &str {
@@ -84,6 +93,8 @@ pub enum CatalogError {
     InvalidResource(String),
     /// A prompt is declared twice.
     InvalidPrompt(String),
+    /// A schema given to [`Toolkit::tool_input_schema`] is not an object schema.
+    InvalidInputSchema(String),
 }
 
 impl fmt::Display for CatalogError {
@@ -97,7 +108,9 @@ impl fmt::Display for CatalogError {
                 f,
                 "two tools are named {name} for MCP (names are compared case-insensitively)"
             ),
-            Self::InvalidResource(why) | Self::InvalidPrompt(why) => f.write_str(why),
+            Self::InvalidResource(why)
+            | Self::InvalidPrompt(why)
+            | Self::InvalidInputSchema(why) => f.write_str(why),
         }
     }
 }
@@ -247,6 +260,15 @@ impl Catalog {
                     entry.definition.meta = Some(crate::app::arcade_meta(uri));
                     entry.ui = Some(uri.to_owned());
                 }
+                if let Some(schema) = toolkit.get_tool_input_schema(tool) {
+                    if schema.get("type").and_then(serde_json::Value::as_str) != Some("object") {
+                        return Err(CatalogError::InvalidInputSchema(format!(
+                            "the input schema of tool {} must be an object schema with \"type\": \"object\"",
+                            entry.fqn
+                        )));
+                    }
+                    entry.input_schema = Some(schema.clone());
+                }
                 if entries
                     .iter()
                     .any(|e| e.fqn.eq_ignore_ascii_case(&entry.fqn))
@@ -307,6 +329,7 @@ impl Catalog {
             definition,
             resources: Arc::default(),
             ui: None,
+            input_schema: None,
         }
     }
 

@@ -39,6 +39,8 @@ use serde_json::{Map, Value, json};
 
 use crate::completion::{Completer, Completions};
 use crate::content::Content;
+use crate::context::ToolContext;
+use crate::error::ToolError;
 
 /// Who a prompt message is from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -117,6 +119,14 @@ impl fmt::Display for PromptError {
 
 impl std::error::Error for PromptError {}
 
+/// A request to the client that failed (declined, unsupported, or waiting for the
+/// client's answer under 2026-07-28's `input_required`): the prompt failed.
+impl From<ToolError> for PromptError {
+    fn from(error: ToolError) -> Self {
+        Self::Failed(error.message().to_owned())
+    }
+}
+
 /// The arguments a prompt function gets (only declared ones; required ones present).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PromptArguments(BTreeMap<String, String>);
@@ -191,7 +201,8 @@ impl PromptArgument {
 /// The result of a prompt function.
 pub type PromptResult = Result<Vec<PromptMessage>, PromptError>;
 
-type PromptFn = Arc<dyn Fn(PromptArguments) -> BoxFuture<'static, PromptResult> + Send + Sync>;
+type PromptFn =
+    Arc<dyn Fn(PromptArguments, ToolContext) -> BoxFuture<'static, PromptResult> + Send + Sync>;
 
 /// A prompt: a name, arguments, and a function producing its messages.
 #[derive(Clone)]
@@ -224,7 +235,45 @@ impl Prompt {
             title: None,
             description: None,
             arguments: Vec::new(),
-            messages: Arc::new(move |args| Box::pin(messages(args))),
+            messages: Arc::new(move |args, _| Box::pin(messages(args))),
+        }
+    }
+
+    /// A prompt whose function also gets a [`ToolContext`], through which it asks the
+    /// client while producing the messages ([`ToolContext::elicit`],
+    /// [`ToolContext::sample`], [`ToolContext::input`], ...): over the session at
+    /// 2025-11-25, and at 2026-07-28 as an `input_required` result of `prompts/get`
+    /// that the client answers by calling again (the prompt then runs again, getting the
+    /// recorded answers). A `?` on a request turns its error into
+    /// [`PromptError::Failed`].
+    ///
+    /// ```
+    /// use futures_util::FutureExt;
+    /// use arcade_tdk::{Catalog, Content, Prompt, PromptError, PromptMessage, Toolkit};
+    /// use serde_json::json;
+    ///
+    /// let prompt = Prompt::with_context("briefing", |_args, context| async move {
+    ///     let schema = json!({"type": "object", "properties": {"topic": {"type": "string"}}});
+    ///     let answer = context.input("topic").elicit_with_schema("Which topic?", schema).await?;
+    ///     let topic = answer.accepted().and_then(|c| c.get("topic").cloned()).unwrap_or_default();
+    ///     Ok(vec![PromptMessage::user(Content::text(format!("Brief me on {topic}.")))])
+    /// });
+    /// let catalog = Catalog::new(Toolkit::new("Kit").prompt(prompt)).unwrap();
+    /// // Without a client to ask, the prompt fails with a clear error.
+    /// let failed = catalog.prompts().get("briefing", Default::default()).now_or_never().unwrap();
+    /// assert!(matches!(failed, Err(PromptError::Failed(m)) if m.contains("elicitation")));
+    /// ```
+    pub fn with_context<F, Fut>(name: impl Into<String>, messages: F) -> Self
+    where
+        F: Fn(PromptArguments, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = PromptResult> + Send + 'static,
+    {
+        Self {
+            name: name.into(),
+            title: None,
+            description: None,
+            arguments: Vec::new(),
+            messages: Arc::new(move |args, context| Box::pin(messages(args, context))),
         }
     }
 
@@ -322,15 +371,27 @@ impl Prompts {
     }
 
     /// The messages of the prompt `name` for `arguments`, after checking them against
-    /// the declared arguments.
+    /// the declared arguments; a prompt made by [`Prompt::with_context`] gets a context
+    /// without a client (see [`Prompts::get_with`]).
     pub async fn get(&self, name: &str, arguments: BTreeMap<String, String>) -> PromptResult {
+        self.get_with(name, arguments, ToolContext::default()).await
+    }
+
+    /// [`Prompts::get`] with the context a [`Prompt::with_context`] prompt gets (the MCP
+    /// server's, whose client it can ask).
+    pub async fn get_with(
+        &self,
+        name: &str,
+        arguments: BTreeMap<String, String>,
+        context: ToolContext,
+    ) -> PromptResult {
         let prompt = self
             .prompts
             .iter()
             .find(|p| p.name == name)
             .ok_or_else(|| PromptError::NotFound(name.to_owned()))?;
         let arguments = prompt.arguments_from(arguments)?;
-        (prompt.messages)(arguments).await
+        (prompt.messages)(arguments, context).await
     }
 
     /// Suggestions for the argument `argument` of the prompt `name`, given what was typed;

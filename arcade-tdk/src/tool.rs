@@ -306,6 +306,8 @@ pub(crate) mod codegen {
         pub description: &'static str,
         /// Whether a model may infer it.
         pub inferrable: bool,
+        /// `header = "..."`: the `x-mcp-header` name (`Mcp-Param-<name>`).
+        pub header: Option<&'static str>,
     }
 
     /// Everything `#[tool]` knows at compile time.
@@ -411,6 +413,9 @@ pub(crate) mod codegen {
                         "description".into(),
                         Value::String(p.description.to_owned()),
                     );
+                    if let Some(header) = p.header {
+                        obj.insert("x-mcp-header".into(), Value::String(header.to_owned()));
+                    }
                 }
                 let mut value_schema = ValueSchema::from_json_schema(prop, false);
                 value_schema.description = None;

@@ -54,6 +54,8 @@ pub struct Toolkit {
     resource_updates: ResourceUpdates,
     /// `(tool name, ui:// URI)`: the MCP Apps set by [`Toolkit::tool_ui`].
     tool_uis: Vec<(String, String)>,
+    /// `(tool name, schema)`: the MCP input schemas set by [`Toolkit::tool_input_schema`].
+    tool_input_schemas: Vec<(String, serde_json::Value)>,
 }
 
 impl Toolkit {
@@ -70,6 +72,7 @@ impl Toolkit {
             prompts: Vec::new(),
             resource_updates: ResourceUpdates::new(),
             tool_uis: Vec::new(),
+            tool_input_schemas: Vec::new(),
         }
     }
 
@@ -87,6 +90,7 @@ impl Toolkit {
             prompts: Vec::new(),
             resource_updates: ResourceUpdates::new(),
             tool_uis: Vec::new(),
+            tool_input_schemas: Vec::new(),
         }
     }
 
@@ -179,6 +183,44 @@ impl Toolkit {
         self.tool(tool)
     }
 
+    /// Adds a tool whose MCP `inputSchema` is `schema`, verbatim: for what the
+    /// parameters' Rust types cannot say (JSON Schema 2020-12's `$schema`, `$defs` with
+    /// `$anchor`, `$ref`, `allOf`/`anyOf`, `if`/`then`/`else`, `x-mcp-header`). MCP
+    /// clients see `schema` as written; the arguments are still validated and decoded by
+    /// the tool's parameter types, so `schema` should describe the same properties.
+    /// Arcade's definition (the worker protocol) keeps the parameters. The catalog
+    /// rejects a schema that is not an object schema (`"type": "object"`).
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, Catalog, Toolkit};
+    /// use serde_json::json;
+    ///
+    /// /// Greets by name.
+    /// #[tool]
+    /// fn greet(
+    ///     /// Who to greet
+    ///     name: String,
+    /// ) -> String {
+    ///     format!("Hello, {name}!")
+    /// }
+    ///
+    /// let schema = json!({
+    ///     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    ///     "type": "object",
+    ///     "properties": { "name": { "type": "string", "minLength": 1 } },
+    ///     "required": ["name"],
+    ///     "additionalProperties": false
+    /// });
+    /// let toolkit = Toolkit::new("Kit").tool_input_schema(greet::tool(), schema.clone());
+    /// let catalog = Catalog::new(toolkit).unwrap();
+    /// assert_eq!(catalog.entries()[0].mcp_input_schema(), &schema);
+    /// ```
+    pub fn tool_input_schema(mut self, tool: &'static dyn Tool, schema: serde_json::Value) -> Self {
+        self.tool_input_schemas
+            .push((tool.spec().name().to_owned(), schema));
+        self.tool(tool)
+    }
+
     /// Adds a resource at a fixed URI (see [`crate::resource`]).
     pub fn resource(mut self, resource: Resource) -> Self {
         self.resources.push(resource);
@@ -245,6 +287,16 @@ impl Toolkit {
             .find(|(n, _)| n == name)
             .map(|(_, uri)| uri.as_str())
             .or(tool.spec().ui_resource())
+    }
+    /// The MCP input schema of its tool named `tool` when set by
+    /// [`Toolkit::tool_input_schema`] (else MCP clients see the derived one).
+    pub fn get_tool_input_schema(&self, tool: &dyn Tool) -> Option<&serde_json::Value> {
+        let name = tool.spec().name();
+        self.tool_input_schemas
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, schema)| schema)
     }
 }
 

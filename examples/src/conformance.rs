@@ -8,10 +8,11 @@
 //!
 //! The fixtures that ask the client (sampling, elicitation) are in [`interaction`], those
 //! of 2026-07-28's `input_required` results in [`input_required`], those of the tasks
-//! extension in [`tasks`].
+//! extension in [`tasks`], those about input schemas in [`schema`].
 
 pub mod input_required;
 pub mod interaction;
+pub mod schema;
 pub mod tasks;
 
 use std::time::Duration;
@@ -139,5 +140,6 @@ pub fn toolkit() -> Toolkit {
 /// [`input_required`]) and those of the tasks extension ([`tasks`]): what the
 /// `conformance` example serves.
 pub fn full_toolkit() -> Toolkit {
-    tasks::add_tools(input_required::add_tools(interaction::add_tools(toolkit())))
+    let toolkit = schema::add_tools(interaction::add_tools(toolkit()));
+    tasks::add_tools(input_required::add_tools(toolkit))
 }

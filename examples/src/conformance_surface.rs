@@ -122,6 +122,31 @@ pub fn with_fixtures(toolkit: Toolkit) -> Toolkit {
             ),
         )
         .prompt(
+            Prompt::with_context(
+                "test_input_required_result_prompt",
+                |_, context| async move {
+                    let schema = serde_json::json!({
+                        "type": "object",
+                        "properties": { "context": { "type": "string" } },
+                        "required": ["context"],
+                    });
+                    let answer = context
+                        .input("user_context")
+                        .elicit_with_schema("What context should the prompt use?", schema)
+                        .await?;
+                    let given = answer
+                        .accepted()
+                        .and_then(|content| content.get("context").cloned())
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    Ok(vec![PromptMessage::user(Content::text(format!(
+                        "Use this context: {given}"
+                    )))])
+                },
+            )
+            .description("A prompt that asks the user for context (input_required at 2026-07-28)"),
+        )
+        .prompt(
             Prompt::fixed(
                 "test_prompt_with_image",
                 vec![

@@ -67,6 +67,7 @@ pub(crate) fn expand(
                 let wire = &input.wire_name;
                 let desc = &input.description;
                 let inferrable = input.inferrable;
+                let header = opt_str(input.header.as_deref());
                 let t = format_ident!("__T{}", generics.len());
                 let t_str = t.to_string();
                 // A default is a trait of the field's own, implemented for the user's
@@ -123,7 +124,7 @@ pub(crate) fn expand(
                 de_bounds.push(de_bound);
                 schema_bounds.push(schema_bound);
                 params.push(quote! {
-                    #p::ParamAttrs { name: #wire, description: #desc, inferrable: #inferrable },
+                    #p::ParamAttrs { name: #wire, description: #desc, inferrable: #inferrable, header: #header },
                 });
                 // Not the parameter's own name, which may be the function's.
                 let local = format_ident!("__arg{}", type_args.len() - 1);

@@ -33,6 +33,9 @@ pub(crate) struct Input {
     pub default: Option<DefaultValue>,
     pub inferrable: bool,
     pub is_option: bool,
+    /// `#[arg(header = "Region")]`: the argument is also sent as the HTTP header
+    /// `Mcp-Param-Region` (the schema's `x-mcp-header`).
+    pub header: Option<String>,
 }
 
 /// One parameter of the function, in order.
@@ -171,6 +174,7 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
         let wire_name = arg.name.get();
         let default = arg.default.get();
         let inferrable = arg.inferrable.get().is_none_or(|i| i.value);
+        let header = arg.header.get();
         let is_option = last_segment_is(&ty, "Option");
         if is_option && default.is_some() {
             cx.error(
@@ -200,6 +204,7 @@ pub(crate) fn analyze(func: &mut syn::ItemFn, cx: &Ctxt) -> Analyzed {
             default,
             inferrable,
             is_option,
+            header,
         })));
     }
 
@@ -230,6 +235,12 @@ struct ArgSlots {
     desc: Attr<String>,
     default: Attr<DefaultValue>,
     inferrable: BoolAttr,
+    header: Attr<String>,
+}
+
+/// Whether `c` may appear in an HTTP field name (RFC 9110's `tchar`).
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
 impl ArgSlots {
@@ -252,7 +263,8 @@ impl ArgSlots {
     }
 
     fn parse_key(&mut self, meta: &syn::meta::ParseNestedMeta<'_>, cx: &Ctxt) -> syn::Result<()> {
-        let unknown = "unknown `#[arg]` key; expected `name`, `desc`, `default` or `inferrable`";
+        let unknown =
+            "unknown `#[arg]` key; expected `name`, `desc`, `default`, `inferrable` or `header`";
         let Some(key) = meta.path.get_ident() else {
             return Err(meta.error(unknown));
         };
@@ -289,6 +301,19 @@ impl ArgSlots {
                 self.default.set(cx, key, value);
             }
             "inferrable" => self.inferrable.set(cx, key, parse_flag(meta, key)?),
+            "header" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let v = lit.value();
+                if v.is_empty() || !v.chars().all(is_tchar) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "`header` names the HTTP header `Mcp-Param-<name>`: a non-empty HTTP token such as \"Region\", not `{v}`"
+                        ),
+                    ));
+                }
+                self.header.set(cx, key, v);
+            }
             _ => return Err(meta.error(unknown)),
         }
         Ok(())

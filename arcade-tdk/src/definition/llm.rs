@@ -9,7 +9,7 @@ use crate::catalog::CatalogEntry;
 /// nullable, `additionalProperties: false` on every object with known properties.
 pub fn openai(entry: &CatalogEntry) -> Value {
     let spec = entry.tool().spec();
-    let mut parameters = spec.input_schema().clone();
+    let mut parameters = without_mcp_headers(spec.input_schema());
     strictify(&mut parameters);
     json!({
         "type": "function",
@@ -28,8 +28,22 @@ pub fn anthropic(entry: &CatalogEntry) -> Value {
     json!({
         "name": entry.mcp_name(),
         "description": spec.description(),
-        "input_schema": spec.input_schema(),
+        "input_schema": without_mcp_headers(spec.input_schema()),
     })
+}
+
+/// The schema less MCP's `x-mcp-header` annotations (`#[arg(header = "...")]`), which
+/// are about HTTP transport and mean nothing to a model provider.
+fn without_mcp_headers(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for prop in props.values_mut() {
+            if let Some(prop) = prop.as_object_mut() {
+                prop.remove("x-mcp-header");
+            }
+        }
+    }
+    schema
 }
 
 fn strictify(schema: &mut Value) {

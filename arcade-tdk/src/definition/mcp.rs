@@ -17,7 +17,7 @@ pub fn tool(entry: &CatalogEntry) -> Value {
         None => spec.description().to_owned(),
     };
     out.insert("description".into(), json!(description));
-    out.insert("inputSchema".into(), spec.input_schema().clone());
+    out.insert("inputSchema".into(), entry.mcp_input_schema().clone());
     if let Some(schema) = spec.output_schema() {
         out.insert("outputSchema".into(), schema.clone());
     }

@@ -6,6 +6,7 @@ mod conformance_kit;
 mod http;
 mod list_changed;
 mod local_env;
+mod param_headers;
 mod stdio;
 mod tasks;
 mod transcript;

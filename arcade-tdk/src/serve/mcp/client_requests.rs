@@ -57,16 +57,20 @@ pub(super) fn replay_for_call(
     caller: &Caller,
     options: &McpOptions,
 ) -> Result<ReplayClient, ErrorData> {
-    let who = match caller {
-        Caller::Local => "local".to_owned(),
-        Caller::Authenticated(owner) => format!("{}|{}", owner.issuer, owner.user_id),
-    };
     ReplayClient::open(
         request,
         meta.client_capabilities(),
-        &who,
+        &caller_key(caller),
         options.request_state_ttl,
     )
+}
+
+/// Who a `requestState` is bound to.
+pub(super) fn caller_key(caller: &Caller) -> String {
+    match caller {
+        Caller::Local => "local".to_owned(),
+        Caller::Authenticated(owner) => format!("{}|{}", owner.issuer, owner.user_id),
+    }
 }
 
 /// The client of one session, as the tool of one call sees it.

@@ -30,6 +30,7 @@ use tokio::sync::mpsc;
 use super::McpOptions;
 use super::client_requests::{client_for_call, replay_for_call};
 use super::input_required::{ReplayClient, missing_capability_error};
+use super::prompt_input;
 use super::surface::{self, Subscriptions};
 use super::task_input::TaskSink;
 use super::tasks::{self, Outcome, Tasks};
@@ -470,12 +471,11 @@ impl ServerHandler for McpServer {
     async fn get_prompt(
         &self,
         request: GetPromptRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        let catalog = &self.served().catalog;
-        surface::get_prompt(catalog, &request.name, request.arguments)
-            .await
-            .map(Into::into)
+        let (served, caller) = (self.served(), caller(&context));
+        let options = &self.shared.options;
+        prompt_input::get_prompt(&served.catalog, request, &context, &caller, options).await
     }
 
     async fn list_prompts(

@@ -22,8 +22,8 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolRequestParams, ClientCapabilities, ErrorCode, InputRequest, InputRequiredResult,
-    RequestStateCodec, SealOptions,
+    CallToolRequestParams, ClientCapabilities, ErrorCode, GetPromptRequestParams, InputRequest,
+    InputRequiredResult, InputResponses, RequestStateCodec, SealOptions,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -88,10 +88,44 @@ impl ReplayClient {
         ttl: Duration,
     ) -> Result<Self, ErrorData> {
         let arguments = request.arguments.clone().unwrap_or_default();
-        let binding = json!([request.name, caller, arguments])
-            .to_string()
-            .into_bytes();
-        let mut answers = match &request.request_state {
+        let binding = json!([request.name, caller, arguments]);
+        Self::open_bound(
+            binding,
+            request.request_state.as_deref(),
+            request.input_responses.as_ref(),
+            capabilities,
+            ttl,
+        )
+    }
+
+    /// Opens the state of a `prompts/get` (bound to the method too, so that a tool's
+    /// state does not open a prompt's of the same name).
+    pub(super) fn open_prompt(
+        request: &GetPromptRequestParams,
+        capabilities: Option<ClientCapabilities>,
+        caller: &str,
+        ttl: Duration,
+    ) -> Result<Self, ErrorData> {
+        let arguments = request.arguments.clone().unwrap_or_default();
+        let binding = json!(["prompts/get", request.name, caller, arguments]);
+        Self::open_bound(
+            binding,
+            request.request_state.as_deref(),
+            request.input_responses.as_ref(),
+            capabilities,
+            ttl,
+        )
+    }
+
+    fn open_bound(
+        binding: Value,
+        request_state: Option<&str>,
+        input_responses: Option<&InputResponses>,
+        capabilities: Option<ClientCapabilities>,
+        ttl: Duration,
+    ) -> Result<Self, ErrorData> {
+        let binding = binding.to_string().into_bytes();
+        let mut answers = match request_state {
             None => BTreeMap::new(),
             Some(sealed) => {
                 codec()
@@ -102,7 +136,7 @@ impl ReplayClient {
                     .answers
             }
         };
-        for (key, value) in request.input_responses.iter().flatten() {
+        for (key, value) in input_responses.into_iter().flatten() {
             // Only well-formed answers count; the others are asked again.
             if value.is_object() {
                 answers.insert(key.clone(), value.clone());

@@ -36,6 +36,7 @@ mod http;
 mod input_required;
 mod lean;
 pub mod list_changed;
+mod prompt_input;
 mod surface;
 mod task_input;
 mod tasks;

@@ -129,6 +129,7 @@ pub(crate) async fn get_prompt(
     catalog: &Catalog,
     name: &str,
     arguments: Option<serde_json::Map<String, Value>>,
+    context: crate::context::ToolContext,
 ) -> Result<GetPromptResult, ErrorData> {
     let mut given = BTreeMap::new();
     for (key, value) in arguments.unwrap_or_default() {
@@ -141,7 +142,10 @@ pub(crate) async fn get_prompt(
         given.insert(key, value);
     }
     let prompts = catalog.prompts();
-    let messages = prompts.get(name, given).await.map_err(prompt_error)?;
+    let messages = prompts
+        .get_with(name, given, context)
+        .await
+        .map_err(prompt_error)?;
     let messages = messages
         .into_iter()
         .filter_map(|m| convert::<PromptMessage>(serde_json::to_value(m).unwrap_or_default()));
