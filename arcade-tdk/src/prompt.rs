@@ -230,13 +230,7 @@ impl Prompt {
         F: Fn(PromptArguments) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = PromptResult> + Send + 'static,
     {
-        Self {
-            name: name.into(),
-            title: None,
-            description: None,
-            arguments: Vec::new(),
-            messages: Arc::new(move |args, _| Box::pin(messages(args))),
-        }
+        Self::with_context(name, move |args, _| messages(args))
     }
 
     /// A prompt whose function also gets a [`ToolContext`], through which it asks the

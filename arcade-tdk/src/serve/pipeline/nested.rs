@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{CallOutcome, Caller, Pipeline, engine_context_for, run};
 use crate::calls::{CallScope, MAX_CALL_DEPTH, too_deep};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, LogLevel, ToolContext};
 use crate::error::ToolError;
 use crate::redact::Redactor;
@@ -34,10 +34,7 @@ impl CallScope for LocalScope {
         parent: &'a ToolContext,
     ) -> BoxFuture<'a, Result<ToolValue, ToolError>> {
         Box::pin(async move {
-            if self.chain.len() >= MAX_CALL_DEPTH {
-                return Err(too_deep(&self.chain, name));
-            }
-            let entry = self.catalog.get(name).ok_or_else(|| unknown(name))?;
+            let entry = callee(&self.catalog, &self.chain, name)?;
             let sink = parent.sink();
             let outcome = self
                 .pipeline
@@ -82,10 +79,7 @@ impl CallScope for EngineScope {
         parent: &'a ToolContext,
     ) -> BoxFuture<'a, Result<ToolValue, ToolError>> {
         Box::pin(async move {
-            if self.chain.len() >= MAX_CALL_DEPTH {
-                return Err(too_deep(&self.chain, name));
-            }
-            let entry = self.catalog.get(name).ok_or_else(|| unknown(name))?;
+            let entry = callee(&self.catalog, &self.chain, name)?;
             let requirements = entry.tool().spec().requirements();
             let same_provider = requirements
                 .authorization
@@ -93,10 +87,7 @@ impl CallScope for EngineScope {
                 .is_some_and(|a| self.provider.as_deref() == Some(a.provider_name()));
             let context = parent.for_nested(requirements, same_provider);
             let subject = Subject::Tool(entry.mcp_name());
-            let mut context = match engine_context_for(subject, requirements, context) {
-                Ok(context) => context,
-                Err(error) => return Err(error),
-            };
+            let mut context = engine_context_for(subject, requirements, context)?;
             let mut chain = self.chain.clone();
             chain.push(entry.fully_qualified_name().to_owned());
             context.set_scope(Arc::new(EngineScope {
@@ -111,10 +102,21 @@ impl CallScope for EngineScope {
     }
 }
 
-fn unknown(name: &str) -> ToolError {
-    ToolError::fatal(format!(
-        "Cannot call the tool {name}: this server has no such tool."
-    ))
+/// The tool `name` that the call path `chain` may call: an error when the path is
+/// already [`MAX_CALL_DEPTH`] long or the server has no such tool.
+fn callee<'c>(
+    catalog: &'c Catalog,
+    chain: &[String],
+    name: &str,
+) -> Result<&'c CatalogEntry, ToolError> {
+    if chain.len() >= MAX_CALL_DEPTH {
+        return Err(too_deep(chain, name));
+    }
+    catalog.get(name).ok_or_else(|| {
+        ToolError::fatal(format!(
+            "Cannot call the tool {name}: this server has no such tool."
+        ))
+    })
 }
 
 /// The called tool's value, or its error as a [`ToolError`] for the calling tool.
