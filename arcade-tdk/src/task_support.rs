@@ -106,3 +106,56 @@ impl FromStr for TaskSupport {
         }
     }
 }
+
+impl crate::context::ToolContext {
+    /// Goes on as an MCP task: for a tool declared with `#[tool(defer_task)]`
+    /// ([`ToolSpec::with_deferred_task`](crate::ToolSpec::with_deferred_task)), whose call
+    /// from a client with the tasks extension runs synchronously first (asking the user
+    /// through `input_required` rounds or the session as any call does) and becomes a task
+    /// only here. The client then gets its `CreateTaskResult` and the tool runs again from
+    /// the start as the task, where the questions it asked before are answered with what
+    /// the user answered (they are not asked again) and `start_task` returns `Ok` at once.
+    /// What comes before `start_task` must therefore be safe to run twice, as under
+    /// `input_required`, where every round runs the tool again.
+    ///
+    /// Returns `Ok` and the call goes on synchronously where it cannot become a task
+    /// (a client without the extension calling an `optional` tool, a tool that does not
+    /// defer its task, the worker, tests); the error that ends the synchronous run must be
+    /// passed on with `?`.
+    ///
+    /// ```
+    /// use arcade_tdk::interaction::Elicitation;
+    /// use arcade_tdk::{tool, ToolContext, ToolError};
+    /// use schemars::JsonSchema;
+    /// use serde::Deserialize;
+    ///
+    /// /// Which service to rebuild.
+    /// #[derive(Deserialize, JsonSchema)]
+    /// struct Target {
+    ///     /// The service
+    ///     service: String,
+    /// }
+    ///
+    /// /// Asks which service to rebuild, then rebuilds it as a task (minutes).
+    /// #[tool(task_support = "required", defer_task)]
+    /// async fn rebuild(context: ToolContext) -> Result<String, ToolError> {
+    ///     let Elicitation::Accept(target) = context.elicit::<Target>("Rebuild what?").await? else {
+    ///         return Ok("nothing rebuilt".into());
+    ///     };
+    ///     context.start_task().await?;
+    ///     Ok(format!("rebuilt {}", target.service))
+    /// }
+    ///
+    /// assert!(rebuild::tool().spec().defers_task());
+    /// // Where the call cannot become a task, it goes on synchronously.
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// assert!(ToolContext::default().start_task().await.is_ok());
+    /// # });
+    /// ```
+    pub async fn start_task(&self) -> Result<(), crate::error::ToolError> {
+        match self.client_requests() {
+            Some(client) => client.start_task(),
+            None => Ok(()),
+        }
+    }
+}

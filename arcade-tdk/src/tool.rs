@@ -78,6 +78,7 @@ pub struct ToolSpec {
     deprecation_message: Option<String>,
     ui_resource: Option<&'static str>,
     task_support: TaskSupport,
+    defers_task: bool,
 }
 
 impl ToolSpec {
@@ -157,6 +158,37 @@ impl ToolSpec {
     /// ```
     pub fn with_task_support(mut self, task_support: TaskSupport) -> Self {
         self.task_support = task_support;
+        self
+    }
+    /// Whether a call from a client with tasks starts synchronously and becomes a task
+    /// only when the tool calls [`ToolContext::start_task`] (`#[tool(defer_task)]`),
+    /// instead of being a task from the start.
+    pub fn defers_task(&self) -> bool {
+        self.defers_task
+    }
+    /// The spec with `defers_task`: what `#[tool(defer_task)]` sets, for tools that
+    /// implement [`Tool`] by hand. It matters only where [`task_support`](Self::task_support)
+    /// allows tasks.
+    ///
+    /// ```
+    /// use arcade_tdk::{tool, TaskSupport, Tool};
+    ///
+    /// /// Echo the input text.
+    /// #[tool]
+    /// fn echo(
+    ///     /// Text to echo back
+    ///     text: String,
+    /// ) -> String {
+    ///     text
+    /// }
+    ///
+    /// let spec = echo::tool().spec().clone()
+    ///     .with_task_support(TaskSupport::Optional)
+    ///     .with_deferred_task(true);
+    /// assert!(spec.defers_task());
+    /// ```
+    pub fn with_deferred_task(mut self, defers_task: bool) -> Self {
+        self.defers_task = defers_task;
         self
     }
     /// Whether the tool declares itself read-only.
@@ -454,6 +486,7 @@ pub(crate) mod codegen {
             deprecation_message: attrs.deprecated.map(str::to_owned),
             ui_resource: attrs.ui,
             task_support: crate::task_support::TaskSupport::Forbidden,
+            defers_task: false,
         }
     }
 

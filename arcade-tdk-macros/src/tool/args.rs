@@ -14,7 +14,7 @@ use super::vocabulary::{OPERATIONS, SERVICE_DOMAINS};
 
 /// The keys `#[tool(...)]` accepts, listed in errors.
 const KEYS: &str = "`name`, `desc`, `output`, `requires_auth`, `requires_secrets`, `requires_metadata`, \
-`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `ui`, `task_support`, `preset`";
+`read_only`, `destructive`, `idempotent`, `open_world`, `operations`, `service_domains`, `extras`, `deprecated`, `ui`, `task_support`, `defer_task`, `preset`";
 
 /// A literal in `extras(...)`.
 #[derive(Clone)]
@@ -48,6 +48,8 @@ pub(crate) struct ToolArgs {
     pub ui: Option<String>,
     /// `task_support = "forbidden" | "optional" | "required"`: the variant's name.
     pub task_support: Option<&'static str>,
+    /// `defer_task`: a call becomes a task only when the tool calls `start_task`.
+    pub defer_task: Option<Spanned<bool>>,
 }
 
 /// One slot per key of `#[tool(...)]`.
@@ -71,6 +73,7 @@ struct Slots {
     deprecated: Attr<String>,
     ui: Attr<String>,
     task_support: Attr<&'static str>,
+    defer_task: BoolAttr,
 }
 
 impl ToolArgs {
@@ -104,8 +107,10 @@ impl ToolArgs {
             deprecated: slots.deprecated.get(),
             ui: slots.ui.get(),
             task_support: slots.task_support.get(),
+            defer_task: slots.defer_task.get(),
         };
         args.check_consistency(cx);
+        args.check_defer_task(cx);
         args
     }
 
@@ -157,6 +162,19 @@ impl ToolArgs {
             cx.push(syn::Error::new(
                 k.span,
                 "the `client_id` metadata key requires `requires_auth`",
+            ));
+        }
+    }
+
+    /// `defer_task` only on a tool that may run as a task.
+    fn check_defer_task(&self, cx: &Ctxt) {
+        let allows_task = matches!(self.task_support, Some("Optional" | "Required"));
+        if let Some(d) = self.defer_task.as_ref().filter(|d| d.value)
+            && !allows_task
+        {
+            cx.push(syn::Error::new(
+                d.span,
+                "`defer_task` is for a tool that may run as a task: add `task_support = \"optional\"` or `task_support = \"required\"`",
             ));
         }
     }
@@ -276,6 +294,7 @@ impl Slots {
                 };
                 self.task_support.set(cx, key, variant);
             }
+            "defer_task" => self.defer_task.set(cx, key, parse_flag(meta, key)?),
             "requires_auth" => self.auth.set(cx, key, parse_auth(meta, cx)?),
             "requires_secrets" => {
                 let secrets = parse_str_list(meta)?;

@@ -188,6 +188,11 @@ pub(crate) fn expand(
         let variant = syn::Ident::new(variant, proc_macro2::Span::call_site());
         quote!(.with_task_support(#p::TaskSupport::#variant))
     });
+    let defer_task = args
+        .defer_task
+        .as_ref()
+        .filter(|d| d.value)
+        .map(|_| quote!(.with_deferred_task(true)));
     let handle_doc = format!(
         "The tool made by `#[tool]` from [`{fn_name}()`](fn@{fn_name}). Register it with `Toolkit::tool({fn_name}::tool())`."
     );
@@ -242,6 +247,7 @@ pub(crate) fn expand(
                     #metadata,
                 )
                 #task_support
+                #defer_task
             }
 
             #[allow(unused_variables, unused_mut)]

@@ -162,6 +162,13 @@ pub trait ClientRequests: Send + Sync {
         let _ = key;
         self.send(request)
     }
+    /// The tool asks to go on as an MCP task ([`ToolContext::start_task`]). `Ok` means
+    /// "go on here": the call already is a task, or cannot become one. A server that
+    /// defers the task answers with an error that ends this run, and runs the tool again
+    /// as the task. By default, `Ok`.
+    fn start_task(&self) -> Result<(), ToolError> {
+        Ok(())
+    }
 }
 
 /// The user's answer to an elicitation.

@@ -2,7 +2,9 @@
 //! `tasks-*`): `greet` (never a task), `slow_compute` (a task when the client supports
 //! tasks), `failing_job` (only as a task; a tool error), `protocol_error_job` (a task
 //! that panics: a `failed` task), and `confirm_delete` and `multi_input`, tasks that ask
-//! the user (`input_required` until the client's `tasks/update`).
+//! the user (`input_required` until the client's `tasks/update`), and
+//! `test_tool_with_task`, which asks through `input_required` rounds first and goes on
+//! as a task on the last round (`tasks-mrtr-composition`).
 
 use std::time::Duration;
 
@@ -33,6 +35,29 @@ fn described<T>(answer: &Elicitation<T>, accepted: impl FnOnce(&T) -> String) ->
         Elicitation::Decline => "declined".to_owned(),
         Elicitation::Cancel => "cancelled".to_owned(),
     }
+}
+
+/// The form of `test_tool_with_task`.
+#[derive(Deserialize, JsonSchema)]
+pub struct UserName {
+    /// The user's name
+    pub name: String,
+}
+
+/// Asks for the user's name, then greets them as a task (a task only; the task is
+/// created when the name is known, on the last `input_required` round).
+#[tool(task_support = "required", defer_task)]
+pub async fn test_tool_with_task(context: ToolContext) -> Result<String, ToolError> {
+    let answer = context
+        .input("user_name")
+        .elicit::<UserName>("What is your name?")
+        .await?;
+    let Elicitation::Accept(user) = answer else {
+        return Ok(format!("No name given ({})", answer.action()));
+    };
+    context.start_task().await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Ok(format!("Hello, {}! (from the task)", user.name))
 }
 
 /// Greets `name` at once (never runs as a task).
@@ -124,4 +149,5 @@ pub fn add_tools(toolkit: Toolkit) -> Toolkit {
         .tool(protocol_error_job::tool())
         .tool(confirm_delete::tool())
         .tool(multi_input::tool())
+        .tool(test_tool_with_task::tool())
 }

@@ -195,3 +195,120 @@ async fn errors_required_task_unknown_id_and_removed_methods() {
         assert_eq!(removed["error"]["code"], -32601, "{method}: {removed}");
     }
 }
+
+/// `tools/call` of `test_tool_with_task` (a task that is created only once the user's
+/// name is known), with `extra` params (the answers of a round).
+async fn call_deferred(addr: SocketAddr, extra: Value) -> Value {
+    let mut params = json!({"name": "test_tool_with_task", "arguments": {}});
+    params
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    request(addr, "tools/call", params, with_tasks()).await
+}
+
+#[tokio::test]
+async fn an_input_required_round_then_a_task_that_does_not_ask_again() {
+    let addr = start().await;
+    // Round 1: a question, no task yet.
+    let round1 = call_deferred(addr, json!({})).await;
+    let result = &round1["result"];
+    assert_eq!(result["resultType"], "input_required", "{round1}");
+    assert!(result.get("taskId").is_none(), "{round1}");
+    assert_eq!(
+        result["inputRequests"]["user_name"]["method"], "elicitation/create",
+        "{round1}"
+    );
+    let state = result["requestState"].as_str().unwrap().to_owned();
+
+    // Round 2 with the answer: the task, without the MRTR fields.
+    let answer = json!({"user_name": {"action": "accept", "content": {"name": "Alice"}}});
+    let round2 = call_deferred(
+        addr,
+        json!({"inputResponses": answer, "requestState": state}),
+    )
+    .await;
+    let created = &round2["result"];
+    assert_eq!(created["resultType"], "task", "{round2}");
+    assert_eq!(created["status"], "working", "{round2}");
+    assert!(created.get("requestState").is_none(), "{round2}");
+    assert!(created.get("inputRequests").is_none(), "{round2}");
+    let id = created["taskId"].as_str().unwrap();
+    // The task runs the tool again with the name it was given: it does not ask again.
+    let done = poll(addr, id, |t| terminal(t) || t["status"] == "input_required").await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        done["result"]["content"][0]["text"], "Hello, Alice! (from the task)",
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn a_declined_round_ends_without_a_task_and_a_forged_state_is_refused() {
+    let addr = start().await;
+    let round1 = call_deferred(addr, json!({})).await;
+    let state = round1["result"]["requestState"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let declined = json!({"user_name": {"action": "decline"}});
+    let round2 = call_deferred(
+        addr,
+        json!({"inputResponses": declined, "requestState": state.clone()}),
+    )
+    .await;
+    assert_eq!(round2["result"]["resultType"], "complete", "{round2}");
+    assert!(round2["result"].get("taskId").is_none(), "{round2}");
+    assert_eq!(
+        round2["result"]["content"][0]["text"], "No name given (decline)",
+        "{round2}"
+    );
+
+    // A state changed by one character does not open.
+    let mut forged = state.into_bytes();
+    let last = forged.len() - 2;
+    forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let answer = json!({"user_name": {"action": "accept", "content": {"name": "Mallory"}}});
+    let refused = call_deferred(
+        addr,
+        json!({"inputResponses": answer, "requestState": forged}),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+}
+
+#[tokio::test]
+async fn in_a_2025_session_the_question_goes_to_the_session_and_the_task_follows() {
+    use arcade_tdk::interaction::{ClientRequest, Elicitation};
+    use arcade_tdk::testing::{ClientScript, mcp};
+
+    let script = ClientScript::new().elicitation(Elicitation::Accept(json!({"name": "Bob"})));
+    let options = McpOptions::new("conformance", "1.0.0").with_store(Arc::new(MemoryStore::new()));
+    let client =
+        mcp::connect_with_client(conformance::full_toolkit(), options, script.clone()).await;
+    let meta = json!({"io.modelcontextprotocol/clientCapabilities":
+        {"elicitation": {}, "extensions": {TASKS: {}}}});
+    let params = json!({"name": "test_tool_with_task", "arguments": {}, "_meta": meta});
+    let created = client.request("tools/call", params).await.unwrap();
+    assert_eq!(created["resultType"], "task", "{created}");
+    let id = created["taskId"].as_str().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..200 {
+        let params = json!({"taskId": id, "_meta": meta});
+        done = client.request("tasks/get", params).await.unwrap();
+        if terminal(&done) || done["status"] == "input_required" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        done["result"]["content"][0]["text"], "Hello, Bob! (from the task)",
+        "{done}"
+    );
+    // Asked once, on the session, before the task; the task did not ask again.
+    let asked = script.requests();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(matches!(&asked[0], ClientRequest::Elicit(p) if p["message"] == "What is your name?"));
+}

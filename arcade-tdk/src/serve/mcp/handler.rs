@@ -29,6 +29,7 @@ use tokio::sync::mpsc;
 
 use super::McpOptions;
 use super::client_requests::{client_for_call, replay_for_call};
+use super::deferred_task::DeferredClient;
 use super::input_required::{ReplayClient, missing_capability_error};
 use super::prompt_input;
 use super::surface::{self, Subscriptions};
@@ -46,10 +47,12 @@ use crate::serve::pipeline::{CallOutcome, Caller, Pipeline};
 use crate::task_support::TaskSupport;
 use crate::tool::ToolValue;
 
+mod results;
 mod served;
 mod stateless;
 mod task_call;
 
+use results::{error_result, requirements_result, success_result};
 use served::Served;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
@@ -294,15 +297,21 @@ impl McpServer {
         let shared = &self.shared;
         let served = self.served();
         let entry = served.entry(&request.name)?;
-        let support = entry.tool().spec().task_support();
-        if support.allows_task() {
+        let spec = entry.tool().spec();
+        // The arguments of the task a deferring tool may go on as.
+        let mut task_args = None;
+        if spec.task_support().allows_task() {
             let declared = context
                 .client_capabilities()
                 .is_some_and(|c| c.supports_tasks());
-            if declared {
-                return self.call_as_task(entry, request, &context).await;
-            }
-            if support == TaskSupport::Required {
+            if declared && spec.defers_task() {
+                task_args = Some(request.arguments.clone().unwrap_or_default());
+            } else if declared {
+                let args = request.arguments.unwrap_or_default();
+                return self
+                    .call_as_task(entry, args, &context, Default::default())
+                    .await;
+            } else if spec.task_support() == TaskSupport::Required {
                 return Err(tasks::tasks_required());
             }
         }
@@ -313,7 +322,11 @@ impl McpServer {
         let min_level = self.min_log_level(&context);
         let progress_token = context.meta.get_progress_token();
         let caller = caller(&context);
-        let (client, replay) = client_for_call(&request, &context, &caller, &shared.options)?;
+        let (mut client, replay) = client_for_call(&request, &context, &caller, &shared.options)?;
+        let deferred = task_args.map(|args| (Arc::new(DeferredClient::new(client.take())), args));
+        if let Some((deferred, _)) = &deferred {
+            client = Some(deferred.clone());
+        }
         let args = request.arguments.unwrap_or_default();
         let sink = Sink {
             tx,
@@ -336,6 +349,13 @@ impl McpServer {
         };
         while let Ok(note) = rx.try_recv() {
             note.send(&context).await;
+        }
+        if let Some((deferred, args)) = deferred
+            && deferred.started()
+            && replay.as_ref().is_none_or(|r| !r.has_pending())
+        {
+            let answered = deferred.take_answers();
+            return self.call_as_task(entry, args, &context, answered).await;
         }
         self.finish(entry, outcome, replay.as_deref())
     }
@@ -694,107 +714,4 @@ impl ContextSink for CallSink {
 /// The answer to a cancelled request (rmcp never sends it: the client gave up).
 fn cancelled() -> ErrorData {
     ErrorData::internal_error("request cancelled", None)
-}
-
-/// A success: the value as text and `structuredContent` (an object as is, anything else
-/// as `{"result": value}`), or MCP content blocks as they are.
-fn success_result(value: ToolValue) -> CallToolResult {
-    match value {
-        ToolValue::Json(value) => {
-            let value = match value {
-                Value::Null => Value::String(String::new()),
-                v => v,
-            };
-            let text = match &value {
-                Value::String(s) => s.clone(),
-                v => v.to_string(),
-            };
-            let structured = match value {
-                Value::Object(_) => value,
-                v => json!({ "result": v }),
-            };
-            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-            result.structured_content = Some(structured);
-            result
-        }
-        ToolValue::Content(content) => CallToolResult::success(
-            content
-                .blocks()
-                .iter()
-                .filter_map(|block| {
-                    serde_json::to_value(block)
-                        .and_then(serde_json::from_value::<ContentBlock>)
-                        .inspect_err(|err| tracing::error!(%err, "unrepresentable content block"))
-                        .ok()
-                })
-                .collect(),
-        ),
-    }
-}
-
-/// A tool error: `isError` with the message (and what the model should do next) as text
-/// and Arcade's error fields in `_meta.arcade`.
-fn error_result(error: &ToolCallError, options: &McpOptions) -> CallToolResult {
-    let mut text = error.message.clone();
-    if let Some(more) = &error.additional_prompt_content {
-        text.push_str("\n\n");
-        text.push_str(more);
-    }
-    if options.expose_developer_messages
-        && let Some(dev) = &error.developer_message
-    {
-        text.push_str("\n\nDeveloper message: ");
-        text.push_str(dev);
-    }
-    if options.expose_stacktraces
-        && let Some(trace) = &error.stacktrace
-    {
-        text.push_str("\n\nStacktrace: ");
-        text.push_str(trace);
-    }
-    let mut arcade = Map::new();
-    arcade.insert("errorKind".into(), json!(error.kind.as_str()));
-    arcade.insert("canRetry".into(), json!(error.can_retry));
-    if let Some(v) = &error.additional_prompt_content {
-        arcade.insert("additionalPromptContent".into(), json!(v));
-    }
-    if let Some(v) = error.retry_after_ms {
-        arcade.insert("retryAfterMs".into(), json!(v));
-    }
-    if let Some(v) = error.status_code {
-        arcade.insert("statusCode".into(), json!(v));
-    }
-    if options.expose_developer_messages
-        && let Some(v) = &error.developer_message
-    {
-        arcade.insert("developerMessage".into(), json!(v));
-    }
-    CallToolResult::error(vec![ContentBlock::text(text)]).with_meta(Some(arcade_meta(arcade)))
-}
-
-/// A requirement that failed before the tool ran (missing secret, no token): as Arcade's
-/// Python server, a message for the user and a JSON text with `llm_instructions` (and
-/// `authorization_url` when a token source gave one).
-fn requirements_result(error: &ToolError) -> CallToolResult {
-    let mut instructions = Map::new();
-    if let Some(text) = error.additional_prompt_content() {
-        instructions.insert("llm_instructions".into(), json!(text));
-    }
-    if let Some(url) = error.extra().and_then(|e| e.get("authorization_url")) {
-        instructions.insert("authorization_url".into(), url.clone());
-    }
-    let mut content = vec![ContentBlock::text(error.message())];
-    if !instructions.is_empty() {
-        content.push(ContentBlock::text(Value::Object(instructions).to_string()));
-    }
-    let mut arcade = Map::new();
-    arcade.insert("errorKind".into(), json!(error.kind().as_str()));
-    arcade.insert("canRetry".into(), json!(error.can_retry()));
-    CallToolResult::error(content).with_meta(Some(arcade_meta(arcade)))
-}
-
-fn arcade_meta(arcade: Map<String, Value>) -> MetaObject {
-    let mut meta = JsonObject::new();
-    meta.insert("arcade".into(), Value::Object(arcade));
-    MetaObject(meta)
 }

@@ -158,6 +158,15 @@ impl ReplayClient {
         *self.missing.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether the tool asked what the client has not answered yet.
+    pub(super) fn has_pending(&self) -> bool {
+        !self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
     /// The `InputRequiredResult` to answer with, when the tool asked what the client
     /// has not answered yet.
     pub(super) fn input_required(&self) -> Result<Option<InputRequiredResult>, ErrorData> {
@@ -204,7 +213,7 @@ impl ReplayClient {
 }
 
 /// Whether `answer` has the shape of a result of `request`.
-fn fits(request: &ClientRequest, answer: &Value) -> bool {
+pub(super) fn fits(request: &ClientRequest, answer: &Value) -> bool {
     match request {
         ClientRequest::Elicit(_) => answer.get("action").is_some_and(Value::is_string),
         ClientRequest::Sample(_) => answer.get("content").is_some(),

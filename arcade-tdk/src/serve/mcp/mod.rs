@@ -30,6 +30,7 @@
 //! ```
 
 mod client_requests;
+mod deferred_task;
 mod front_door;
 mod handler;
 mod http;

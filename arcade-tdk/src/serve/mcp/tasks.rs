@@ -205,12 +205,14 @@ impl Tasks {
     /// Creates a task for `caller` (the record is in the store before this returns, so
     /// a `tasks/get` right after it finds the task) and runs what `work` makes of the
     /// task's client (the tool's requests to the client go through `tasks/update`,
-    /// for what `capabilities` declares) in the background.
+    /// for what `capabilities` declares; those already `answered` before the call became
+    /// a task are not asked again) in the background.
     pub(super) async fn create<F>(
         self: &Arc<Self>,
         caller: &Caller,
         capabilities: Option<ClientCapabilities>,
         client_timeout: Duration,
+        answered: BTreeMap<String, Value>,
         work: impl FnOnce(Arc<TaskClient>) -> F,
     ) -> Result<CreateTaskResult, ErrorData>
     where
@@ -234,6 +236,7 @@ impl Tasks {
             keys.clone(),
             capabilities,
             client_timeout,
+            answered,
         ));
         let work = work(client.clone());
         let tasks = self.clone();
@@ -505,7 +508,9 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let alice = user("alice");
         let created = tasks
-            .create(&alice, None, WAIT, |_| async { text_result("done") })
+            .create(&alice, None, WAIT, Default::default(), |_| async {
+                text_result("done")
+            })
             .await
             .unwrap();
         let id = created.task.task_id.clone();
@@ -522,7 +527,9 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let caller = Caller::Local;
         let created = tasks
-            .create(&caller, None, WAIT, |_| async { Outcome::internal("boom") })
+            .create(&caller, None, WAIT, Default::default(), |_| async {
+                Outcome::internal("boom")
+            })
             .await
             .unwrap();
         let task = until_terminal(&tasks, &caller, &created.task.task_id).await;
@@ -537,7 +544,9 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let (alice, bob) = (user("alice"), user("bob"));
         let created = tasks
-            .create(&alice, None, WAIT, |_| std::future::pending())
+            .create(&alice, None, WAIT, Default::default(), |_| {
+                std::future::pending()
+            })
             .await
             .unwrap();
         let id = &created.task.task_id;
@@ -570,11 +579,17 @@ mod tests {
         let other = Tasks::new(store, DEFAULT_TTL);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let created = running
-            .create(&Caller::Local, None, WAIT, |_| async move {
-                // Dropped (never completes) when the task is stopped.
-                let _guard = tx;
-                std::future::pending::<Outcome>().await
-            })
+            .create(
+                &Caller::Local,
+                None,
+                WAIT,
+                Default::default(),
+                |_| async move {
+                    // Dropped (never completes) when the task is stopped.
+                    let _guard = tx;
+                    std::future::pending::<Outcome>().await
+                },
+            )
             .await
             .unwrap();
         let id = created.task.task_id.clone();
@@ -605,7 +620,7 @@ mod tests {
             Duration::from_millis(100),
         ));
         let created = tasks
-            .create(&Caller::Local, None, WAIT, |_| async {
+            .create(&Caller::Local, None, WAIT, Default::default(), |_| async {
                 text_result("done")
             })
             .await
@@ -625,17 +640,23 @@ mod tests {
         let other = Tasks::new(store, DEFAULT_TTL);
         let caps: ClientCapabilities = serde_json::from_value(json!({"elicitation": {}})).unwrap();
         let created = running
-            .create(&Caller::Local, Some(caps), WAIT, |client| async move {
-                let form = json!({"message": "Sure?",
+            .create(
+                &Caller::Local,
+                Some(caps),
+                WAIT,
+                Default::default(),
+                |client| async move {
+                    let form = json!({"message": "Sure?",
                     "requestedSchema": {"type": "object", "properties": {}}});
-                match client
-                    .send_keyed("confirm".into(), ClientRequest::Elicit(form))
-                    .await
-                {
-                    Ok(answer) => text_result(&answer["action"].to_string()),
-                    Err(e) => Outcome::internal(e.message()),
-                }
-            })
+                    match client
+                        .send_keyed("confirm".into(), ClientRequest::Elicit(form))
+                        .await
+                    {
+                        Ok(answer) => text_result(&answer["action"].to_string()),
+                        Err(e) => Outcome::internal(e.message()),
+                    }
+                },
+            )
             .await
             .unwrap();
         let id = created.task.task_id.clone();

@@ -1,23 +1,27 @@
 //! A `tools/call` run as an MCP task ([`super::super::tasks`]): the record created at
 //! once, the tool run in the background through the same pipeline.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 impl McpServer {
     /// Runs the call as a task: answers its `CreateTaskResult` once the record is
     /// stored; the tool runs in the background, through the same pipeline, without
     /// notifications or requests to the client (there is no request to attach them to).
+    /// The questions `answered` before the call became a task (a deferred task) are not
+    /// asked again.
     pub(super) async fn call_as_task(
         &self,
         entry: &crate::catalog::CatalogEntry,
-        request: CallToolRequestParams,
+        args: JsonObject,
         context: &RequestContext<RoleServer>,
+        answered: BTreeMap<String, Value>,
     ) -> Result<CallToolResponse, ErrorData> {
         let server = self.clone();
         let name = entry.mcp_name().to_owned();
         let caller = caller(context);
         let runs_as = caller.clone();
-        let args = request.arguments.unwrap_or_default();
         let timeout = self.shared.options.client_request_timeout;
         let work = move |client| async move {
             let shared = &server.shared;
@@ -41,7 +45,13 @@ impl McpServer {
         let created = self
             .shared
             .tasks
-            .create(&caller, context.client_capabilities(), timeout, work)
+            .create(
+                &caller,
+                context.client_capabilities(),
+                timeout,
+                answered,
+                work,
+            )
             .await?;
         Ok(CallToolResponse::Task(created))
     }
