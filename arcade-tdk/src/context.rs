@@ -179,6 +179,11 @@ pub trait ContextSink: Send + Sync {
     fn client_requests(&self) -> Option<&dyn crate::interaction::ClientRequests> {
         None
     }
+    /// Closes the call's SSE stream, if it has one that can be closed; `false` (the
+    /// default) when it has none. See [`ToolContext::close_sse_stream`].
+    fn close_sse_stream(&self) -> bool {
+        false
+    }
 }
 
 /// The context a tool is called with. See the [module docs](self).
@@ -349,6 +354,29 @@ impl ToolContext {
     /// ```
     pub fn progress(&self) -> Progress<'_> {
         Progress(self.sink.as_deref())
+    }
+
+    /// Closes the SSE stream this call's answer is going out on, keeping the call
+    /// running: SSE polling (SEP-1699), for a long call that should not hold a
+    /// connection open, or to test a client's reconnection. The client reconnects with
+    /// `GET` and `Last-Event-ID` (after the `retry` interval the stream began with, 3
+    /// seconds) and gets what the call sends from then on, its result included. The
+    /// server keeps that for 60 seconds.
+    ///
+    /// Only a `tools/call` in a Streamable HTTP session (2025-11-25 clients) has such
+    /// a stream; elsewhere (stdio, stateless HTTP, a task, tests) this does nothing and
+    /// returns `false`.
+    ///
+    /// ```
+    /// # let context = arcade_tdk::ToolContext::default();
+    /// if !context.close_sse_stream() {
+    ///     context.log().debug("no stream to close; answering on this one");
+    /// }
+    /// ```
+    pub fn close_sse_stream(&self) -> bool {
+        self.sink
+            .as_deref()
+            .is_some_and(ContextSink::close_sse_stream)
     }
 }
 

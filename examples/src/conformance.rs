@@ -118,6 +118,20 @@ pub async fn test_tool_with_progress(context: ToolContext) -> ToolContent {
     ToolContent::new().with(Content::text("Progress test completed"))
 }
 
+/// Closes the SSE stream of its call, waits a little and answers: the client gets the
+/// answer by reconnecting with `Last-Event-ID` (the suite's `server-sse-polling`,
+/// SEP-1699). Where the call has no stream to close, it answers on the one it has.
+#[tool]
+pub async fn test_reconnection(context: ToolContext) -> ToolContent {
+    let closed = context.close_sse_stream();
+    tokio::time::sleep(2 * STEP).await;
+    ToolContent::new().with(Content::text(if closed {
+        "Reconnection test completed after the stream was closed"
+    } else {
+        "Reconnection test completed (no stream to close)"
+    }))
+}
+
 /// The conformance fixture toolkit, named by declared names (`test_simple_text`).
 pub fn toolkit() -> Toolkit {
     let toolkit = Toolkit::new("Conformance")
@@ -132,7 +146,8 @@ pub fn toolkit() -> Toolkit {
         .tool(test_tool_with_logging::tool())
         .tool(test_logging_tool::tool())
         .tool(test_error_handling::tool())
-        .tool(test_tool_with_progress::tool());
+        .tool(test_tool_with_progress::tool())
+        .tool(test_reconnection::tool());
     crate::conformance_surface::with_fixtures(toolkit)
 }
 

@@ -102,6 +102,7 @@ async fn tools_are_listed_by_their_declared_names() {
             "test_image_content",
             "test_logging_tool",
             "test_multiple_content_types",
+            "test_reconnection",
             "test_simple_text",
             "test_tool_with_logging",
             "test_tool_with_progress",

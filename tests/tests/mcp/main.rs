@@ -7,6 +7,7 @@ mod http;
 mod list_changed;
 mod local_env;
 mod param_headers;
+mod sse_polling;
 mod stdio;
 mod tasks;
 mod transcript;

@@ -31,6 +31,7 @@ use super::McpOptions;
 use super::client_requests::{client_for_call, replay_for_call};
 use super::deferred_task::DeferredClient;
 use super::input_required::{ReplayClient, missing_capability_error};
+use super::polling::SseCloser;
 use super::prompt_input;
 use super::surface::{self, Subscriptions};
 use super::task_input::TaskSink;
@@ -49,11 +50,13 @@ use crate::tool::ToolValue;
 
 mod results;
 mod served;
+mod sink;
 mod stateless;
 mod task_call;
 
 use results::{error_result, requirements_result, success_result};
 use served::Served;
+use sink::Sink;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
 /// output, and the stateless 2026-07-28 revision.
@@ -333,6 +336,7 @@ impl McpServer {
             min_level,
             progress_token,
             client,
+            closer: context.extensions.get::<SseCloser>().cloned(),
         };
         let call = Self::run_call(&served.pipeline, entry, args, &caller, sink);
         tokio::pin!(call);
@@ -370,15 +374,7 @@ impl McpServer {
     ) -> impl Future<Output = CallOutcome> + Send + 'a {
         let logger = entry.mcp_name().to_owned();
         pipeline.call_as(entry, args, caller, move |redactor| {
-            Some(Arc::new(CallSink {
-                tx: sink.tx,
-                redactor,
-                logger,
-                min_level: sink.min_level,
-                progress_token: sink.progress_token,
-                last_progress: Mutex::new(None),
-                client: sink.client,
-            }) as Arc<dyn ContextSink>)
+            Some(sink.for_tool(redactor, logger))
         })
     }
 
@@ -628,86 +624,6 @@ impl ServerHandler for McpServer {
         let level = level_index(from_rmcp_level(request.level));
         self.log_level.store(level, Ordering::Relaxed);
         Ok(())
-    }
-}
-
-/// Where one call's notifications go, and what it may send.
-struct Sink {
-    tx: mpsc::UnboundedSender<Note>,
-    min_level: Option<LogLevel>,
-    progress_token: Option<ProgressToken>,
-    client: Option<Arc<dyn ClientRequests>>,
-}
-
-/// A notification a tool produced, waiting to be sent.
-enum Note {
-    Log(LoggingMessageNotificationParam),
-    Progress(ProgressNotificationParam),
-}
-
-impl Note {
-    async fn send(self, context: &RequestContext<RoleServer>) {
-        let result = match self {
-            Note::Log(param) => context.peer.notify_logging_message(param).await,
-            Note::Progress(param) => context.peer.notify_progress(param).await,
-        };
-        if let Err(err) = result {
-            tracing::debug!(%err, "could not send a notification");
-        }
-    }
-}
-
-/// The sink of one call: queues log messages at or above the level in force and
-/// progress reports when the client asked for them.
-struct CallSink {
-    tx: mpsc::UnboundedSender<Note>,
-    /// The call's redactor (shared with the executor), applied to what the tool logs.
-    redactor: Arc<Redactor>,
-    logger: String,
-    min_level: Option<LogLevel>,
-    progress_token: Option<ProgressToken>,
-    last_progress: Mutex<Option<f64>>,
-    /// The client, for the tool's elicitation, sampling and roots requests.
-    client: Option<Arc<dyn ClientRequests>>,
-}
-
-impl ContextSink for CallSink {
-    fn client_requests(&self) -> Option<&dyn ClientRequests> {
-        self.client.as_deref()
-    }
-
-    fn log(&self, level: LogLevel, message: &str, data: Option<&Value>) {
-        if self.min_level.is_none_or(|min| level < min) {
-            return;
-        }
-        let mut payload = Map::new();
-        payload.insert("msg".into(), Value::String(message.to_owned()));
-        if let Some(extra) = data {
-            payload.insert("extra".into(), extra.clone());
-        }
-        let mut payload = Value::Object(payload);
-        self.redactor.redact_value(&mut payload);
-        let param = LoggingMessageNotificationParam::new(to_rmcp_level(level), payload)
-            .with_logger(self.logger.clone());
-        let _ = self.tx.send(Note::Log(param));
-    }
-
-    fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        let Some(token) = &self.progress_token else {
-            return;
-        };
-        // Progress must increase with every notification.
-        {
-            let mut last = self.last_progress.lock().unwrap_or_else(|e| e.into_inner());
-            if last.is_some_and(|l| progress <= l) || !progress.is_finite() {
-                return;
-            }
-            *last = Some(progress);
-        }
-        let mut param = ProgressNotificationParam::new(token.clone(), progress);
-        param.total = total;
-        param.message = message.map(|m| self.redactor.redact(m));
-        let _ = self.tx.send(Note::Progress(param));
     }
 }
 

@@ -12,13 +12,13 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
 use super::McpOptions;
 use super::front_door::Hook;
 use super::handler::McpServer;
 use super::lean::Lean;
+use super::polling::PollingSessions;
 use crate::catalog::Catalog;
 use crate::serve::memory::{TRIM_DELAY, TrimOnClose};
 
@@ -181,7 +181,7 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
     let forks = server.clone();
     let service = StreamableHttpService::new(
         move || Ok(forks.fork()),
-        Arc::new(LocalSessionManager::default()),
+        Arc::new(PollingSessions::default()),
         config,
     );
     let max_body = http.max_body_bytes;

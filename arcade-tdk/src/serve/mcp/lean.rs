@@ -28,9 +28,9 @@ use rmcp::model::{
     ServerJsonRpcMessage,
 };
 use rmcp::transport::StreamableHttpService;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 
 use super::handler::McpServer;
+use super::polling::PollingSessions;
 use crate::serve::pipeline::Caller;
 
 const JSON: &str = "application/json";
@@ -41,14 +41,14 @@ const MODERN: &str = "2026-07-28";
 #[derive(Clone)]
 pub(super) struct Lean {
     server: McpServer,
-    rmcp: StreamableHttpService<McpServer, LocalSessionManager>,
+    rmcp: StreamableHttpService<McpServer, PollingSessions>,
     max_body: usize,
 }
 
 impl Lean {
     pub(super) fn new(
         server: McpServer,
-        rmcp: StreamableHttpService<McpServer, LocalSessionManager>,
+        rmcp: StreamableHttpService<McpServer, PollingSessions>,
         max_body: usize,
     ) -> Self {
         Self {

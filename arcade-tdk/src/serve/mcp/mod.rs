@@ -37,6 +37,7 @@ mod http;
 mod input_required;
 mod lean;
 pub mod list_changed;
+mod polling;
 mod prompt_input;
 mod surface;
 mod task_input;

@@ -29,6 +29,7 @@ impl McpServer {
             min_level: None,
             progress_token: None,
             client: Some(replay.clone()),
+            closer: None,
         };
         let outcome = Self::run_call(&served.pipeline, entry, args, caller, sink).await;
         self.finish(entry, outcome, Some(&replay))
