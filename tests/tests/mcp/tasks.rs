@@ -312,3 +312,131 @@ async fn in_a_2025_session_the_question_goes_to_the_session_and_the_task_follows
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert!(matches!(&asked[0], ClientRequest::Elicit(p) if p["message"] == "What is your name?"));
 }
+
+/// `execution.taskSupport` of each tool in a `tools/list` answer, by name.
+fn task_support(list: &Value) -> std::collections::BTreeMap<String, Value> {
+    list["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            let support = t["execution"]["taskSupport"].clone();
+            (t["name"].as_str().unwrap().to_owned(), support)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tools_list_declares_task_support_on_both_paths() {
+    let addr = start().await;
+    let lean = request(addr, "tools/list", json!({}), json!({})).await;
+    let lean = task_support(&lean["result"]);
+
+    let options = McpOptions::new("conformance", "1.0.0").with_store(Arc::new(MemoryStore::new()));
+    let client = arcade_tdk::testing::mcp::connect(conformance::full_toolkit(), options).await;
+    let in_process = client.request("tools/list", json!({})).await.unwrap();
+    let in_process = task_support(&in_process);
+    let session = task_support(&session_tools_list(addr).await["result"]);
+
+    for support in [&lean, &in_process, &session] {
+        assert_eq!(support["test_tool_with_task"], "required");
+        assert_eq!(support["failing_job"], "required");
+        assert_eq!(support["slow_compute"], "optional");
+        // A tool that never runs as a task has no `execution`.
+        assert_eq!(support["test_simple_text"], Value::Null);
+    }
+    assert_eq!(lean, in_process, "the lean path and rmcp's answer alike");
+    assert_eq!(lean, session, "the lean path and a 2025 HTTP session alike");
+}
+
+/// `tools/list` in a 2025-11-25 HTTP session (rmcp's session path), its JSON-RPC answer.
+async fn session_tools_list(addr: SocketAddr) -> Value {
+    let url = format!("http://{addr}/mcp");
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "tasks-test", "version": "0"}}});
+    let response = arcade_tests::mcp::post(&url, &[], init.to_string()).await;
+    let session = response.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let headers = [
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-11-25"),
+    ];
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    arcade_tests::mcp::post(&url, &headers, initialized.to_string()).await;
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+    let text = arcade_tests::mcp::post(&url, &headers, list.to_string())
+        .await
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+        .find(|m| m["id"] == 1)
+        .unwrap_or_else(|| panic!("no answer in {text}"))
+}
+
+/// The `notifications/tasks` the client got for task `id`, once one says `status`
+/// (at most 10 s).
+async fn statuses_until(
+    client: &arcade_tdk::testing::mcp::McpTestClient,
+    id: &str,
+    status: &str,
+) -> Vec<Value> {
+    for _ in 0..100 {
+        let got: Vec<Value> = client
+            .notifications_named("notifications/tasks")
+            .into_iter()
+            .filter(|p| p["taskId"] == id)
+            .collect();
+        if got.iter().any(|p| p["status"] == status) {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no notifications/tasks with status {status} for {id}");
+}
+
+#[tokio::test]
+async fn a_2025_session_is_told_when_its_task_waits_and_when_it_ends() {
+    use arcade_tdk::testing::mcp;
+
+    let options = McpOptions::new("conformance", "1.0.0").with_store(Arc::new(MemoryStore::new()));
+    let client = mcp::connect(conformance::full_toolkit(), options).await;
+    let meta = json!({"io.modelcontextprotocol/clientCapabilities":
+        {"elicitation": {}, "extensions": {TASKS: {}}}});
+    let params =
+        json!({"name": "confirm_delete", "arguments": {"filename": "b.txt"}, "_meta": meta});
+    let created = client.request("tools/call", params).await.unwrap();
+    let id = created["taskId"].as_str().unwrap().to_owned();
+
+    // Told it waits, with the question (as tasks/get would answer), before any poll.
+    let told = statuses_until(&client, &id, "input_required").await;
+    let waiting = told
+        .iter()
+        .find(|p| p["status"] == "input_required")
+        .unwrap();
+    let (key, asked) = waiting["inputRequests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    assert_eq!(asked["method"], "elicitation/create", "{waiting}");
+
+    let answer = json!({"taskId": id, "_meta": meta, "inputResponses":
+        {key.clone(): {"action": "accept", "content": {"confirm": false}}}});
+    client.request("tasks/update", answer).await.unwrap();
+    // Told it ended, with the result inlined.
+    let told = statuses_until(&client, &id, "completed").await;
+    let done = told.iter().find(|p| p["status"] == "completed").unwrap();
+    assert_eq!(done["result"]["content"][0]["text"], "Kept b.txt", "{done}");
+    assert!(
+        told.iter()
+            .all(|p| ["input_required", "completed"].contains(&p["status"].as_str().unwrap())),
+        "{told:?}"
+    );
+}

@@ -29,6 +29,14 @@ use crate::error::ToolError;
 use crate::interaction::{ClientCapability, ClientRequest, ClientRequests};
 use crate::serve::pipeline::Caller;
 
+/// Whether `context`'s request came on a session (a 2025 revision), which outlives
+/// the request; a 2026-07-28 request has none.
+pub(super) fn on_session(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_none_or(|v| v.as_str() < rmcp::model::ProtocolVersion::V_2026_07_28.as_str())
+}
+
 /// The client a call's tool reaches: the session's (2025 revisions) or the replay of
 /// `inputResponses` and `requestState` (2026-07-28, also returned to finish the call).
 /// A `requestState` that fails its check is the error to answer with.
@@ -39,10 +47,7 @@ pub(super) fn client_for_call(
     caller: &Caller,
     options: &McpOptions,
 ) -> Result<(Option<Arc<dyn ClientRequests>>, Option<Arc<ReplayClient>>), ErrorData> {
-    let modern = context
-        .protocol_version()
-        .is_some_and(|v| v.as_str() >= rmcp::model::ProtocolVersion::V_2026_07_28.as_str());
-    if !modern {
+    if on_session(context) {
         let client = SessionClient::new(&context.peer, options.client_request_timeout);
         return Ok((Some(Arc::new(client)), None));
     }

@@ -50,12 +50,14 @@ use crate::tool::ToolValue;
 
 mod results;
 mod served;
+mod service;
 mod sink;
 mod stateless;
 mod task_call;
 
 use results::{error_result, requirements_result, success_result};
 use served::Served;
+pub(crate) use service::McpService;
 use sink::Sink;
 
 /// The protocol versions we serve: the two handshake revisions with structured tool
@@ -281,7 +283,7 @@ impl McpServer {
         E: std::error::Error + Send + Sync + 'static,
     {
         use rmcp::service::ServerInitializeError;
-        let running = match self.serve(transport).await {
+        let running = match McpService(self).serve(transport).await {
             Ok(running) => running,
             Err(ServerInitializeError::ConnectionClosed(_) | ServerInitializeError::Cancelled) => {
                 return Ok(());

@@ -179,11 +179,9 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
         .with_json_response(http.json_response)
         .with_max_request_body_bytes(http.max_body_bytes);
     let forks = server.clone();
-    let service = StreamableHttpService::new(
-        move || Ok(forks.fork()),
-        Arc::new(PollingSessions::default()),
-        config,
-    );
+    let lists = server.clone();
+    let sessions = PollingSessions::new(move |answer| lists.with_execution(answer));
+    let service = StreamableHttpService::new(move || Ok(forks.fork()), Arc::new(sessions), config);
     let max_body = http.max_body_bytes;
     let lean = Lean::new(server, service, max_body);
     let mcp = axum::routing::any(move |request: Request| lean.clone().serve(request));

@@ -11,6 +11,10 @@
 //! for the call from then on is kept ("parked") for the client's `GET`. A parked
 //! stream is dropped when the client resumes it, when its session ends, or
 //! [`PARKED_FOR`] after it was parked.
+//!
+//! It also hands each session's `tools/list` answer to the server on its way out, to
+//! put back what rmcp's `Tool` cannot carry (`execution.taskSupport`; see
+//! `handler/service.rs`).
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -22,7 +26,9 @@ use std::time::Duration;
 use futures_util::future::Either;
 use futures_util::task::AtomicWaker;
 use futures_util::{Stream, StreamExt};
-use rmcp::model::{ClientJsonRpcMessage, ClientRequest, GetExtensions, ServerJsonRpcMessage};
+use rmcp::model::{
+    ClientJsonRpcMessage, ClientRequest, GetExtensions, ServerJsonRpcMessage, ServerResult,
+};
 use rmcp::transport::streamable_http_server::session::local::{
     LocalSessionManager, LocalSessionManagerError,
 };
@@ -56,10 +62,19 @@ impl SseCloser {
 
 /// The session manager of the Streamable HTTP server: `rmcp`'s local one, with call
 /// streams a tool may close (see the [module docs](self)).
-#[derive(Debug, Default)]
 pub(crate) struct PollingSessions {
     inner: LocalSessionManager,
     parked: Arc<Parked>,
+    /// Applied to `tools/list` answers (what rmcp's `Tool` cannot carry, put back).
+    lists: Arc<dyn Fn(ServerResult) -> ServerResult + Send + Sync>,
+}
+
+impl std::fmt::Debug for PollingSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollingSessions")
+            .field("parked", &self.parked)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The parked call streams, by session and `rmcp`'s HTTP request id.
@@ -169,6 +184,35 @@ impl Stream for CallStream {
 }
 
 impl PollingSessions {
+    /// Sessions whose `tools/list` answers go through `lists` on their way out.
+    pub(crate) fn new(
+        lists: impl Fn(ServerResult) -> ServerResult + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            inner: LocalSessionManager::default(),
+            parked: Arc::default(),
+            lists: Arc::new(lists),
+        }
+    }
+
+    /// `stream` with its `tools/list` answer passed through [`PollingSessions::lists`].
+    fn list_stream(
+        &self,
+        stream: impl Stream<Item = ServerSseMessage> + Send + Sync + 'static,
+    ) -> impl Stream<Item = ServerSseMessage> + Send + Sync + 'static {
+        let lists = self.lists.clone();
+        stream.map(move |mut event| {
+            if let Some(ServerJsonRpcMessage::Response(response)) = event.message.as_deref()
+                && matches!(response.result, ServerResult::ListToolsResult(_))
+            {
+                let mut response = response.clone();
+                response.result = lists(response.result);
+                event.message = Some(Arc::new(ServerJsonRpcMessage::Response(response)));
+            }
+            event
+        })
+    }
+
     async fn call_stream(
         &self,
         id: &SessionId,
@@ -198,10 +242,6 @@ impl PollingSessions {
             parked: self.parked.clone(),
         })
     }
-}
-
-fn is_tool_call(message: &ClientJsonRpcMessage) -> bool {
-    matches!(message, ClientJsonRpcMessage::Request(r) if matches!(r.request, ClientRequest::CallToolRequest(_)))
 }
 
 impl SessionManager for PollingSessions {
@@ -234,10 +274,22 @@ impl SessionManager for PollingSessions {
         id: &SessionId,
         message: ClientJsonRpcMessage,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
-        if is_tool_call(&message) {
-            return Ok(Either::Left(self.call_stream(id, message).await?));
+        let request = match &message {
+            ClientJsonRpcMessage::Request(r) => Some(&r.request),
+            _ => None,
+        };
+        match request {
+            Some(ClientRequest::CallToolRequest(_)) => {
+                Ok(Either::Left(self.call_stream(id, message).await?))
+            }
+            Some(ClientRequest::ListToolsRequest(_)) => {
+                let stream = self.inner.create_stream(id, message).await?;
+                Ok(Either::Right(Either::Left(self.list_stream(stream))))
+            }
+            _ => Ok(Either::Right(Either::Right(
+                self.inner.create_stream(id, message).await?,
+            ))),
         }
-        Ok(Either::Right(self.inner.create_stream(id, message).await?))
     }
 
     async fn accept_message(

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use rmcp::model::ClientCapabilities;
+use rmcp::service::{Peer, RoleServer};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -30,6 +31,8 @@ pub(crate) struct TaskClient {
     answered: BTreeMap<String, Value>,
     /// Serializes this replica's writes of the task's record.
     write: Mutex<()>,
+    /// The session told of the task's status changes (2025 revisions).
+    status_to: Option<Peer<RoleServer>>,
 }
 
 impl TaskClient {
@@ -39,6 +42,7 @@ impl TaskClient {
         capabilities: Option<ClientCapabilities>,
         timeout: Duration,
         answered: BTreeMap<String, Value>,
+        status_to: Option<Peer<RoleServer>>,
     ) -> Self {
         Self {
             tasks,
@@ -48,6 +52,7 @@ impl TaskClient {
             next: AtomicUsize::new(0),
             answered,
             write: Mutex::new(()),
+            status_to,
         }
     }
 
@@ -68,6 +73,10 @@ impl TaskClient {
                 ToolError::retry(format!("The task could not ask the client: {}", e.message))
             })?;
         }
+        // Now `input_required`: a session hears it, and the question, at once.
+        self.tasks
+            .notify_status(self.status_to.as_ref(), &self.keys)
+            .await;
         let deadline = tokio::time::Instant::now() + self.timeout;
         loop {
             tokio::time::sleep(POLL).await;

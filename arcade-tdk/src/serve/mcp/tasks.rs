@@ -15,6 +15,11 @@
 //! each answer are keys of their own beside it, which that replica reads every
 //! [`POLL`]. Everything lives for the task's `ttlMs` from its creation.
 //!
+//! On a 2025 session, the session is told each change of the task's status
+//! (`notifications/tasks`, with the task as `tasks/get` would answer it): when it waits
+//! for the client (`input_required`) and when it ends. A 2026-07-28 request has no
+//! session to tell, and its client polls `tasks/get`.
+//!
 //! A tool error is a `completed` task whose result has `isError: true`; a panic is a
 //! `failed` task with a JSON-RPC error (-32603), as the extension separates them.
 
@@ -25,8 +30,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rmcp::ErrorData;
 use rmcp::model::{
     ClientCapabilities, CreateTaskResult, DetailedTask, ErrorCode, InputRequest, InputResponses,
-    JsonObject, Task, TaskPayload, TaskStatus,
+    JsonObject, Notification, ServerNotification, Task, TaskPayload, TaskStatus,
+    TaskStatusNotificationParams,
 };
+use rmcp::service::{Peer, RoleServer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::task::AbortHandle;
@@ -213,6 +220,7 @@ impl Tasks {
         capabilities: Option<ClientCapabilities>,
         client_timeout: Duration,
         answered: BTreeMap<String, Value>,
+        status_to: Option<Peer<RoleServer>>,
         work: impl FnOnce(Arc<TaskClient>) -> F,
     ) -> Result<CreateTaskResult, ErrorData>
     where
@@ -237,6 +245,7 @@ impl Tasks {
             capabilities,
             client_timeout,
             answered,
+            status_to.clone(),
         ));
         let work = work(client.clone());
         let tasks = self.clone();
@@ -251,6 +260,7 @@ impl Tasks {
             tasks.running_done(&run_id);
             let _writing = client.write_lock().await;
             tasks.finish(&keys, outcome).await;
+            tasks.notify_status(status_to.as_ref(), &keys).await;
         });
         running.insert(task_id, handle.abort_handle());
         drop(running);
@@ -353,12 +363,17 @@ impl Tasks {
         let Some(record) = self.load(&keys).await? else {
             return Err(unknown_task(task_id));
         };
+        Ok(self.state(&keys, record).await)
+    }
+
+    /// The state of the task `record` holds, as `tasks/get` answers it.
+    async fn state(&self, keys: &Keys, record: Record) -> DetailedTask {
         let mut task = record.task;
         if task.status().is_terminal() {
-            return Ok(task);
+            return task;
         }
-        if self.is_cancelled(&keys).await {
-            return Ok(DetailedTask::new(task.task, TaskPayload::Cancelled));
+        if self.is_cancelled(keys).await {
+            return DetailedTask::new(task.task, TaskPayload::Cancelled);
         }
         let mut waiting = BTreeMap::new();
         for (key, request) in record.pending {
@@ -378,7 +393,25 @@ impl Tasks {
                 },
             );
         }
-        Ok(task)
+        task
+    }
+
+    /// Sends `notifications/tasks` (the task's state, as `tasks/get` would answer it)
+    /// to the session the task was created on, if any.
+    pub(super) async fn notify_status(&self, status_to: Option<&Peer<RoleServer>>, keys: &Keys) {
+        let Some(peer) = status_to else {
+            return;
+        };
+        let Ok(Some(record)) = self.load(keys).await else {
+            return;
+        };
+        let task = self.state(keys, record).await;
+        let notification = ServerNotification::TaskStatusNotification(Notification::new(
+            TaskStatusNotificationParams::new(task),
+        ));
+        if let Err(err) = peer.send_notification(notification).await {
+            tracing::debug!(%err, "a task's status notification was not sent");
+        }
     }
 
     /// `tasks/update`: stores the answers to requests the task waits for; answers to
@@ -508,7 +541,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let alice = user("alice");
         let created = tasks
-            .create(&alice, None, WAIT, Default::default(), |_| async {
+            .create(&alice, None, WAIT, Default::default(), None, |_| async {
                 text_result("done")
             })
             .await
@@ -527,7 +560,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let caller = Caller::Local;
         let created = tasks
-            .create(&caller, None, WAIT, Default::default(), |_| async {
+            .create(&caller, None, WAIT, Default::default(), None, |_| async {
                 Outcome::internal("boom")
             })
             .await
@@ -544,7 +577,7 @@ mod tests {
         let tasks = Arc::new(Tasks::new(Arc::new(MemoryStore::new()), DEFAULT_TTL));
         let (alice, bob) = (user("alice"), user("bob"));
         let created = tasks
-            .create(&alice, None, WAIT, Default::default(), |_| {
+            .create(&alice, None, WAIT, Default::default(), None, |_| {
                 std::future::pending()
             })
             .await
@@ -584,6 +617,7 @@ mod tests {
                 None,
                 WAIT,
                 Default::default(),
+                None,
                 |_| async move {
                     // Dropped (never completes) when the task is stopped.
                     let _guard = tx;
@@ -620,9 +654,14 @@ mod tests {
             Duration::from_millis(100),
         ));
         let created = tasks
-            .create(&Caller::Local, None, WAIT, Default::default(), |_| async {
-                text_result("done")
-            })
+            .create(
+                &Caller::Local,
+                None,
+                WAIT,
+                Default::default(),
+                None,
+                |_| async { text_result("done") },
+            )
             .await
             .unwrap();
         let id = created.task.task_id.clone();
@@ -645,6 +684,7 @@ mod tests {
                 Some(caps),
                 WAIT,
                 Default::default(),
+                None,
                 |client| async move {
                     let form = json!({"message": "Sure?",
                     "requestedSchema": {"type": "object", "properties": {}}});

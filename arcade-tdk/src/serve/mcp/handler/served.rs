@@ -15,15 +15,22 @@ pub(super) struct Served {
     /// The tools whose input schema promotes arguments to `Mcp-Param-*` headers
     /// (`x-mcp-header`): the lean HTTP path leaves their validation to rmcp.
     pub(super) param_headers: std::collections::HashSet<String>,
+    /// `execution` (`{"taskSupport": ...}`) of the tools that may run as tasks, by MCP
+    /// name: rmcp's `Tool` drops it, [`Served::with_execution`] puts it back.
+    pub(super) task_support: std::collections::HashMap<String, Value>,
 }
 
 impl Served {
     pub(super) fn new(catalog: Arc<Catalog>, options: &McpOptions, pipeline: Pipeline) -> Self {
+        let mut task_support = std::collections::HashMap::new();
         let tools: Vec<Tool> = catalog
             .entries()
             .iter()
             .filter_map(|entry| {
                 let mut tool = definition::mcp::tool(entry);
+                if let Some(execution) = tool.get("execution") {
+                    task_support.insert(entry.mcp_name().to_owned(), execution.clone());
+                }
                 if !options.output_schemas
                     && let Some(tool) = tool.as_object_mut()
                 {
@@ -50,6 +57,7 @@ impl Served {
             catalog,
             tools,
             param_headers,
+            task_support,
         }
     }
 

@@ -82,7 +82,11 @@ impl McpServer {
                 ServerResult::from(response)
             }
             ClientRequest::ListToolsRequest(_) => {
-                ServerResult::ListToolsResult(ListToolsResult::with_all_items(served.tools.clone()))
+                let mut list = ServerResult::ListToolsResult(ListToolsResult::with_all_items(
+                    served.tools.clone(),
+                ));
+                list.fill_missing_cache_hints();
+                served.with_execution(list)
             }
             ClientRequest::ListPromptsRequest(_) => {
                 ServerResult::ListPromptsResult(surface::list_prompts(catalog))

@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::serve::mcp::client_requests::on_session;
 
 impl McpServer {
     /// Runs the call as a task: answers its `CreateTaskResult` once the record is
     /// stored; the tool runs in the background, through the same pipeline, without
-    /// notifications or requests to the client (there is no request to attach them to).
+    /// logs or progress (there is no request to attach them to); a 2025 session is
+    /// told of its status changes (`notifications/tasks`).
     /// The questions `answered` before the call became a task (a deferred task) are not
     /// asked again.
     pub(super) async fn call_as_task(
@@ -50,6 +52,7 @@ impl McpServer {
                 context.client_capabilities(),
                 timeout,
                 answered,
+                on_session(context).then(|| context.peer.clone()),
                 work,
             )
             .await?;
