@@ -87,6 +87,8 @@ pub struct Setup {
     pub(super) notices: Vec<String>,
     pub(super) keep_alive: Vec<Box<dyn std::any::Any + Send>>,
     pub(super) credentialed_tools_over_http: bool,
+    #[cfg(feature = "mcp")]
+    pub(super) served: Option<crate::serve::mcp::ServedCatalog>,
 }
 
 impl std::fmt::Debug for Setup {
@@ -138,6 +140,31 @@ impl Setup {
     /// default, see `MCP_TRANSPORT_ALLOW_CREDENTIALED_TOOLS`); for fake credentials.
     pub fn allow_credentialed_tools_over_http(&mut self) {
         self.credentialed_tools_over_http = true;
+    }
+
+    /// A handle that replaces what `serve` serves while it runs
+    /// ([`ServedCatalog`](crate::serve::mcp::ServedCatalog)): asking for it makes the
+    /// server advertise `listChanged` and tell its clients when a list changes (2025
+    /// sessions, and 2026-07-28 `subscriptions/listen` streams). Keep it, e.g. in a
+    /// task the hook spawns; `call` ignores it.
+    ///
+    /// ```
+    /// use arcade_tdk::cli::Cli;
+    /// use arcade_tdk::{Catalog, Toolkit};
+    ///
+    /// let cli = Cli::new(Toolkit::new("Acme")).on_serve(|mut setup| async move {
+    ///     let served = setup.served_catalog();
+    ///     tokio::spawn(async move {
+    ///         // later, e.g. when a feature flag flips:
+    ///         served.replace(Catalog::new(Toolkit::new("Acme")).unwrap()).await;
+    ///     });
+    ///     Ok(setup)
+    /// });
+    /// # let _ = cli;
+    /// ```
+    #[cfg(feature = "mcp")]
+    pub fn served_catalog(&mut self) -> crate::serve::mcp::ServedCatalog {
+        self.served.get_or_insert_with(Default::default).clone()
     }
 }
 
@@ -431,6 +458,8 @@ impl Cli {
             notices: Vec::new(),
             keep_alive: Vec::new(),
             credentialed_tools_over_http: false,
+            #[cfg(feature = "mcp")]
+            served: None,
         };
         for hook in &self.hooks {
             setup = hook(setup).await.map_err(CliError::failure)?;

@@ -30,9 +30,12 @@ pub(super) fn run(
     let rt = runtime::build(args.transport == Transport::Http)?;
     rt.block_on(replicas::install_store(&args.replica))?;
     let setup = rt.block_on(cli.setup("serve", &extras, environment, io))?;
-    let options = options
+    let mut options = options
         .with_environment(Arc::new(setup.environment))
         .with_output_schemas(!args.no_output_schemas);
+    if let Some(served) = setup.served {
+        options = options.with_served(served);
+    }
     let _keep_alive = setup.keep_alive;
     match args.transport {
         Transport::Stdio => {

@@ -133,3 +133,115 @@ async fn without_the_handle_nothing_is_advertised() {
         "{capabilities}"
     );
 }
+
+/// The `method`s of the JSON-RPC messages in the SSE text so far.
+fn methods(sse: &str) -> Vec<String> {
+    sse.lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d.trim()).ok())
+        .filter_map(|m| m["method"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Reads `response` until a message's method is `method` (at most 10 s); the methods
+/// read so far.
+async fn read_until(
+    response: &mut reqwest::Response,
+    text: &mut String,
+    method: &str,
+) -> Vec<String> {
+    let read = async {
+        while !methods(text).iter().any(|m| m == method) {
+            let chunk = response
+                .chunk()
+                .await
+                .unwrap()
+                .expect("the stream stays open");
+            text.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
+        .await
+        .unwrap_or_else(|_| panic!("no {method} in {text}"));
+    methods(text)
+}
+
+#[tokio::test]
+async fn a_2026_listen_stream_hears_the_list_changes_it_asked_for() {
+    use arcade_tdk::serve::mcp::{HttpOptions, http_router, serve_http_listener};
+    use std::sync::Arc;
+
+    let served = ServedCatalog::new();
+    let options = McpOptions::new("kit", "1.0.0").with_served(served.clone());
+    let router = http_router(
+        Arc::new(Catalog::new(first()).unwrap()),
+        options,
+        HttpOptions::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    tokio::spawn(serve_http_listener(
+        router,
+        listener,
+        std::future::pending(),
+    ));
+
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "subscriptions/listen", "params": {
+        "notifications": {"toolsListChanged": true, "promptsListChanged": true},
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                  "io.modelcontextprotocol/clientInfo": {"name": "listen-test", "version": "0"},
+                  "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let headers = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "subscriptions/listen"),
+    ];
+    let mut stream = arcade_tests::mcp::post(&url, &headers, body.to_string()).await;
+    assert_eq!(stream.status(), 200);
+    let mut text = String::new();
+    let seen = read_until(
+        &mut stream,
+        &mut text,
+        "notifications/subscriptions/acknowledged",
+    )
+    .await;
+    assert!(
+        !seen.iter().any(|m| m.ends_with("list_changed")),
+        "{seen:?}"
+    );
+    assert!(
+        text.contains("\"toolsListChanged\":true"),
+        "the ack names what was accepted: {text}"
+    );
+
+    // A new tool and a resource: the stream asked for tools (and prompts), not resources.
+    let next = Toolkit::new("Kit")
+        .tool(echo::tool())
+        .tool(shout::tool())
+        .resource(Resource::text("kit://notes", "notes", "text/plain", "hi"));
+    served.replace(Catalog::new(next).unwrap()).await;
+    read_until(&mut stream, &mut text, "notifications/tools/list_changed").await;
+
+    // Then only a prompt changes: prompts, and nothing about resources at any point.
+    let prompt = Prompt::new("greet", |_| async {
+        Ok(vec![PromptMessage::user(Content::text("hi"))])
+    });
+    let last = Toolkit::new("Kit")
+        .tool(echo::tool())
+        .tool(shout::tool())
+        .resource(Resource::text("kit://notes", "notes", "text/plain", "hi"))
+        .prompt(prompt);
+    served.replace(Catalog::new(last).unwrap()).await;
+    let seen = read_until(&mut stream, &mut text, "notifications/prompts/list_changed").await;
+    let changes: Vec<&String> = seen
+        .iter()
+        .filter(|m| m.ends_with("list_changed"))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "notifications/tools/list_changed",
+            "notifications/prompts/list_changed"
+        ],
+        "{text}"
+    );
+}

@@ -78,6 +78,9 @@ struct Shared {
     tasks: Arc<Tasks>,
     /// The 2025 sessions, told when the served lists change (with a handle only).
     sessions: Mutex<Vec<rmcp::service::Peer<RoleServer>>>,
+    /// Each replacement's changed lists, for the 2026-07-28 `subscriptions/listen`
+    /// streams that asked for list changes.
+    changes: tokio::sync::broadcast::Sender<Arc<super::list_changed::Changed>>,
 }
 
 /// One MCP server: the shared catalog plus this connection's log level.
@@ -205,6 +208,7 @@ impl McpServer {
             info,
             tasks,
             sessions: Mutex::default(),
+            changes: tokio::sync::broadcast::channel(16).0,
         });
         if let Some(handle) = &shared.options.served {
             let live: Arc<dyn super::list_changed::Replace> = shared.clone();
@@ -563,11 +567,13 @@ impl ServerHandler for McpServer {
         &self,
         requested: &rmcp::model::SubscriptionFilter,
     ) -> Option<rmcp::model::SubscriptionFilter> {
-        surface::accepted_filter(&self.served().catalog, requested)
+        let lists_change = self.shared.options.served.is_some();
+        surface::accepted_filter(&self.served().catalog, requested, lists_change)
     }
 
     async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), ErrorData> {
-        surface::listen(&self.served().catalog, context).await;
+        let changes = self.shared.changes.subscribe();
+        surface::listen(&self.served().catalog, context, changes).await;
         Ok(())
     }
 

@@ -4,7 +4,9 @@
 //! resources and prompts, and tell their 2025 sessions
 //! (`notifications/tools/list_changed`, `.../resources/list_changed`,
 //! `.../prompts/list_changed`, each only when that list changed). 2026-07-28 clients
-//! have no session: they see the new lists when their cached ones expire.
+//! have no session: those with a `subscriptions/listen` stream that asked for list
+//! changes (`toolsListChanged`, ...) get the same notifications on it; the others see
+//! the new lists when their cached ones expire.
 //!
 //! ```
 //! use arcade_tdk::serve::mcp::{McpOptions, ServedCatalog};
@@ -107,6 +109,15 @@ pub(crate) struct Changed {
 }
 
 impl Changed {
+    /// Every list.
+    pub(crate) fn all() -> Self {
+        Self {
+            tools: true,
+            resources: true,
+            prompts: true,
+        }
+    }
+
     pub(crate) fn between(
         old: &Catalog,
         new: &Catalog,
@@ -126,6 +137,24 @@ impl Changed {
             resources: listing(old) != listing(new),
             prompts: prompts(old) != prompts(new),
         }
+    }
+
+    /// Sends the notifications of the lists that changed and `sink`'s stream asked for.
+    pub(crate) async fn notify_listener(
+        &self,
+        sink: &rmcp::service::SubscriptionSink,
+    ) -> Result<(), rmcp::service::SubscriptionSendError> {
+        let accepted = sink.accepted();
+        if self.tools && accepted.tools_list_changed == Some(true) {
+            sink.notify_tool_list_changed().await?;
+        }
+        if self.resources && accepted.resources_list_changed == Some(true) {
+            sink.notify_resource_list_changed().await?;
+        }
+        if self.prompts && accepted.prompts_list_changed == Some(true) {
+            sink.notify_prompt_list_changed().await?;
+        }
+        Ok(())
     }
 
     /// Sends the notifications of the lists that changed to `peer`.

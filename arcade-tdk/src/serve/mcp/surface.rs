@@ -264,11 +264,18 @@ impl Subscriptions {
 pub(crate) fn accepted_filter(
     catalog: &Catalog,
     requested: &SubscriptionFilter,
+    lists_change: bool,
 ) -> Option<SubscriptionFilter> {
-    if catalog.resources().is_empty() {
+    if catalog.resources().is_empty() && !lists_change {
         return None;
     }
     let mut accepted = SubscriptionFilter::new();
+    if lists_change {
+        // rmcp intersects these with what was requested and what is advertised.
+        accepted.tools_list_changed = requested.tools_list_changed;
+        accepted.prompts_list_changed = requested.prompts_list_changed;
+        accepted.resources_list_changed = requested.resources_list_changed;
+    }
     accepted.resource_subscriptions = requested.resource_subscriptions.as_ref().map(|uris| {
         let served = uris.iter().filter(|u| catalog.resources().contains(u));
         served.take(MAX_SUBSCRIPTIONS).cloned().collect()
@@ -276,9 +283,13 @@ pub(crate) fn accepted_filter(
     Some(accepted)
 }
 
-/// Runs one `subscriptions/listen` stream: resource updates for its accepted URIs
-/// until the client cancels it.
-pub(crate) async fn listen(catalog: &Catalog, context: SubscriptionContext) {
+/// Runs one `subscriptions/listen` stream until the client cancels it: resource updates
+/// for its accepted URIs, and the list changes it accepted as `changes` brings them.
+pub(crate) async fn listen(
+    catalog: &Catalog,
+    context: SubscriptionContext,
+    mut changes: tokio::sync::broadcast::Receiver<Arc<super::list_changed::Changed>>,
+) {
     let uris: HashSet<String> = context
         .accepted()
         .resource_subscriptions
@@ -311,7 +322,24 @@ pub(crate) async fn listen(catalog: &Catalog, context: SubscriptionContext) {
                     return;
                 }
             }
-            else => return context.cancelled().await,
+            changed = changes.recv() => match changed {
+                Ok(changed) => {
+                    if let Err(err) = changed.notify_listener(context.sink()).await {
+                        tracing::debug!(%err, "could not send a list change");
+                        return;
+                    }
+                }
+                // Missed some: say every list changed, so the client lists them again.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let all = super::list_changed::Changed::all();
+                    if all.notify_listener(context.sink()).await.is_err() {
+                        return;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                    return context.cancelled().await;
+                }
+            },
         }
     }
 }

@@ -112,6 +112,8 @@ impl crate::serve::mcp::list_changed::Replace for Shared {
             for peer in sessions {
                 changed.notify(&peer).await;
             }
+            // None listening is no error.
+            let _ = self.changes.send(Arc::new(changed));
         })
     }
 }
