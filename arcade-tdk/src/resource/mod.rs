@@ -105,13 +105,19 @@ pub enum ResourceError {
     /// `TOOL_REQUIREMENTS_NOT_MET` in the error's data). The error says what the user
     /// must do, as for a tool.
     RequirementsNotMet(ToolError),
+    /// The upstream refused the token the resource was read with (a 401: expired or
+    /// revoked). The servers forget the cached token for this user and provider, as
+    /// after a tool's `UPSTREAM_RUNTIME_AUTH_ERROR`, so the next read gets a fresh one
+    /// (MCP: -32603).
+    TokenRejected(String),
 }
 
 impl From<ToolError> for ResourceError {
     /// A tool error raised while producing a resource (an upstream call the resource
     /// shares with a tool): a requirement that was not met stays one, a 404 from the
     /// upstream is [`ResourceError::NotFound`], bad input is
-    /// [`ResourceError::InvalidParams`], anything else is
+    /// [`ResourceError::InvalidParams`], a refused token (401) is
+    /// [`ResourceError::TokenRejected`], anything else is
     /// [`ResourceError::Failed`] with the error's message.
     ///
     /// ```
@@ -120,6 +126,8 @@ impl From<ToolError> for ResourceError {
     /// assert_eq!(error, ResourceError::not_found("no such incident"));
     /// let error = ResourceError::from(ToolError::execution("boom"));
     /// assert_eq!(error, ResourceError::failed("boom"));
+    /// let error = ResourceError::from(ToolError::upstream(401, "token expired"));
+    /// assert!(matches!(error, ResourceError::TokenRejected(_)));
     /// ```
     fn from(error: ToolError) -> Self {
         match error.kind() {
@@ -129,6 +137,9 @@ impl From<ToolError> for ResourceError {
             }
             crate::error::ErrorKind::ToolRuntimeBadInputValue => {
                 Self::InvalidParams(error.message().to_owned())
+            }
+            crate::error::ErrorKind::UpstreamRuntimeAuthError => {
+                Self::TokenRejected(error.message().to_owned())
             }
             _ => Self::Failed(error.message().to_owned()),
         }
@@ -157,6 +168,9 @@ impl fmt::Display for ResourceError {
             Self::InvalidParams(message) => write!(f, "Invalid resource parameters: {message}"),
             Self::Failed(message) => write!(f, "Resource could not be read: {message}"),
             Self::RequirementsNotMet(error) => f.write_str(error.message()),
+            Self::TokenRejected(message) => {
+                write!(f, "The upstream refused the token: {message}")
+            }
         }
     }
 }

@@ -175,12 +175,23 @@ impl LocalEnvironment {
     /// caller the front door authenticated).
     pub fn token_rejected_for(&self, entry: &CatalogEntry, user_id: &str) {
         if let Some(requirement) = &entry.tool().spec().requirements().authorization {
-            tracing::debug!(
-                tool = entry.mcp_name(),
-                "the upstream rejected the token; forgetting cached tokens"
-            );
-            self.tokens.invalidate(requirement, user_id);
+            self.forget_token(Subject::Tool(entry.mcp_name()), requirement, user_id);
         }
+    }
+
+    /// Forgets the cached tokens for `requirement` and `user_id`: the upstream
+    /// rejected the one `subject` (a tool or a resource) was given.
+    pub(crate) fn forget_token(
+        &self,
+        subject: Subject<'_>,
+        requirement: &crate::auth::ToolAuthorization,
+        user_id: &str,
+    ) {
+        tracing::debug!(
+            %subject,
+            "the upstream rejected the token; forgetting cached tokens"
+        );
+        self.tokens.invalidate(requirement, user_id);
     }
 
     /// Replaces the token sources (the default reads `{PROVIDER}_ACCESS_TOKEN` and

@@ -340,6 +340,49 @@ async fn a_rejected_token_is_forgotten_for_that_user_only() {
     assert_eq!(users, ["alice", "bob", "alice"]);
 }
 
+/// A resource read whose upstream rejects the token forgets it for that user only, as
+/// a tool call does: the next read fetches a fresh one.
+#[tokio::test]
+async fn a_token_rejected_under_a_resource_is_forgotten_for_that_user_only() {
+    let (engine, arcade) = engine_with_user_tokens().await;
+    let chain = TokenChain::new(vec![Box::new(ArcadeTokenSource::new(arcade))]);
+    let env = LocalEnvironment::default().with_tokens(chain);
+    let a = Issuer::start("rejected-resource", ISSUER_A_DER).await;
+    let server = Server::start(config(&[&a]), env).await;
+    for _ in 0..2 {
+        let alice = server
+            .read_resource(&a.token("alice"), "door://rejects-alice/1")
+            .await;
+        let error = &alice.body["error"];
+        assert_eq!(error["code"], -32603, "{alice:?}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("refused the token"),
+            "{alice:?}"
+        );
+        assert!(
+            !alice.body.to_string().contains("pd-upstream-alice"),
+            "{alice:?}"
+        );
+        let bob = server
+            .read_resource(&a.token("bob"), "door://rejects-alice/1")
+            .await;
+        assert_eq!(
+            bob.body["result"]["contents"][0]["text"], "accepted",
+            "{bob:?}"
+        );
+    }
+    let users: Vec<String> = engine
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/auth/authorize")
+        .map(|r| r.body["user_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(users, ["alice", "bob", "alice"]);
+}
+
 /// Without a per-user source, the developer's token is withheld from front-door callers
 /// (a clear error says why), unless the operator shares it on purpose.
 #[tokio::test]

@@ -60,6 +60,29 @@ fn uses_secret(context: &ToolContext) -> Result<bool, ToolError> {
     Ok(context.get_secret("SERVICE_KEY")? == "service-key-4321")
 }
 
+/// A resource whose upstream refuses `alice`'s token (a 401), as the tool above.
+fn rejecting_resource() -> ResourceTemplate {
+    ResourceTemplate::new(
+        "door://rejects-alice/{id}",
+        "rejects alice",
+        |request| async move {
+            if request.context().authorization.token()?.ends_with("-alice") {
+                return Err(ToolError::upstream(401, "Unauthorized").into());
+            }
+            Ok(vec![ResourceContents::text(
+                request.uri(),
+                "text/plain",
+                "accepted",
+            )])
+        },
+    )
+    .requires_auth(ToolAuthorization::oauth2(
+        Some("pagerduty"),
+        None,
+        Some(&["read"]),
+    ))
+}
+
 /// A resource read with the caller's upstream token: the token reversed.
 fn token_resource() -> ResourceTemplate {
     ResourceTemplate::new("door://tokens/{id}", "token", |request| async move {
@@ -86,7 +109,8 @@ pub fn catalog() -> Arc<Catalog> {
                 .tool(upstream_token::tool())
                 .tool(upstream_rejects_alice::tool())
                 .tool(uses_secret::tool())
-                .resource_template(token_resource()),
+                .resource_template(token_resource())
+                .resource_template(rejecting_resource()),
         )
         .unwrap(),
     )

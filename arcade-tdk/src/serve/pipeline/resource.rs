@@ -65,7 +65,14 @@ impl Pipeline {
             .context_for_requirements(subject, requirements, owner, self.share_developer_tokens)
             .await
             .map_err(ResourceError::RequirementsNotMet)?;
-        read_redacted(resources, uri, context).await
+        let read = read_redacted(resources, uri, context).await;
+        if let (Err(ResourceError::TokenRejected(_)), Some(requirement)) =
+            (&read, &requirements.authorization)
+        {
+            let user_id = owner.map_or(self.environment.user_id(), |o| o.user_id.as_str());
+            self.environment.forget_token(subject, requirement, user_id);
+        }
+        read
     }
 }
 
@@ -89,6 +96,7 @@ fn redact(error: ResourceError, redactor: &Redactor) -> ResourceError {
         ResourceError::NotFound(text) => ResourceError::NotFound(redactor.redact(&text)),
         ResourceError::InvalidParams(text) => ResourceError::InvalidParams(redactor.redact(&text)),
         ResourceError::Failed(text) => ResourceError::Failed(redactor.redact(&text)),
+        ResourceError::TokenRejected(text) => ResourceError::TokenRejected(redactor.redact(&text)),
         ResourceError::RequirementsNotMet(error) => {
             let mut redacted = ToolError::requirements_not_met(
                 redactor.redact(error.message()),
