@@ -68,3 +68,70 @@ pub async fn post(
     }
     request.body(body).send().await.expect("HTTP round trip")
 }
+
+/// A Streamable HTTP session opened as an MCP client opens one: `initialize` (its
+/// answer kept), the `mcp-session-id` the server gave, then
+/// `notifications/initialized`; later requests carry the session and protocol headers.
+///
+/// ```no_run
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use arcade_tests::mcp::HttpSession;
+/// let session = HttpSession::open("http://127.0.0.1:8000/mcp", "2025-11-25").await;
+/// let list = session.post(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).await;
+/// assert_eq!(list.status(), 200);
+/// # });
+/// ```
+#[derive(Clone, Debug)]
+pub struct HttpSession {
+    /// The MCP endpoint.
+    pub url: String,
+    /// The server's `mcp-session-id`.
+    pub id: String,
+    /// The protocol revision negotiated (sent as `mcp-protocol-version`).
+    pub protocol: String,
+    /// The body of the `initialize` answer (JSON or an SSE stream of it).
+    pub initialize: String,
+}
+
+impl HttpSession {
+    /// Opens a session at `url` for `protocol`; panics (naming the step) when the
+    /// server does not answer `initialize` with 200 and a session id, or
+    /// `notifications/initialized` with 202.
+    pub async fn open(url: &str, protocol: &str) -> Self {
+        let init = serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": {"protocolVersion": protocol, "capabilities": {},
+                       "clientInfo": {"name": "arcade-tests", "version": "0"}}});
+        let answer = post(url, &[], init.to_string()).await;
+        assert_eq!(answer.status(), 200, "initialize at {url}");
+        let id = answer
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("initialize answered with an mcp-session-id")
+            .to_owned();
+        let session = Self {
+            url: url.to_owned(),
+            id,
+            protocol: protocol.to_owned(),
+            initialize: answer.text().await.expect("the initialize answer's body"),
+        };
+        let initialized = session
+            .post(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+            .await;
+        assert_eq!(initialized.status(), 202, "notifications/initialized");
+        session
+    }
+
+    /// The headers a request in this session carries.
+    pub fn headers(&self) -> [(&str, &str); 2] {
+        [
+            ("mcp-session-id", self.id.as_str()),
+            ("mcp-protocol-version", self.protocol.as_str()),
+        ]
+    }
+
+    /// A POST of `body` in this session (see [`post`]).
+    pub async fn post(&self, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        post(&self.url, &self.headers(), body).await
+    }
+}

@@ -445,33 +445,16 @@ fn an_on_serve_hook_can_replace_what_serve_serves() {
     );
     rt().block_on(async {
         let url = format!("{base}/mcp");
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                       "clientInfo": {"name": "test", "version": "0"}}});
-        let answer = arcade_tests::mcp::post(&url, &[], init.to_string()).await;
-        let session = answer.headers()["mcp-session-id"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let text = answer.text().await.unwrap();
+        let session = arcade_tests::mcp::HttpSession::open(&url, "2025-11-25").await;
         assert!(
-            text.contains("\"listChanged\":true"),
-            "listChanged advertised: {text}"
+            session.initialize.contains("\"listChanged\":true"),
+            "listChanged advertised: {}",
+            session.initialize
         );
-        let headers = [
-            ("mcp-session-id", session.as_str()),
-            ("mcp-protocol-version", "2025-11-25"),
-        ];
-        let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-        arcade_tests::mcp::post(&url, &headers, initialized.to_string()).await;
         let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).to_string();
         let mut replaced = false;
         for _ in 0..50 {
-            let text = arcade_tests::mcp::post(&url, &headers, list.clone())
-                .await
-                .text()
-                .await
-                .unwrap();
+            let text = session.post(list.clone()).await.text().await.unwrap();
             if text.contains("SampleKit_SleepMs") {
                 replaced = true;
                 break;

@@ -77,25 +77,11 @@ async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
     (url, stop)
 }
 
-/// A 2025-11-25 session: its id, after `initialize` and `notifications/initialized`.
+/// A 2025-11-25 session's id.
 async fn session(url: &str) -> String {
-    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {},
-        "clientInfo": {"name": "polling-test", "version": "0"}}});
-    let response = arcade_tests::mcp::post(url, &[], init.to_string()).await;
-    assert_eq!(response.status(), 200);
-    let session = response.headers()["mcp-session-id"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let headers = [
-        ("mcp-session-id", session.as_str()),
-        ("mcp-protocol-version", "2025-11-25"),
-    ];
-    let response = arcade_tests::mcp::post(url, &headers, initialized.to_string()).await;
-    assert_eq!(response.status(), 202);
-    session
+    arcade_tests::mcp::HttpSession::open(url, "2025-11-25")
+        .await
+        .id
 }
 
 async fn call(url: &str, session: &str, id: u64, tool: &str) -> reqwest::Response {

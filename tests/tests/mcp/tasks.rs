@@ -352,26 +352,9 @@ async fn tools_list_declares_task_support_on_both_paths() {
 /// `tools/list` in a 2025-11-25 HTTP session (rmcp's session path), its JSON-RPC answer.
 async fn session_tools_list(addr: SocketAddr) -> Value {
     let url = format!("http://{addr}/mcp");
-    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {},
-        "clientInfo": {"name": "tasks-test", "version": "0"}}});
-    let response = arcade_tests::mcp::post(&url, &[], init.to_string()).await;
-    let session = response.headers()["mcp-session-id"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let headers = [
-        ("mcp-session-id", session.as_str()),
-        ("mcp-protocol-version", "2025-11-25"),
-    ];
-    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    arcade_tests::mcp::post(&url, &headers, initialized.to_string()).await;
+    let session = arcade_tests::mcp::HttpSession::open(&url, "2025-11-25").await;
     let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
-    let text = arcade_tests::mcp::post(&url, &headers, list.to_string())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = session.post(list.to_string()).await.text().await.unwrap();
     text.lines()
         .filter_map(|l| l.strip_prefix("data:"))
         .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())

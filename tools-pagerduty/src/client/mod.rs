@@ -120,6 +120,7 @@
 
 mod config;
 pub mod error;
+pub(crate) mod lenient;
 mod oauth;
 mod pagination;
 mod rate_limit;

@@ -1,10 +1,18 @@
 //! Classic pagination (`limit`/`offset`/`more`/`total`) with PagerDuty's 10,000-record
 //! ceiling: [`Session::get_page`] and [`Session::get_all`].
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use arcade_tdk::ToolError;
 use futures_util::{StreamExt, stream};
+use reqwest::Method;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde_json::Value;
 
+use super::lenient::{SeqVisitor, absent_for};
 use super::session::missing_key;
 use super::{MAX_OFFSET, MAX_PAGE_SIZE, Query, Session};
 
@@ -68,6 +76,22 @@ impl Session {
         offset: u32,
         total: bool,
     ) -> Result<Page<Value>, ToolError> {
+        self.get_page_of(path, key, query, limit, offset, total)
+            .await
+    }
+
+    /// [`Session::get_page`] with each record read as `T` straight from the body: the
+    /// rest of the body (and whatever `T` does not keep of a record) is skipped, not
+    /// built into [`Value`]s. `T` decides how leniently a record is read.
+    pub(crate) async fn get_page_of<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+        query: &Query,
+        limit: u32,
+        offset: u32,
+        total: bool,
+    ) -> Result<Page<T>, ToolError> {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
         if offset >= MAX_OFFSET {
             return Err(ToolError::bad_input(format!(
@@ -80,17 +104,28 @@ impl Session {
             .set("limit", limit)
             .set("offset", offset)
             .opt("total", total.then_some("true"));
-        let mut body = self.get(path, &query).await?;
-        let items = match body.get_mut(key).map(Value::take) {
-            Some(Value::Array(items)) => items,
-            _ => return Err(missing_key(path, key)),
-        };
-        let num = |k: &str| body.get(k).and_then(Value::as_u64);
+        let body: PageBody<T> = self
+            .client
+            .request_with(
+                Some(&self.credential),
+                Method::GET,
+                path,
+                query.pairs(),
+                None,
+                None,
+                |body| {
+                    let mut de = serde_json::Deserializer::from_slice(body);
+                    let body = PageSeed::<T>::new(key).deserialize(&mut de)?;
+                    de.end().map(|()| body)
+                },
+            )
+            .await?;
+        let items = body.items.ok_or_else(|| missing_key(path, key))?;
         Ok(Page {
-            limit: num("limit").map_or(limit, |v| v as u32),
-            offset: num("offset").map_or(offset, |v| v as u32),
-            more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
-            total: num("total"),
+            limit: body.limit.map_or(limit, |v| v as u32),
+            offset: body.offset.map_or(offset, |v| v as u32),
+            more: body.more.unwrap_or(false),
+            total: body.total,
             items,
         })
     }
@@ -159,6 +194,132 @@ impl Session {
     }
 }
 
+/// What a page's body holds: the records under its key (`None` when that is not an
+/// array) and the pagination fields (`None` when absent or of another type).
+struct PageBody<T> {
+    items: Option<Vec<T>>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    more: Option<bool>,
+    total: Option<u64>,
+}
+
+/// Reads a [`PageBody`] whose records are under `key`; anything but an object reads as
+/// a body without records.
+struct PageSeed<'k, T> {
+    key: &'k str,
+    records: PhantomData<T>,
+}
+
+impl<'k, T> PageSeed<'k, T> {
+    fn new(key: &'k str) -> Self {
+        Self {
+            key,
+            records: PhantomData,
+        }
+    }
+}
+
+/// The key of a page's field: its records, a pagination field, or another.
+enum PageKey {
+    Items,
+    Limit,
+    Offset,
+    More,
+    Total,
+    Other,
+}
+
+/// Reads a [`PageKey`], the records' key being `.0`.
+struct KeySeed<'k>(&'k str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = PageKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PageKey, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = PageKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PageKey, E> {
+        Ok(match v {
+            _ if v == self.0 => PageKey::Items,
+            "limit" => PageKey::Limit,
+            "offset" => PageKey::Offset,
+            "more" => PageKey::More,
+            "total" => PageKey::Total,
+            _ => PageKey::Other,
+        })
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
+    type Value = PageBody<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PageBody<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
+    type Value = PageBody<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a page of `{}`", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageBody<T>, A::Error> {
+        let mut body = Self::Value::empty();
+        while let Some(key) = map.next_key_seed(KeySeed(self.key))? {
+            match key {
+                PageKey::Items => {
+                    body.items = map.next_value_seed(Records(PhantomData))?;
+                }
+                PageKey::Limit => body.limit = map.next_value::<Value>()?.as_u64(),
+                PageKey::Offset => body.offset = map.next_value::<Value>()?.as_u64(),
+                PageKey::More => body.more = map.next_value::<Value>()?.as_bool(),
+                PageKey::Total => body.total = map.next_value::<Value>()?.as_u64(),
+                PageKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(body)
+    }
+
+    absent_for!('de, PageBody::empty(); bool, i64, u64, f64, str, unit, seq);
+}
+
+impl<T> PageBody<T> {
+    fn empty() -> Self {
+        Self {
+            items: None,
+            limit: None,
+            offset: None,
+            more: None,
+            total: None,
+        }
+    }
+}
+
+/// A page's records: an array of `T`, anything else `None`.
+struct Records<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Records<T> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(SeqVisitor(self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +336,40 @@ mod tests {
         assert_eq!(page(0, 100, true).next_offset(), Some(100));
         assert_eq!(page(0, 10, false).next_offset(), None);
         assert!(page(9_900, 100, true).hit_ceiling());
+    }
+
+    fn body<T: DeserializeOwned>(json: &str) -> PageBody<T> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        PageSeed::new("incidents").deserialize(&mut de).unwrap()
+    }
+
+    #[test]
+    fn a_page_body_reads_its_records_and_pagination_fields_and_skips_the_rest() {
+        let b: PageBody<Value> = body(
+            r#"{"more": true, "x": {"incidents": [9]}, "limit": 25, "incidents": [{"id": "P1"}, 2],
+                "offset": "5", "total": null}"#,
+        );
+        assert_eq!(
+            b.items,
+            Some(vec![serde_json::json!({"id": "P1"}), 2.into()])
+        );
+        assert_eq!(
+            (b.limit, b.offset, b.more, b.total),
+            (Some(25), None, Some(true), None)
+        );
+    }
+
+    #[test]
+    fn records_that_are_not_an_array_or_a_body_that_is_not_an_object_read_as_none() {
+        assert_eq!(body::<Value>(r#"{"incidents": {"id": "P1"}}"#).items, None);
+        assert_eq!(body::<Value>(r#"{"users": []}"#).items, None);
+        assert_eq!(body::<Value>("[1, 2]").items, None);
+        assert_eq!(body::<Value>("null").items, None);
+        let mut de = serde_json::Deserializer::from_str(r#"{"incidents": [1, }"#);
+        assert!(
+            PageSeed::<Value>::new("incidents")
+                .deserialize(&mut de)
+                .is_err()
+        );
     }
 }

@@ -32,19 +32,49 @@ impl PagerDutyClient {
         from: Option<&str>,
     ) -> Result<Value, ToolError> {
         let url = self.url(&self.inner.api_base, path)?;
-        self.send(credential, method, url, path, query, body, from)
+        self.send(credential, method, url, path, query, body, from, |body| {
+            serde_json::from_slice(body)
+        })
+        .await
+    }
+
+    /// [`PagerDutyClient::request`], with the body's bytes read by `decode` (given
+    /// `null` when the body is empty) instead of into a [`Value`]: a typed read skips
+    /// what it does not keep.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn request_with<T>(
+        &self,
+        credential: Option<&Credential>,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        from: Option<&str>,
+        decode: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, ToolError> {
+        let url = self.url(&self.inner.api_base, path)?;
+        self.send(credential, method, url, path, query, body, from, decode)
             .await
     }
 
     /// Posts to the Events API v2 (`path` is `/v2/enqueue` or `/v2/change/enqueue`).
     pub async fn post_event(&self, path: &str, body: &Value) -> Result<Value, ToolError> {
         let url = self.url(&self.inner.events_base, path)?;
-        self.send(None, Method::POST, url, path, &[], Some(body), None)
-            .await
+        self.send(
+            None,
+            Method::POST,
+            url,
+            path,
+            &[],
+            Some(body),
+            None,
+            |body| serde_json::from_slice(body),
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn send(
+    async fn send<T>(
         &self,
         credential: Option<&Credential>,
         method: Method,
@@ -53,7 +83,8 @@ impl PagerDutyClient {
         query: &[(String, String)],
         body: Option<&Value>,
         from: Option<&str>,
-    ) -> Result<Value, ToolError> {
+        decode: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, ToolError> {
         let policy = &self.inner.retry;
         let idempotent = method != Method::POST;
         let max_attempts = policy.max_attempts.max(1);
@@ -124,8 +155,10 @@ impl PagerDutyClient {
                     continue;
                 }
             }
-            let text = match response.text().await {
-                Ok(text) => text,
+            // Bytes, not `text()`: JSON is UTF-8, and serde_json checks the strings it
+            // keeps as it reads them (a whole-body check would cost a pass of its own).
+            let bytes = match response.bytes().await {
+                Ok(bytes) => bytes,
                 Err(err) => {
                     if idempotent && !last {
                         tokio::time::sleep(backoff(policy, attempt)).await;
@@ -135,16 +168,19 @@ impl PagerDutyClient {
                 }
             };
             if !(200..300).contains(&status) {
+                let text = String::from_utf8_lossy(&bytes);
                 let mut error = api_error(status, &headers, &text, method.as_str(), path);
                 if status >= 500 {
                     error = error.with_extra("attempts", attempt);
                 }
                 return Err(error);
             }
-            if text.trim().is_empty() {
-                return Ok(Value::Null);
-            }
-            return serde_json::from_str(&text).map_err(|e| {
+            let body: &[u8] = if bytes.trim_ascii().is_empty() {
+                b"null"
+            } else {
+                &bytes
+            };
+            return decode(body).map_err(|e| {
                 ToolError::upstream(
                     502,
                     format!(
@@ -153,7 +189,7 @@ impl PagerDutyClient {
                 )
                 .with_developer_message(format!(
                     "{e}; body starts with: {}",
-                    error::truncate(&text, 200)
+                    error::truncate(&String::from_utf8_lossy(body), 200)
                 ))
                 .with_can_retry(true)
             });

@@ -17,20 +17,27 @@
 //! only with `default`, and `default` would make `id` optional in the schema (the
 //! definitions use schemars' deserialize contract).
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{
+    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde_json::Value;
 
-use super::{Ref, reference as ref_of, text as text_of};
+use super::Ref;
+use crate::client::lenient::{SeqVisitor, absent_for};
 
 /// Reads an output struct from a PagerDuty object; anything but an object reads as
 /// the struct's default (every field absent), as the hand-written mappers did.
 pub(crate) fn object<T: DeserializeOwned + Default>(v: &Value) -> T {
-    T::deserialize(v).unwrap_or_default()
+    Object::<T>::deserialize(v).map_or_else(|_| T::default(), |o| o.0)
 }
 
 /// A string: absent when empty, a number as its decimal text (like [`super::s`]).
 pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(text_of(&Value::deserialize(d)?))
+    d.deserialize_any(TextVisitor)
 }
 
 /// A number or a boolean: absent when of another type (like `Value::as_u64`,
@@ -43,7 +50,169 @@ pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 
 /// A reference (`{id, summary}` or a full object; like [`super::ref_at`]).
 pub(crate) fn reference<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Ref>, D::Error> {
-    Ok(ref_of(&Value::deserialize(d)?))
+    d.deserialize_any(RefVisitor)
+}
+
+/// An array of references, those without an `id` left out (like [`super::refs_at`]);
+/// anything but an array reads as none.
+pub(crate) fn references<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ref>, D::Error> {
+    d.deserialize_any(SeqVisitor(PhantomData::<Reference>))
+        .map(|refs| {
+            refs.unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.0)
+                .collect()
+        })
+}
+
+/// An array of objects, each read as [`object`] reads one; anything but an array reads
+/// as none.
+pub(crate) fn objects<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    d.deserialize_any(SeqVisitor(PhantomData::<Object<T>>))
+        .map(|items| items.unwrap_or_default().into_iter().map(|o| o.0).collect())
+}
+
+/// A struct read from an object, or its default from anything else: the record type
+/// of a typed page ([`crate::client::Session::get_page_of`]) and of [`objects`].
+#[derive(Debug, Default)]
+pub(crate) struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ObjectVisitor(PhantomData))
+    }
+}
+
+/// A reference read as [`reference`] reads one, as an array element.
+struct Reference(Option<Ref>);
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        reference(d).map(Reference)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then(|| v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map(|n| n.to_string()))
+    }
+
+    absent_for!('de, None; bool, unit, seq, map);
+}
+
+/// The keys of a reference that matter.
+enum RefKey {
+    Id,
+    Summary,
+    Name,
+    Title,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RefKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = RefKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RefKey, E> {
+                Ok(match v {
+                    "id" => RefKey::Id,
+                    "summary" => RefKey::Summary,
+                    "name" => RefKey::Name,
+                    "title" => RefKey::Title,
+                    _ => RefKey::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// A text field of a reference, read as [`text`] reads one.
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text(d).map(Text)
+    }
+}
+
+struct RefVisitor;
+
+impl<'de> Visitor<'de> for RefVisitor {
+    type Value = Option<Ref>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a reference")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut id, mut summary, mut name, mut title) = (None, None, None, None);
+        while let Some(key) = map.next_key::<RefKey>()? {
+            let slot = match key {
+                RefKey::Id => &mut id,
+                RefKey::Summary => &mut summary,
+                RefKey::Name => &mut name,
+                RefKey::Title => &mut title,
+                RefKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = map.next_value::<Text>()?.0;
+        }
+        Ok(id.map(|id| Ref {
+            id,
+            name: summary.or(name).or(title),
+        }))
+    }
+
+    absent_for!('de, None; bool, i64, u64, f64, str, unit, seq);
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for ObjectVisitor<T> {
+    type Value = Object<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+    }
+
+    absent_for!('de, Object(T::default()); bool, i64, u64, f64, str, unit, seq);
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub mod analytics;
 pub mod briefing;
 pub mod changes;
 pub mod confirm;
-mod de;
+pub(crate) mod de;
 pub mod dependencies;
 pub mod escalation;
 pub mod escalation_writes;
@@ -88,6 +88,7 @@ pub mod workflows;
 
 use arcade_tdk::ToolError;
 use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -176,11 +177,25 @@ pub(crate) async fn list_page<T>(
     offset: Option<i64>,
     map: impl Fn(&Value) -> T,
 ) -> Result<(Vec<T>, Pagination), ToolError> {
+    list_page_of(session, path, query, limit, offset, |v: Value| map(&v)).await
+}
+
+/// [`list_page`] with each record read as `R` straight from the body (skipping what
+/// `R` does not keep; see `de`) and mapped with `map`.
+pub(crate) async fn list_page_of<R: DeserializeOwned, T>(
+    session: &Session,
+    path: &str,
+    query: &Query,
+    limit: u32,
+    offset: Option<i64>,
+    map: impl Fn(R) -> T,
+) -> Result<(Vec<T>, Pagination), ToolError> {
     let key = path.rsplit('/').next().unwrap_or(path);
     let page = session
-        .get_page(path, key, query, limit, self::offset(offset), false)
+        .get_page_of::<R>(path, key, query, limit, self::offset(offset), false)
         .await?;
-    Ok((page.items.iter().map(map).collect(), Pagination::of(&page)))
+    let pagination = Pagination::of(&page);
+    Ok((page.items.into_iter().map(map).collect(), pagination))
 }
 
 /// A string field.

@@ -19,9 +19,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
-    MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, list_page, path_id, ref_at, refs_at, s,
-};
+use super::{MAX_LIMIT, Pagination, Ref, check_time, clamp_limit, de, list_page_of, path_id};
 use crate::client::{Query, Session};
 
 /// An incident's status.
@@ -117,37 +115,107 @@ pub struct AlertCounts {
     pub resolved: u64,
 }
 
-// By hand, not serde (see `tools::de`): `title` falls back to `summary`, the priority is
-// a name, and assignees and acknowledgers are nested.
 impl Incident {
     /// The compact form of PagerDuty's incident object.
     pub fn from_api(v: &Value) -> Self {
-        let nested = |key: &str, inner: &str| -> Vec<Ref> {
-            v.get(key)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|x| ref_at(x, inner)).collect())
-                .unwrap_or_default()
-        };
+        de::object::<ApiIncident>(v).into()
+    }
+}
+
+/// PagerDuty's incident object as `Incident` keeps it, read straight from a page's
+/// body by [`list_incidents`] (see `tools::de`); the rest of the object is skipped.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ApiIncident {
+    #[serde(deserialize_with = "de::text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    incident_number: Option<u64>,
+    #[serde(deserialize_with = "de::text")]
+    title: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    summary: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    urgency: Option<String>,
+    priority: de::Object<Named>,
+    #[serde(deserialize_with = "de::reference")]
+    service: Option<Ref>,
+    #[serde(deserialize_with = "de::reference")]
+    escalation_policy: Option<Ref>,
+    #[serde(deserialize_with = "de::references")]
+    teams: Vec<Ref>,
+    #[serde(deserialize_with = "de::objects")]
+    assignments: Vec<Assignment>,
+    #[serde(deserialize_with = "de::objects")]
+    acknowledgements: Vec<Acknowledgement>,
+    #[serde(deserialize_with = "de::text")]
+    incident_key: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    created_at: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    last_status_change_at: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    resolved_at: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    html_url: Option<String>,
+}
+
+/// A priority (or anything named by `summary` or `name`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Named {
+    #[serde(deserialize_with = "de::text")]
+    summary: Option<String>,
+    #[serde(deserialize_with = "de::text")]
+    name: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Assignment {
+    #[serde(deserialize_with = "de::reference")]
+    assignee: Option<Ref>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Acknowledgement {
+    #[serde(deserialize_with = "de::reference")]
+    acknowledger: Option<Ref>,
+}
+
+// `title` falls back to `summary`, the priority is a name, and assignees and
+// acknowledgers are nested.
+impl From<ApiIncident> for Incident {
+    fn from(v: ApiIncident) -> Self {
         Self {
-            id: s(v, "id").unwrap_or_default(),
-            number: v.get("incident_number").and_then(Value::as_u64),
-            title: s(v, "title").or_else(|| s(v, "summary")),
-            status: s(v, "status"),
-            urgency: s(v, "urgency"),
-            priority: v
-                .get("priority")
-                .and_then(|p| s(p, "summary").or_else(|| s(p, "name"))),
-            service: ref_at(v, "service"),
-            escalation_policy: ref_at(v, "escalation_policy"),
-            teams: refs_at(v, "teams"),
-            assignees: nested("assignments", "assignee"),
-            acknowledged_by: nested("acknowledgements", "acknowledger"),
-            incident_key: s(v, "incident_key"),
-            created_at: s(v, "created_at"),
-            last_status_change_at: s(v, "last_status_change_at"),
-            resolved_at: s(v, "resolved_at"),
+            id: v.id.unwrap_or_default(),
+            number: v.incident_number,
+            title: v.title.or(v.summary),
+            status: v.status,
+            urgency: v.urgency,
+            priority: v.priority.0.summary.or(v.priority.0.name),
+            service: v.service,
+            escalation_policy: v.escalation_policy,
+            teams: v.teams,
+            assignees: v
+                .assignments
+                .into_iter()
+                .filter_map(|a| a.assignee)
+                .collect(),
+            acknowledged_by: v
+                .acknowledgements
+                .into_iter()
+                .filter_map(|a| a.acknowledger)
+                .collect(),
+            incident_key: v.incident_key,
+            created_at: v.created_at,
+            last_status_change_at: v.last_status_change_at,
+            resolved_at: v.resolved_at,
             alert_counts: None,
-            html_url: s(v, "html_url"),
+            html_url: v.html_url,
         }
     }
 }
@@ -200,13 +268,13 @@ pub async fn list_incidents(
         .opt("until", until)
         .set("time_zone", "UTC")
         .set("sort_by", "created_at:desc");
-    let (incidents, pagination) = list_page(
+    let (incidents, pagination) = list_page_of(
         &session,
         "/incidents",
         &query,
         clamp_limit(limit, MAX_LIMIT),
         offset,
-        Incident::from_api,
+        |i: de::Object<ApiIncident>| Incident::from(i.0),
     )
     .await?;
     Ok(IncidentList {
@@ -235,4 +303,97 @@ pub async fn get_incident(
         resolved: c.get("resolved").and_then(Value::as_u64).unwrap_or(0),
     });
     Ok(incident)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{ApiIncident, Incident};
+    use crate::tools::{Ref, de};
+
+    fn named(id: &str, name: &str) -> Option<Ref> {
+        Some(Ref {
+            id: id.into(),
+            name: Some(name.into()),
+        })
+    }
+
+    /// A page record read straight from the body's text, as `ListIncidents` reads it.
+    fn from_text(v: &Value) -> Incident {
+        let record: de::Object<ApiIncident> = serde_json::from_str(&v.to_string()).unwrap();
+        record.0.into()
+    }
+
+    #[test]
+    fn an_incident_reads_the_same_from_text_as_from_a_value() {
+        let raw = json!({
+            "id": "PINC001", "type": "incident", "incident_number": 7,
+            "title": "", "summary": "[#7] Disk full", "status": "triggered",
+            "urgency": "high", "priority": {"id": "PP1", "name": "P1", "color": "a8171c"},
+            "service": {"id": "PSVC001", "type": "service_reference", "summary": "Checkout"},
+            "escalation_policy": {"id": "PEP001", "summary": "Checkout EP", "html_url": "x"},
+            "teams": [{"id": "PT1", "summary": "SRE"}, {"summary": "no id"}, "PT2"],
+            "assignments": [
+                {"at": "2026-01-01T00:00:00Z", "assignee": {"id": "PU1", "summary": "Alice"}},
+                {"assignee": null}, 3
+            ],
+            "acknowledgements": [{"acknowledger": {"id": "PU2", "name": "Bob"}}],
+            "incident_key": 42, "created_at": "2026-01-01T00:00:00Z",
+            "last_status_change_at": "2026-01-01T00:05:00Z", "resolved_at": null,
+            "html_url": "https://example.pagerduty.com/incidents/PINC001",
+            "alert_counts": {"all": 1, "triggered": 1, "resolved": 0},
+            "pending_actions": [{"type": "escalate", "at": "2026-01-01T00:30:00Z"}],
+            "body": {"details": {"nested": [1, {"deep": true}]}}
+        });
+        let expected = Incident {
+            id: "PINC001".into(),
+            number: Some(7),
+            title: Some("[#7] Disk full".into()),
+            status: Some("triggered".into()),
+            urgency: Some("high".into()),
+            priority: Some("P1".into()),
+            service: named("PSVC001", "Checkout"),
+            escalation_policy: named("PEP001", "Checkout EP"),
+            teams: named("PT1", "SRE").into_iter().collect(),
+            assignees: named("PU1", "Alice").into_iter().collect(),
+            acknowledged_by: named("PU2", "Bob").into_iter().collect(),
+            incident_key: Some("42".into()),
+            created_at: Some("2026-01-01T00:00:00Z".into()),
+            last_status_change_at: Some("2026-01-01T00:05:00Z".into()),
+            resolved_at: None,
+            alert_counts: None,
+            html_url: Some("https://example.pagerduty.com/incidents/PINC001".into()),
+        };
+        assert_eq!(Incident::from_api(&raw), expected);
+        assert_eq!(from_text(&raw), expected);
+    }
+
+    #[test]
+    fn fields_of_another_kind_read_as_absent_and_a_record_that_is_not_an_object_as_empty() {
+        let raw = json!({
+            "id": ["PINC001"], "incident_number": -3, "title": {"text": "x"},
+            "priority": "P1", "service": "PSVC001", "teams": {"id": "PT1"},
+            "assignments": "PU1", "acknowledgements": [[{"acknowledger": {"id": "PU2"}}]],
+            "created_at": 5.5, "status": true
+        });
+        let incident = from_text(&raw);
+        assert_eq!(incident, Incident::from_api(&raw));
+        assert_eq!(incident.id, "");
+        assert_eq!(incident.number, None);
+        assert_eq!((incident.title, incident.priority), (None, None));
+        assert_eq!((incident.service, incident.status), (None, None));
+        assert!(incident.teams.is_empty() && incident.assignees.is_empty());
+        assert!(incident.acknowledged_by.is_empty());
+        assert_eq!(incident.created_at.as_deref(), Some("5.5"));
+        for other in [
+            json!("PINC001"),
+            json!(null),
+            json!([{"id": "P1"}]),
+            json!(1),
+        ] {
+            assert_eq!(from_text(&other), Incident::from_api(&json!({})));
+            assert_eq!(Incident::from_api(&other).id, "");
+        }
+    }
 }
