@@ -3,7 +3,7 @@
 //! [`Sandbox::start`] serves PagerDuty's REST API v2 (the operations the tools use)
 //! and the Events API v2 (`POST /v2/enqueue`, `/v2/change/enqueue`) on
 //! `127.0.0.1:<random port>`, seeded with a realistic account (8 users, 3 teams,
-//! 3 schedules, 3 escalation policies, 5 services, 30 incidents with alerts, log
+//! 3 schedules (and 3 shift-based v3 schedules), 3 escalation policies, 5 services, 30 incidents with alerts, log
 //! entries and notes, 3 incident workflows). Changes stick: an acknowledged incident is acknowledged in the
 //! next list. Pagination is classic (`limit`/`offset`/`more`/`total`, 10,000 ceiling).
 //!
@@ -43,6 +43,7 @@ mod api;
 pub mod command;
 mod seed;
 mod seed_areas;
+mod seed_shifts;
 mod spec;
 mod state;
 
@@ -249,6 +250,12 @@ pub(crate) struct Db {
     pub(crate) alert_grouping_settings: Vec<Value>,
     pub(crate) webhook_subscriptions: Vec<Value>,
     pub(crate) extension_schemas: Vec<Value>,
+    /// Shift-based (v3) schedules, each with its rotations and their events.
+    pub(crate) shift_schedules: Vec<Value>,
+    /// v3 custom shifts, by schedule.
+    pub(crate) custom_shifts: BTreeMap<String, Vec<Value>>,
+    /// v3 overrides, by schedule.
+    pub(crate) shift_overrides: BTreeMap<String, Vec<Value>>,
     pub(crate) next_id: u64,
 }
 
