@@ -45,8 +45,7 @@ use tools::{
     alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
     escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
     schedule_writes, schedules, service_writes, services, shift_schedule_writes, shift_schedules,
-    status_page_writes, status_pages,
-    team_writes, teams, users, webhooks, workflows,
+    status_page_writes, status_pages, team_writes, teams, users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.

@@ -46,9 +46,7 @@ impl ApiErrorBody {
                         Value::Array(m) => m.iter().map(as_text).collect(),
                         other => vec![as_text(other)],
                     };
-                    messages
-                        .into_iter()
-                        .map(move |m| format!("{field}: {m}"))
+                    messages.into_iter().map(move |m| format!("{field}: {m}"))
                 })
                 .collect(),
             _ => Vec::new(),

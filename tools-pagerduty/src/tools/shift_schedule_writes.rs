@@ -48,9 +48,12 @@ fn member(what: &str, id: &str) -> Result<Value, ToolError> {
     if id == EMPTY_MEMBER {
         return Ok(member_json(EMPTY_MEMBER));
     }
-    path_id("user", id)
-        .map(|u| member_json(&u))
-        .map_err(|e| ToolError::bad_input(format!("`{what}`: {} Or `empty` for an empty slot.", e.message())))
+    path_id("user", id).map(|u| member_json(&u)).map_err(|e| {
+        ToolError::bad_input(format!(
+            "`{what}`: {} Or `empty` for an empty slot.",
+            e.message()
+        ))
+    })
 }
 
 /// A time argument in UTC, checked.
@@ -186,9 +189,7 @@ pub async fn create_shift_rotation_event(
     effective_until: Option<String>,
 ) -> Result<WrittenEvent, ToolError> {
     let path = schedule_path(&schedule_id)?;
-    let rotation = rotation_id
-        .map(|r| path_id("rotation", &r))
-        .transpose()?;
+    let rotation = rotation_id.map(|r| path_id("rotation", &r)).transpose()?;
     let body = event_body(&ShiftEvent {
         name: Some(name),
         start: Some(start),
@@ -209,9 +210,8 @@ pub async fn create_shift_rotation_event(
             let answer = session
                 .write_optional_from(Method::POST, &format!("{path}/rotations"), &json!({}))
                 .await?;
-            let id = s(answered_field(&answer, "rotation")?, "id").ok_or_else(|| {
-                ToolError::upstream(502, "PagerDuty's new rotation has no `id`.")
-            })?;
+            let id = s(answered_field(&answer, "rotation")?, "id")
+                .ok_or_else(|| ToolError::upstream(502, "PagerDuty's new rotation has no `id`."))?;
             (id, Some(true))
         }
     };
@@ -295,7 +295,9 @@ pub async fn update_shift_rotation_event(
     .await?;
     let session = Session::from_context(&context)?;
     let event_path = format!("{path}/rotations/{rotation}/events/{event}");
-    let current = session.get_object(&event_path, "event", &Query::new()).await?;
+    let current = session
+        .get_object(&event_path, "event", &Query::new())
+        .await?;
     let mut merged = ShiftEvent::from_api(&current);
     let keep = |new: Option<String>, old: &mut Option<String>| {
         if new.is_some() {
@@ -446,7 +448,10 @@ pub async fn update_custom_shift(
     }
     super::confirm::confirm(
         &context,
-        format!("Change custom shift {id} of schedule {}? Who is on call for it changes.", schedule_id.trim()),
+        format!(
+            "Change custom shift {id} of schedule {}? Who is on call for it changes.",
+            schedule_id.trim()
+        ),
     )
     .await?;
     let session = Session::from_context(&context)?;
@@ -530,11 +535,20 @@ pub async fn create_shift_overrides(
         .collect::<Result<Vec<_>, ToolError>>()?;
     let who: Vec<String> = overrides
         .iter()
-        .map(|o| format!("{} for {} from {} to {}", o.overriding, o.overridden, o.start, o.end))
+        .map(|o| {
+            format!(
+                "{} for {} from {} to {}",
+                o.overriding, o.overridden, o.start, o.end
+            )
+        })
         .collect();
     super::confirm::confirm(
         &context,
-        format!("Override schedule {}: {}? They are paged instead.", schedule_id.trim(), who.join("; ")),
+        format!(
+            "Override schedule {}: {}? They are paged instead.",
+            schedule_id.trim(),
+            who.join("; ")
+        ),
     )
     .await?;
     let session = Session::from_context(&context)?;
@@ -584,7 +598,10 @@ pub async fn update_shift_override(
     }
     super::confirm::confirm(
         &context,
-        format!("Change override {id} of schedule {}? Who is paged changes.", schedule_id.trim()),
+        format!(
+            "Change override {id} of schedule {}? Who is paged changes.",
+            schedule_id.trim()
+        ),
     )
     .await?;
     let session = Session::from_context(&context)?;
@@ -657,7 +674,11 @@ pub async fn delete_shift_schedule_part(
         }
         SchedulePart::CustomShift => {
             let id = needed("custom shift")?;
-            ("custom_shift", id.clone(), format!("{path}/custom_shifts/{id}"))
+            (
+                "custom_shift",
+                id.clone(),
+                format!("{path}/custom_shifts/{id}"),
+            )
         }
         SchedulePart::Override => {
             let id = needed("override")?;
@@ -736,7 +757,11 @@ pub async fn create_shift_schedule(
     }
     let session = Session::from_context(&context)?;
     let answer = session
-        .write_optional_from(Method::POST, "/v3/schedules", &json!({ "schedule": schedule }))
+        .write_optional_from(
+            Method::POST,
+            "/v3/schedules",
+            &json!({ "schedule": schedule }),
+        )
         .await?;
     written_schedule(&answer)
 }
@@ -755,7 +780,10 @@ pub async fn update_shift_schedule(
     let path = schedule_path(&schedule_id)?;
     let mut schedule = Map::new();
     if let Some(n) = name {
-        schedule.insert("name".into(), json!(super::checked_name("schedule", &n, 255)?));
+        schedule.insert(
+            "name".into(),
+            json!(super::checked_name("schedule", &n, 255)?),
+        );
     }
     if let Some(z) = time_zone {
         schedule.insert("time_zone".into(), json!(checked_time_zone(&z)?));
@@ -787,7 +815,10 @@ mod tests {
         for bad in [
             vec![],
             vec!["FREQ=DAILY".to_owned()],
-            vec!["RRULE:FREQ=DAILY".to_owned(), "RRULE:FREQ=WEEKLY".to_owned()],
+            vec![
+                "RRULE:FREQ=DAILY".to_owned(),
+                "RRULE:FREQ=WEEKLY".to_owned(),
+            ],
             vec!["RRULE:INTERVAL=2".to_owned()],
         ] {
             assert!(checked_recurrence(&bad).is_err(), "{bad:?}");

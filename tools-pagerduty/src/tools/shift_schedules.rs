@@ -153,7 +153,8 @@ impl ShiftEvent {
                 .collect(),
             effective_since: s(v, "effective_since"),
             effective_until: s(v, "effective_until"),
-            strategy: s(strategy, "type").map(|t| t.trim_end_matches("_assignment_strategy").to_owned()),
+            strategy: s(strategy, "type")
+                .map(|t| t.trim_end_matches("_assignment_strategy").to_owned()),
             shifts_per_member: strategy["shifts_per_member"].as_u64(),
             members: strategy["members"]
                 .as_array()
@@ -242,7 +243,9 @@ pub(crate) fn window(
 ) -> Result<(OffsetDateTime, OffsetDateTime), ToolError> {
     let since = match since {
         Some(t) => super::parse_time("since", &t)?,
-        None => OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::now_utc()),
+        None => OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or(OffsetDateTime::now_utc()),
     };
     let until = match until {
         Some(t) => super::parse_time("until", &t)?,
@@ -333,7 +336,11 @@ pub(crate) fn render_on_call(
             end: format_utc(b),
         })
         .collect();
-    (on_call.into_iter().map(|(_, e)| e).collect(), gaps, coverage)
+    (
+        on_call.into_iter().map(|(_, e)| e).collect(),
+        gaps,
+        coverage,
+    )
 }
 
 /// Get one shift-based (v3) schedule: its rotations with their events, who is on call
@@ -498,7 +505,15 @@ async fn window_page<T>(
         .set("since", format_utc(since))
         .set("until", format_utc(until))
         .set("time_zone", "UTC");
-    list_page(&session, &path, &q, clamp_limit(limit, MAX_LIMIT), offset, map).await
+    list_page(
+        &session,
+        &path,
+        &q,
+        clamp_limit(limit, MAX_LIMIT),
+        offset,
+        map,
+    )
+    .await
 }
 
 /// List a v3 schedule's custom shifts (one-off shifts) in a window (default: the next

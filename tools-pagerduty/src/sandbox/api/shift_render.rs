@@ -47,7 +47,9 @@ fn rule(recurrence: &Value) -> Result<Rule, String> {
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let [line] = lines.as_slice() else {
-        return Err("must be exactly one RRULE (the sandbox does not model EXDATE or RDATE)".into());
+        return Err(
+            "must be exactly one RRULE (the sandbox does not model EXDATE or RDATE)".into(),
+        );
     };
     let Some(parts) = line.strip_prefix("RRULE:") else {
         return Err(format!("`{line}` is not an RRULE"));
@@ -91,7 +93,8 @@ pub(super) fn check_event(db: &Db, e: &Value) -> Result<(), Reply> {
         return Err(invalid("event.name", "can't be blank"));
     }
     for key in ["start_time", "end_time"] {
-        if parse(str_of(&e[key], "date_time")).is_none() || str_of(&e[key], "time_zone").is_empty() {
+        if parse(str_of(&e[key], "date_time")).is_none() || str_of(&e[key], "time_zone").is_empty()
+        {
             return Err(invalid(
                 &format!("event.{key}"),
                 "must have a date_time with a zone and a time_zone",
@@ -125,7 +128,10 @@ pub(super) fn check_event(db: &Db, e: &Value) -> Result<(), Reply> {
         str_of(strategy, "type"),
         "rotating_member_assignment_strategy" | "every_member_assignment_strategy"
     ) {
-        return Err(invalid("event.assignment_strategy.type", "is not included in the list"));
+        return Err(invalid(
+            "event.assignment_strategy.type",
+            "is not included in the list",
+        ));
     }
     if strategy
         .get("shifts_per_member")
@@ -136,9 +142,15 @@ pub(super) fn check_event(db: &Db, e: &Value) -> Result<(), Reply> {
             "must be at least 1",
         ));
     }
-    let members = strategy["members"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let members = strategy["members"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if members.is_empty() || members.len() > 20 {
-        return Err(invalid("event.assignment_strategy.members", "must have 1-20 members"));
+        return Err(invalid(
+            "event.assignment_strategy.members",
+            "must have 1-20 members",
+        ));
     }
     for m in members {
         check_member(db, m, "event.assignment_strategy.members")?;
@@ -186,7 +198,10 @@ fn event_shifts(
     let eff_until = parse(str_of(e, "effective_until"));
     let length = first_end - first;
     let strategy = &e["assignment_strategy"];
-    let members = strategy["members"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let members = strategy["members"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if members.is_empty() || length <= Duration::ZERO {
         return Vec::new();
     }
@@ -256,7 +271,10 @@ fn apply_overrides(base: Vec<Assignment>, overrides: &[Value]) -> Vec<Assignment
             }
             let (cut_from, cut_to) = (a.from.max(from), a.to.min(to));
             if a.from < cut_from {
-                next.push(Assignment { to: cut_from, ..a.clone() });
+                next.push(Assignment {
+                    to: cut_from,
+                    ..a.clone()
+                });
             }
             next.push(Assignment {
                 from: cut_from,
@@ -388,7 +406,10 @@ mod tests {
                 (
                     a["start_time"].as_str().unwrap()[8..16].to_owned(),
                     a["end_time"].as_str().unwrap()[8..16].to_owned(),
-                    a["member"]["user_id"].as_str().unwrap_or("empty").to_owned(),
+                    a["member"]["user_id"]
+                        .as_str()
+                        .unwrap_or("empty")
+                        .to_owned(),
                     a["source"]["type"].as_str().unwrap().to_owned(),
                 )
             })
@@ -408,8 +429,16 @@ mod tests {
                 count: Some(3)
             })
         );
-        assert!(rule(&json!(["RRULE:FREQ=MONTHLY"])).unwrap_err().contains("DAILY and FREQ=WEEKLY"));
-        assert!(rule(&json!(["RRULE:FREQ=DAILY;BYDAY=MO"])).unwrap_err().contains("BYDAY"));
+        assert!(
+            rule(&json!(["RRULE:FREQ=MONTHLY"]))
+                .unwrap_err()
+                .contains("DAILY and FREQ=WEEKLY")
+        );
+        assert!(
+            rule(&json!(["RRULE:FREQ=DAILY;BYDAY=MO"]))
+                .unwrap_err()
+                .contains("BYDAY")
+        );
         assert!(rule(&json!(["RRULE:FREQ=DAILY", "EXDATE:20260301"])).is_err());
         assert!(rule(&json!(["RRULE:INTERVAL=2"])).is_err());
     }
@@ -420,7 +449,13 @@ mod tests {
         let schedule = json!({"rotations": [{"id": "R1", "events": [
             event(&t(1, "08:00"), &t(1, "20:00"), "RRULE:FREQ=DAILY", &["A", "B"], 2),
         ]}]});
-        let f = final_schedule(&schedule, &[], &[], parse(&t(3, "12:00")).unwrap(), parse(&t(5, "12:00")).unwrap());
+        let f = final_schedule(
+            &schedule,
+            &[],
+            &[],
+            parse(&t(3, "12:00")).unwrap(),
+            parse(&t(5, "12:00")).unwrap(),
+        );
         assert_eq!(
             who(&f),
             [
@@ -438,8 +473,10 @@ mod tests {
         let schedule = json!({"rotations": [{"id": "R1", "events": [
             event(&t(2, "00:00"), &t(2, "12:00"), "RRULE:FREQ=WEEKLY", &["A", "B"], 1),
         ]}]});
-        let custom = [json!({"id": "C1", "start_time": t(9, "12:00"), "end_time": t(9, "18:00"),
-            "assignments": [{"member": user("C")}]})];
+        let custom = [
+            json!({"id": "C1", "start_time": t(9, "12:00"), "end_time": t(9, "18:00"),
+            "assignments": [{"member": user("C")}]}),
+        ];
         let overrides = [
             json!({"id": "O1", "rotation_id": "R1", "start_time": t(9, "02:00"), "end_time": t(9, "04:00"),
                 "overridden_member": user("B"), "overriding_member": user("D")}),
@@ -449,7 +486,13 @@ mod tests {
             json!({"id": "O3", "custom_shift_id": "C1", "start_time": t(9, "17:00"), "end_time": t(9, "20:00"),
                 "overridden_member": user("C"), "overriding_member": user("F")}),
         ];
-        let f = final_schedule(&schedule, &custom, &overrides, parse(&t(8, "00:00")).unwrap(), parse(&t(10, "00:00")).unwrap());
+        let f = final_schedule(
+            &schedule,
+            &custom,
+            &overrides,
+            parse(&t(8, "00:00")).unwrap(),
+            parse(&t(10, "00:00")).unwrap(),
+        );
         assert_eq!(
             who(&f),
             [
@@ -460,16 +503,31 @@ mod tests {
                 row("09T17:00", "09T18:00", "F", "custom_shift_override"),
             ]
         );
-        assert_eq!(f["computed_shift_assignments"][1]["source"]["override_id"], "O1");
+        assert_eq!(
+            f["computed_shift_assignments"][1]["source"]["override_id"],
+            "O1"
+        );
         assert_eq!(f["rendered_coverage_percentage"], 37.5);
     }
 
     #[test]
     fn effective_dates_and_count_bound_the_shifts() {
-        let mut e = event(&t(1, "08:00"), &t(1, "09:00"), "RRULE:FREQ=DAILY;COUNT=5", &["A"], 1);
+        let mut e = event(
+            &t(1, "08:00"),
+            &t(1, "09:00"),
+            "RRULE:FREQ=DAILY;COUNT=5",
+            &["A"],
+            1,
+        );
         e["effective_since"] = json!(t(2, "00:00"));
         let schedule = json!({"rotations": [{"id": "R1", "events": [e]}]});
-        let f = final_schedule(&schedule, &[], &[], parse(&t(1, "00:00")).unwrap(), parse(&t(10, "00:00")).unwrap());
+        let f = final_schedule(
+            &schedule,
+            &[],
+            &[],
+            parse(&t(1, "00:00")).unwrap(),
+            parse(&t(10, "00:00")).unwrap(),
+        );
         let days: Vec<String> = who(&f).into_iter().map(|r| r.0[..2].to_owned()).collect();
         assert_eq!(days, ["02", "03", "04", "05"]);
     }

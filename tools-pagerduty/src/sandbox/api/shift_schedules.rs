@@ -118,7 +118,9 @@ pub(super) fn get(db: &Db, segs: &[&str], q: &Q<'_>) -> Reply {
             None => not_found(),
         },
         [id, "rotations", r, "events", e] => {
-            match rotation(db, id, r).and_then(|r| r["events"].as_array()?.iter().find(|x| id_of(x) == *e)) {
+            match rotation(db, id, r)
+                .and_then(|r| r["events"].as_array()?.iter().find(|x| id_of(x) == *e))
+            {
                 Some(e) => (200, json!({ "event": e })),
                 None => not_found(),
             }
@@ -200,7 +202,9 @@ pub(super) fn write(db: &mut Db, method: &str, segs: &[&str], body: &Value) -> R
             (204, Value::Null)
         }
         ("POST", [id, "custom_shifts"]) => create_custom_shifts(db, id, body),
-        ("PUT", [id, "custom_shifts", c]) => update_part(db, id, "custom_shift", c, &body["custom_shift"]),
+        ("PUT", [id, "custom_shifts", c]) => {
+            update_part(db, id, "custom_shift", c, &body["custom_shift"])
+        }
         ("POST", [id, "overrides"]) => create_overrides(db, id, body),
         ("PUT", [id, "overrides", o]) => update_part(db, id, "override", o, &body["override"]),
         ("DELETE", [id, part @ ("custom_shifts" | "overrides"), x]) => {
