@@ -323,7 +323,7 @@ pub(super) fn final_schedule(
         }
     }
     let mut all = apply_overrides(base, overrides);
-    all.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
+    all.sort_by_key(|a| (a.from, a.to));
     // Coverage: the share of the window someone (not an empty slot) holds.
     let mut covered: Vec<(OffsetDateTime, OffsetDateTime)> = all
         .iter()

@@ -264,7 +264,7 @@ async fn custom_shifts_and_overrides_are_created_changed_and_deleted() {
         (Some("PUSR005"), Some("PUSR008"))
     );
     let listed = call(&sb, "ListShiftOverrides", json!({"schedule_id": "PSHS002"})).await;
-    assert_eq!(ids(&listed["overrides"]), [override_id.clone()]);
+    assert_eq!(ids(&listed["overrides"]), [override_id.as_str()]);
 
     let gone = call(
         &sb,
