@@ -44,8 +44,9 @@ use arcade_tdk::{Tool, Toolkit};
 use tools::{
     alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
     escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
-    schedule_writes, schedules, service_writes, services, shift_schedule_writes, shift_schedules,
-    status_page_writes, status_pages, team_writes, teams, users, webhooks, workflows,
+    schedule_writes, schedules, service_writes, services, shift_event_writes,
+    shift_schedule_writes, shift_schedules, status_page_writes, status_pages, team_writes, teams,
+    users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -125,8 +126,8 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         schedule_writes::update_schedule::tool(),
         shift_schedule_writes::create_shift_schedule::tool(),
         shift_schedule_writes::update_shift_schedule::tool(),
-        shift_schedule_writes::create_shift_rotation_event::tool(),
-        shift_schedule_writes::update_shift_rotation_event::tool(),
+        shift_event_writes::create_shift_rotation_event::tool(),
+        shift_event_writes::update_shift_rotation_event::tool(),
         shift_schedule_writes::create_custom_shifts::tool(),
         shift_schedule_writes::update_custom_shift::tool(),
         shift_schedule_writes::create_shift_overrides::tool(),

@@ -77,6 +77,7 @@ pub mod schedule_writes;
 pub mod schedules;
 pub mod service_writes;
 pub mod services;
+pub mod shift_event_writes;
 pub mod shift_schedule_writes;
 pub mod shift_schedules;
 pub mod status_page_writes;
