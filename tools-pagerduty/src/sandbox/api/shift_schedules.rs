@@ -186,6 +186,10 @@ pub(super) fn write(db: &mut Db, method: &str, segs: &[&str], body: &Value) -> R
             if list.len() == before {
                 return not_found();
             }
+            // Its overrides go with it.
+            if let Some(overrides) = db.shift_overrides.get_mut(*id) {
+                overrides.retain(|o| str_of(o, "rotation_id") != *r);
+            }
             (204, Value::Null)
         }
         ("POST", [id, "rotations", r, "events"]) => put_event(db, id, r, None, &body["event"]),
@@ -220,6 +224,12 @@ pub(super) fn write(db: &mut Db, method: &str, segs: &[&str], body: &Value) -> R
             list.retain(|v| id_of(v) != *x);
             if list.len() == before {
                 return not_found();
+            }
+            // A custom shift's overrides go with it.
+            if *part == "custom_shifts"
+                && let Some(overrides) = db.shift_overrides.get_mut(*id)
+            {
+                overrides.retain(|o| str_of(o, "custom_shift_id") != *x);
             }
             (204, Value::Null)
         }

@@ -331,6 +331,17 @@ async fn parts_are_deleted_only_when_the_user_agrees() {
     assert_eq!(ids(&detail["rotations"]), ["PSHR001D"]);
     assert_eq!(detail["rotations"][0]["events"], json!([]));
 
+    // A custom shift's overrides go with it.
+    call(
+        &sb,
+        "DeleteShiftSchedulePart",
+        delete("custom_shift", Some("PSCS001")),
+    )
+    .await;
+    let window = json!({"schedule_id": "PSHS001", "since": common::midnight_in(0, 0), "until": common::midnight_in(4, 0)});
+    let left = call(&sb, "ListShiftOverrides", window).await;
+    assert_eq!(ids(&left["overrides"]), ["PSOV001"]);
+
     let gone = call(&sb, "DeleteShiftSchedulePart", delete("schedule", None)).await;
     assert_eq!(gone, json!({"kind": "schedule", "id": "PSHS001"}));
     let ctx = sb.context("t", TokenKind::OAuth2);
