@@ -594,3 +594,42 @@ async fn shift_schedule_writes_map_pagerdutys_errors() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn every_confirmed_v3_write_sends_nothing_when_the_user_says_no() {
+    let sb = Sandbox::start().await;
+    let over = json!({"rotation_id": "PSHR001D", "start": utc_in(1), "end": utc_in(2), "overridden": "PUSR001", "overriding": "PUSR002"});
+    for (tool, args, named) in [
+        (
+            "CreateShiftOverrides",
+            json!({"schedule_id": "PSHS001", "overrides": [over]}),
+            "PUSR002 for PUSR001",
+        ),
+        (
+            "UpdateShiftOverride",
+            json!({"schedule_id": "PSHS001", "override_id": "PSOV001", "overriding": "PUSR002"}),
+            "PSOV001",
+        ),
+        (
+            "UpdateCustomShift",
+            json!({"schedule_id": "PSHS001", "custom_shift_id": "PSCS001", "member": "PUSR002"}),
+            "PSCS001",
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS002", "part": "schedule"}),
+            "v3 schedule PSHS002",
+        ),
+    ] {
+        let before = sb.requests().len();
+        let h = harness(&sb).answer_elicitation(Elicitation::Cancel);
+        let out = h.call(tool, args).await;
+        assert!(!out.is_success(), "{tool}");
+        assert_eq!(sb.requests().len(), before, "{tool}: nothing sent");
+        let asked = h.client_script().requests()[0].params()["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(asked.contains(named), "{tool}: {asked}");
+    }
+}
