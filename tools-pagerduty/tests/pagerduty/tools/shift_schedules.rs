@@ -1,8 +1,8 @@
 //! The shift-based (v3) schedule reads against the sandbox's seeded PSHS001-003: the
 //! list (pages, name and team filters), one schedule's rotations and who is on call
 //! tomorrow shift by shift (custom shifts and overrides applied, no gaps), an empty
-//! schedule's gap, custom shifts and overrides in a window (pages), bad input, the v3
-//! error shape, and PagerDuty's errors.
+//! schedule's gap, custom shifts and overrides in a window (pages), bad input, a v3 ID
+//! given to GetSchedule, the v3 error shape, and PagerDuty's errors.
 
 use crate::common;
 
@@ -197,6 +197,37 @@ async fn bad_windows_and_ids_are_refused_and_unknown_schedules_are_not_found() {
         let err = call_err(tool, json!({"schedule_id": "PNOPE99"}), ctx.clone()).await;
         assert_eq!(err["status_code"], 404, "{tool}: {err}");
     }
+}
+
+#[tokio::test]
+async fn get_schedule_points_a_shift_based_schedule_to_get_shift_schedule() {
+    let sb = Sandbox::start().await;
+    let ctx = sb.context("t", TokenKind::OAuth2);
+    let err = call_err(
+        "GetSchedule",
+        json!({"schedule_id": "PSHS001"}),
+        ctx.clone(),
+    )
+    .await;
+    assert_eq!(err["status_code"], 400, "{err}");
+    let hint = err["additional_prompt_content"].as_str().unwrap();
+    assert!(
+        hint.contains("corrected arguments"),
+        "the 400 hint is kept: {hint}"
+    );
+    assert!(
+        hint.contains("PSHS001 is a shift-based (v3) schedule")
+            && hint.contains("use GetShiftSchedule"),
+        "{hint}"
+    );
+    let err = call_err("GetSchedule", json!({"schedule_id": "PNOPE99"}), ctx).await;
+    assert!(
+        err["additional_prompt_content"]
+            .as_str()
+            .unwrap()
+            .contains("GetShiftSchedule"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
