@@ -168,6 +168,24 @@ def register(pd):
     def _():
         listed_and_one(pd, "extension_schemas", 2)
 
+    @check("v3 schedules: iter_all, rget, rotations, events, custom shifts, overrides")
+    def _():
+        items = list(pd.iter_all("v3/schedules"))
+        assert ids(items) == ["PSHS001", "PSHS002", "PSHS003"], ids(items)
+        one = pd.rget("v3/schedules/PSHS001")
+        assert [r["id"] for r in one["rotations"]] == ["PSHR001D", "PSHR001N"], one
+        rotations = list(pd.iter_all("v3/schedules/PSHS001/rotations"))
+        assert ids(rotations) == ["PSHR001D", "PSHR001N"], ids(rotations)
+        events = list(pd.iter_all("v3/schedules/PSHS001/rotations/PSHR001D/events"))
+        assert ids(events) == ["PSHE001D"], ids(events)
+        window = {"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}
+        shifts = list(pd.iter_all("v3/schedules/PSHS001/custom_shifts", params=window))
+        assert ids(shifts) == ["PSCS001", "PSCS002"], ids(shifts)
+        overrides = list(pd.iter_all("v3/schedules/PSHS001/overrides", params=window))
+        assert ids(overrides) == ["PSOV001", "PSOV002"], ids(overrides)
+        shift = pd.jget("v3/schedules/PSHS001/custom_shifts/PSCS001")["custom_shift"]
+        assert shift["assignments"][0]["member"]["user_id"] == "PUSR005", shift
+
     @check("errors: an unknown incident is the library's 404")
     def _():
         try:

@@ -44,8 +44,9 @@ use arcade_tdk::{Tool, Toolkit};
 use tools::{
     alert_grouping, alert_grouping_writes, analytics, briefing, changes, dependencies, escalation,
     escalation_writes, events, handoff, incidents, maintenance, oncall, orchestrations, priorities,
-    schedule_writes, schedules, service_writes, services, status_page_writes, status_pages,
-    team_writes, teams, users, webhooks, workflows,
+    schedule_writes, schedules, service_writes, services, shift_event_writes,
+    shift_schedule_writes, shift_schedules, status_page_writes, status_pages, team_writes, teams,
+    users, webhooks, workflows,
 };
 
 /// The toolkit's description, for the model.
@@ -100,6 +101,11 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         dependencies::get_service_dependencies::tool(),
         alert_grouping::list_alert_grouping_settings::tool(),
         webhooks::list_webhook_subscriptions::tool(),
+        // Shift-based (v3) schedules (read).
+        shift_schedules::list_shift_schedules::tool(),
+        shift_schedules::get_shift_schedule::tool(),
+        shift_schedules::list_custom_shifts::tool(),
+        shift_schedules::list_shift_overrides::tool(),
         // Incident response (write).
         incidents::acknowledge_incidents::tool(),
         incidents::resolve_incidents::tool(),
@@ -118,6 +124,15 @@ pub fn all_tools() -> Vec<&'static dyn Tool> {
         schedules::create_schedule_override::tool(),
         schedule_writes::create_schedule::tool(),
         schedule_writes::update_schedule::tool(),
+        shift_schedule_writes::create_shift_schedule::tool(),
+        shift_schedule_writes::update_shift_schedule::tool(),
+        shift_event_writes::create_shift_rotation_event::tool(),
+        shift_event_writes::update_shift_rotation_event::tool(),
+        shift_schedule_writes::create_custom_shifts::tool(),
+        shift_schedule_writes::update_custom_shift::tool(),
+        shift_schedule_writes::create_shift_overrides::tool(),
+        shift_schedule_writes::update_shift_override::tool(),
+        shift_schedule_writes::delete_shift_schedule_part::tool(),
         // Writes responders use: routing, status pages.
         orchestrations::append_event_orchestration_router_rule::tool(),
         status_page_writes::create_status_page_post::tool(),
@@ -216,6 +231,19 @@ pub fn areas() -> Vec<(&'static str, Vec<&'static str>)> {
                 "CreateScheduleOverride",
                 "CreateSchedule",
                 "UpdateSchedule",
+                "ListShiftSchedules",
+                "GetShiftSchedule",
+                "ListCustomShifts",
+                "ListShiftOverrides",
+                "CreateShiftSchedule",
+                "UpdateShiftSchedule",
+                "CreateShiftRotationEvent",
+                "UpdateShiftRotationEvent",
+                "CreateCustomShifts",
+                "UpdateCustomShift",
+                "CreateShiftOverrides",
+                "UpdateShiftOverride",
+                "DeleteShiftSchedulePart",
             ],
         ),
         (

@@ -4,14 +4,15 @@ use arcade_tdk::ToolError;
 use arcade_tdk::http::HeaderMap;
 use serde_json::Value;
 
-/// The parts of PagerDuty's error body `{"error":{"message","code","errors":[...]}}`.
+/// The parts of PagerDuty's error body `{"error":{"message","code","errors":[...]}}`
+/// (the v3 schedules API sends `errors` as a map of field to messages instead).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ApiErrorBody {
     /// `error.message`.
     pub message: Option<String>,
     /// `error.code` (PagerDuty's numeric error code).
     pub code: Option<i64>,
-    /// `error.errors`: the detailed reasons.
+    /// `error.errors`: the detailed reasons (a v3 map's entries as `field: message`).
     pub errors: Vec<String>,
 }
 
@@ -31,18 +32,25 @@ impl ApiErrorBody {
             c.as_i64()
                 .or_else(|| c.as_str().and_then(|s| s.parse().ok()))
         });
-        let errors = err
-            .get("errors")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|e| match e {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let as_text = |e: &Value| match e {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let errors = match err.get("errors") {
+            Some(Value::Array(a)) => a.iter().map(as_text).collect(),
+            // v3: `{"event.effective_since": ["Date cannot be ..."]}`.
+            Some(Value::Object(fields)) => fields
+                .iter()
+                .flat_map(|(field, messages)| {
+                    let messages = match messages {
+                        Value::Array(m) => m.iter().map(as_text).collect(),
+                        other => vec![as_text(other)],
+                    };
+                    messages.into_iter().map(move |m| format!("{field}: {m}"))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Self {
             message,
             code,
@@ -56,6 +64,15 @@ impl ApiErrorBody {
 pub fn required_scope(method: &str, path: &str) -> Option<&'static str> {
     let write = !method.eq_ignore_ascii_case("GET");
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // The v3 schedules API (`/v3/schedules...`): the spec names no scope; PagerDuty's
+    // schedule scopes are the ones that fit.
+    if segments.first() == Some(&"v3") {
+        return match (segments.get(1).copied()?, write) {
+            ("schedules", false) => Some("schedules.read"),
+            ("schedules", true) => Some("schedules.write"),
+            _ => None,
+        };
+    }
     let scope = match (segments.first().copied()?, write) {
         ("incidents" | "log_entries", false) => "incidents.read",
         ("incidents", true) => "incidents.write",
@@ -203,7 +220,31 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_v3_error_map() {
+        let body = r#"{"error":{"message":"Invalid Request","code":2001,"errors":{"event.effective_since":["Date cannot be more than 12 months in the future"],"event.name":["is too long","is blank"]}}}"#;
+        let parsed = ApiErrorBody::parse(body);
+        assert_eq!(parsed.message.as_deref(), Some("Invalid Request"));
+        assert_eq!(
+            parsed.errors,
+            vec![
+                "event.effective_since: Date cannot be more than 12 months in the future",
+                "event.name: is too long",
+                "event.name: is blank",
+            ]
+        );
+    }
+
+    #[test]
     fn scopes() {
+        assert_eq!(
+            required_scope("GET", "/v3/schedules/PSHS001/overrides"),
+            Some("schedules.read")
+        );
+        assert_eq!(
+            required_scope("DELETE", "/v3/schedules/PSHS001"),
+            Some("schedules.write")
+        );
+        assert_eq!(required_scope("GET", "/v3/other"), None);
         assert_eq!(required_scope("PUT", "/incidents"), Some("incidents.write"));
         assert_eq!(required_scope("GET", "/oncalls"), Some("oncalls.read"));
         assert_eq!(

@@ -1,11 +1,13 @@
 //! A stateful fake PagerDuty for tests and demos (feature `sandbox`).
 //!
-//! [`Sandbox::start`] serves PagerDuty's REST API v2 (the operations the tools use)
+//! [`Sandbox::start`] serves PagerDuty's REST API v2 (the operations the tools use),
+//! the shift-based schedules of its v3 API (`/v3/schedules...`)
 //! and the Events API v2 (`POST /v2/enqueue`, `/v2/change/enqueue`) on
 //! `127.0.0.1:<random port>`, seeded with a realistic account (8 users, 3 teams,
-//! 3 schedules, 3 escalation policies, 5 services, 30 incidents with alerts, log
-//! entries and notes, 3 incident workflows). Changes stick: an acknowledged incident is acknowledged in the
-//! next list. Pagination is classic (`limit`/`offset`/`more`/`total`, 10,000 ceiling).
+//! 3 schedules and 3 shift-based v3 schedules, 3 escalation policies, 5 services, 30
+//! incidents with alerts, log entries and notes, 3 incident workflows). Changes stick:
+//! an acknowledged incident is acknowledged in the next list. Pagination is classic
+//! (`limit`/`offset`/`more`/`total`, 10,000 ceiling).
 //!
 //! Faults can be injected ([`Fault`]): 429 with `ratelimit-reset`, 5xx, 401, 403, 402,
 //! 404, slow and malformed responses. Every request is recorded ([`Sandbox::requests`]).
@@ -43,6 +45,7 @@ mod api;
 pub mod command;
 mod seed;
 mod seed_areas;
+mod seed_shifts;
 mod spec;
 mod state;
 
@@ -249,6 +252,12 @@ pub(crate) struct Db {
     pub(crate) alert_grouping_settings: Vec<Value>,
     pub(crate) webhook_subscriptions: Vec<Value>,
     pub(crate) extension_schemas: Vec<Value>,
+    /// Shift-based (v3) schedules, each with its rotations and their events.
+    pub(crate) shift_schedules: Vec<Value>,
+    /// v3 custom shifts, by schedule.
+    pub(crate) custom_shifts: BTreeMap<String, Vec<Value>>,
+    /// v3 overrides, by schedule.
+    pub(crate) shift_overrides: BTreeMap<String, Vec<Value>>,
     pub(crate) next_id: u64,
 }
 

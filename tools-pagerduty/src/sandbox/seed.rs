@@ -652,5 +652,6 @@ pub(crate) fn seed(now: time::OffsetDateTime) -> Db {
         ("PSVC001".into(), "PSVC003".into()),
     ];
     super::seed_areas::seed_areas(&mut db, now);
+    super::seed_shifts::seed_shifts(&mut db, now);
     db
 }

@@ -297,7 +297,7 @@ pub async fn update_schedule(
 
 /// An IANA zone name as PagerDuty takes it (`Area/City`, or `UTC`), checked for shape
 /// only: PagerDuty knows the zones.
-fn checked_time_zone(zone: &str) -> Result<String, ToolError> {
+pub(crate) fn checked_time_zone(zone: &str) -> Result<String, ToolError> {
     let zone = zone.trim();
     let shaped = !zone.is_empty()
         && zone.len() <= 64

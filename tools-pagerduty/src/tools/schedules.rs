@@ -158,7 +158,18 @@ pub async fn get_schedule(
         .set("time_zone", time_zone.as_deref().unwrap_or("UTC"));
     let raw = session
         .get_object(&format!("/schedules/{id}"), "schedule", &q)
-        .await?;
+        .await
+        .map_err(|e| match e.status_code() {
+            // PagerDuty refuses a shift-based schedule's ID here (400).
+            Some(400 | 404) => {
+                let hint = format!(
+                    "{} If {id} is a shift-based (v3) schedule (see ListShiftSchedules), use GetShiftSchedule.",
+                    e.additional_prompt_content().unwrap_or_default()
+                );
+                e.with_additional_prompt_content(hint.trim_start().to_owned())
+            }
+            _ => e,
+        })?;
     Ok(ScheduleDetail {
         schedule: Schedule::from_api(&raw),
         since,

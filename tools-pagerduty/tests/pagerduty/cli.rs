@@ -37,25 +37,30 @@ fn names(run: &Run) -> Vec<String> {
 
 /// Every tool, in the order `tools` prints them (by name), written down here rather than
 /// taken from the library.
-const ALL_TOOLS: [&str; 77] = [
+const ALL_TOOLS: [&str; 90] = [
     "AcknowledgeIncidents",
     "AddIncidentNote",
     "AddResponders",
     "AddTeamMember",
     "AppendEventOrchestrationRouterRule",
     "CreateAlertGroupingSetting",
+    "CreateCustomShifts",
     "CreateEscalationPolicy",
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateSchedule",
     "CreateScheduleOverride",
     "CreateService",
+    "CreateShiftOverrides",
+    "CreateShiftRotationEvent",
+    "CreateShiftSchedule",
     "CreateStatusPagePost",
     "CreateStatusPagePostUpdate",
     "CreateStatusUpdate",
     "CreateTeam",
     "CreateWebhookSubscription",
     "DeleteAlertGroupingSetting",
+    "DeleteShiftSchedulePart",
     "DeleteTeam",
     "DeleteWebhookSubscription",
     "EscalateIncident",
@@ -71,6 +76,7 @@ const ALL_TOOLS: [&str; 77] = [
     "GetSchedule",
     "GetService",
     "GetServiceDependencies",
+    "GetShiftSchedule",
     "GetStatusPage",
     "GetStatusPagePost",
     "GetTeam",
@@ -78,6 +84,7 @@ const ALL_TOOLS: [&str; 77] = [
     "ListAlertGroupingSettings",
     "ListBusinessServices",
     "ListChangeEvents",
+    "ListCustomShifts",
     "ListEscalationPolicies",
     "ListEventOrchestrations",
     "ListIncidentAlerts",
@@ -91,6 +98,8 @@ const ALL_TOOLS: [&str; 77] = [
     "ListPriorities",
     "ListSchedules",
     "ListServices",
+    "ListShiftOverrides",
+    "ListShiftSchedules",
     "ListStatusPagePosts",
     "ListStatusPages",
     "ListTeams",
@@ -107,10 +116,14 @@ const ALL_TOOLS: [&str; 77] = [
     "SnoozeIncident",
     "StartIncidentWorkflow",
     "UpdateAlertGroupingSetting",
+    "UpdateCustomShift",
     "UpdateEscalationPolicy",
     "UpdateIncident",
     "UpdateSchedule",
     "UpdateService",
+    "UpdateShiftOverride",
+    "UpdateShiftRotationEvent",
+    "UpdateShiftSchedule",
     "UpdateTeam",
     "UpdateWebhookSubscription",
     "WhoIsOnCall",
@@ -119,25 +132,30 @@ const ALL_TOOLS: [&str; 77] = [
 
 /// The tools that change PagerDuty (left out by `--read-only` and by `serve` without
 /// `--enable-write-tools`).
-const WRITE_TOOLS: [&str; 36] = [
+const WRITE_TOOLS: [&str; 45] = [
     "AcknowledgeIncidents",
     "AddIncidentNote",
     "AddResponders",
     "AddTeamMember",
     "AppendEventOrchestrationRouterRule",
     "CreateAlertGroupingSetting",
+    "CreateCustomShifts",
     "CreateEscalationPolicy",
     "CreateIncident",
     "CreateMaintenanceWindow",
     "CreateSchedule",
     "CreateScheduleOverride",
     "CreateService",
+    "CreateShiftOverrides",
+    "CreateShiftRotationEvent",
+    "CreateShiftSchedule",
     "CreateStatusPagePost",
     "CreateStatusPagePostUpdate",
     "CreateStatusUpdate",
     "CreateTeam",
     "CreateWebhookSubscription",
     "DeleteAlertGroupingSetting",
+    "DeleteShiftSchedulePart",
     "DeleteTeam",
     "DeleteWebhookSubscription",
     "EscalateIncident",
@@ -150,10 +168,14 @@ const WRITE_TOOLS: [&str; 36] = [
     "SnoozeIncident",
     "StartIncidentWorkflow",
     "UpdateAlertGroupingSetting",
+    "UpdateCustomShift",
     "UpdateEscalationPolicy",
     "UpdateIncident",
     "UpdateSchedule",
     "UpdateService",
+    "UpdateShiftOverride",
+    "UpdateShiftRotationEvent",
+    "UpdateShiftSchedule",
     "UpdateTeam",
     "UpdateWebhookSubscription",
 ];
@@ -201,7 +223,7 @@ fn tools_read_only_is_what_serve_offers_by_default() {
         .filter(|t| !WRITE_TOOLS.contains(t))
         .collect();
     assert_eq!(read_only, expected);
-    assert_eq!(read_only.len(), 41);
+    assert_eq!(read_only.len(), 45);
     assert!(read_only.contains(&"ListIncidents".to_owned()));
     assert!(!read_only.contains(&"AcknowledgeIncidents".to_owned()));
 }
@@ -578,22 +600,22 @@ fn tools_sizes_prints_what_tools_list_costs_per_tool_and_in_total() {
     }
     let default = lines
         .iter()
-        .find(|l| l.starts_with("tools/list (default, 41 tools): "))
+        .find(|l| l.starts_with("tools/list (default, 45 tools): "))
         .unwrap_or_else(|| panic!("{}", run.stdout));
     let all = lines
         .iter()
-        .find(|l| l.starts_with("tools/list (all, 77 tools): "))
+        .find(|l| l.starts_with("tools/list (all, 90 tools): "))
         .unwrap();
-    let total: usize = all["tools/list (all, 77 tools): ".len()..]
+    let total: usize = all["tools/list (all, 90 tools): ".len()..]
         .split(' ')
         .next()
         .unwrap()
         .parse()
         .unwrap();
     // `{"tools":[` + the entries + the commas + `]}`.
-    assert_eq!(total, sum + 76 + 12);
+    assert_eq!(total, sum + 89 + 12);
     // At or below PagerDuty's own server (about 3,800 characters a tool).
-    assert!(total / 77 <= 3_800, "{all}");
+    assert!(total / 90 <= 3_800, "{all}");
     assert!(default.contains("without output schemas"));
     assert!(lines.last().unwrap().starts_with("largest: PagerDuty_"));
 
@@ -612,7 +634,7 @@ fn serve_without_output_schemas_lists_none_and_still_answers_structured() {
         &[json!({"name": "PagerDuty_ListStatusPages", "arguments": {}})],
     );
     let tools = answers[1]["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 41);
+    assert_eq!(tools.len(), 45);
     assert!(tools.iter().all(|t| t.get("outputSchema").is_none()));
     let result = &answers[2]["result"];
     assert_eq!(result["isError"], false, "{result}");

@@ -16,6 +16,8 @@ mod priorities;
 mod schedule_layers;
 mod schedules;
 mod services;
+mod shift_render;
+mod shift_schedules;
 mod status_pages;
 mod teams;
 mod users;
@@ -150,6 +152,7 @@ fn get(db: &Db, segs: &[&str], q: Q<'_>, me: String, account_level: bool) -> Rep
         ["webhook_subscriptions", id] => webhooks::get(db, id),
         ["extension_schemas"] => webhooks::schemas(db, &q),
         ["extension_schemas", id] => webhooks::schema(db, id),
+        ["v3", "schedules", rest @ ..] => shift_schedules::get(db, rest, &q),
         _ => not_found(),
     }
 }
@@ -205,6 +208,7 @@ fn write(
         ("PUT", ["event_orchestrations", id, "router"]) => {
             orchestrations::put_router(db, id, body, actor)
         }
+        (_, ["v3", "schedules", rest @ ..]) => shift_schedules::write(db, method, rest, body),
         _ => not_found(),
     }
 }

@@ -21,8 +21,12 @@ pub(super) fn list(db: &Db, q: &Q<'_>) -> Reply {
 }
 
 /// `GET /schedules/{id}`: with `since` and `until`, the rendered final schedule and
-/// overrides (a seeded schedule's from the seeded on-calls).
+/// overrides (a seeded schedule's from the seeded on-calls); a v3 schedule's ID is a 400.
 pub(super) fn get(db: &Db, id: &str, q: &Q<'_>) -> Reply {
+    if db.shift_schedules.iter().any(|s| id_of(s) == id) {
+        // As PagerDuty: a shift-based schedule is not readable as a layered one.
+        return bad(&["This is a shift-based schedule: read it with GET /v3/schedules/{id}"]);
+    }
     match db.schedules.iter().find(|s| id_of(s) == id) {
         Some(s) => {
             let mut s = s.clone();

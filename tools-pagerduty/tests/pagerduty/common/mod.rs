@@ -61,3 +61,28 @@ pub fn ids(list: &Value) -> Vec<String> {
 pub fn none() -> Value {
     json!({})
 }
+
+/// A time in UTC, to the second (`2026-01-02T03:04:05Z`), as PagerDuty writes it.
+pub fn utc(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// The UTC time `hours` from now.
+pub fn utc_in(hours: i64) -> String {
+    utc(time::OffsetDateTime::now_utc() + time::Duration::hours(hours))
+}
+
+/// Midnight UTC `days` days from today, plus `hours`.
+pub fn midnight_in(days: i64, hours: i64) -> String {
+    let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    utc(today + time::Duration::days(days) + time::Duration::hours(hours))
+}

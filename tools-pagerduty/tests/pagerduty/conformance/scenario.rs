@@ -301,6 +301,7 @@ pub(super) async fn scenario(sb: &Sandbox) {
     ] {
         call(sb, tool, args).await;
     }
+    shift_schedules(sb).await;
     // Last: the team's objects are moved to another team.
     call(
         sb,
@@ -326,5 +327,83 @@ pub(super) async fn scenario(sb: &Sandbox) {
     ] {
         let out = call_with(tool, args, ctx.clone()).await;
         assert!(out["error"].is_null(), "{tool}: {out}");
+    }
+}
+
+/// The shift-based (v3) schedule tools, every v3 operation once (the deletes last).
+async fn shift_schedules(sb: &Sandbox) {
+    let soon = common::utc_in;
+    for (tool, args) in [
+        (
+            "ListShiftSchedules",
+            json!({"query": "platform", "team_ids": ["PTEAM01"], "limit": 5, "offset": 0}),
+        ),
+        ("GetShiftSchedule", json!({"schedule_id": "PSHS001"})),
+        (
+            "ListCustomShifts",
+            json!({"schedule_id": "PSHS001", "limit": 1, "offset": 1}),
+        ),
+        (
+            "ListShiftOverrides",
+            json!({"schedule_id": "PSHS001", "since": soon(-24), "until": soon(72)}),
+        ),
+        (
+            "CreateShiftSchedule",
+            json!({"name": "Spec v3", "time_zone": "Europe/Berlin", "team_ids": ["PTEAM02"]}),
+        ),
+        (
+            "UpdateShiftSchedule",
+            json!({"schedule_id": "PSHS003", "name": "Data on-call", "time_zone": "UTC"}),
+        ),
+        (
+            "CreateShiftRotationEvent",
+            json!({"schedule_id": "PSHS002", "name": "Weekends", "start": "2026-01-03T08:00:00Z", "end": "2026-01-05T08:00:00Z", "recurrence": ["RRULE:FREQ=WEEKLY"], "member_ids": ["PUSR003", "PUSR004"], "time_zone": "Europe/Berlin", "shifts_per_member": 2, "effective_until": "2027-01-01T00:00:00Z"}),
+        ),
+        (
+            "CreateShiftRotationEvent",
+            json!({"schedule_id": "PSHS001", "rotation_id": "PSHR001D", "name": "All hands", "start": "2026-01-01T12:00:00Z", "end": "2026-01-01T13:00:00Z", "recurrence": ["RRULE:FREQ=DAILY;INTERVAL=7"], "member_ids": ["PUSR001", "empty"], "strategy": "every_member"}),
+        ),
+        (
+            "UpdateShiftRotationEvent",
+            json!({"schedule_id": "PSHS001", "rotation_id": "PSHR001D", "event_id": "PSHE001D", "name": "Day", "member_ids": ["PUSR001", "PUSR002", "empty"]}),
+        ),
+        (
+            "CreateCustomShifts",
+            json!({"schedule_id": "PSHS002", "shifts": [{"start": soon(1), "end": soon(3), "member": "PUSR005"}, {"start": soon(4), "end": soon(5), "member": "empty"}]}),
+        ),
+        (
+            "UpdateCustomShift",
+            json!({"schedule_id": "PSHS001", "custom_shift_id": "PSCS002", "start": soon(30), "end": soon(32), "member": "PUSR007"}),
+        ),
+        (
+            "CreateShiftOverrides",
+            json!({"schedule_id": "PSHS001", "overrides": [{"rotation_id": "PSHR001N", "start": soon(1), "end": soon(2), "overridden": "PUSR003", "overriding": "PUSR008"}, {"custom_shift_id": "PSCS002", "start": soon(30), "end": soon(31), "overridden": "PUSR007", "overriding": "empty"}]}),
+        ),
+        (
+            "UpdateShiftOverride",
+            json!({"schedule_id": "PSHS001", "override_id": "PSOV001", "end": soon(48), "overriding": "PUSR006"}),
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS001", "part": "override", "part_id": "PSOV002"}),
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS001", "part": "custom_shift", "part_id": "PSCS001"}),
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS001", "part": "event", "rotation_id": "PSHR001N", "part_id": "PSHE001N"}),
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS001", "part": "rotation", "part_id": "PSHR001N"}),
+        ),
+        (
+            "DeleteShiftSchedulePart",
+            json!({"schedule_id": "PSHS003", "part": "schedule"}),
+        ),
+    ] {
+        call(sb, tool, args).await;
     }
 }
