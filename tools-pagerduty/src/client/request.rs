@@ -31,8 +31,7 @@ impl PagerDutyClient {
         body: Option<&Value>,
         from: Option<&str>,
     ) -> Result<Value, ToolError> {
-        let url = self.url(&self.inner.api_base, path)?;
-        self.send(credential, method, url, path, query, body, from, |body| {
+        self.request_with(credential, method, path, query, body, from, |body| {
             serde_json::from_slice(body)
         })
         .await

@@ -109,15 +109,7 @@ pub async fn create_escalation_policy(
     }
     if let Some(teams) = team_ids.filter(|t| !t.is_empty()) {
         let teams = path_ids("team", &teams, 20)?;
-        policy.insert(
-            "teams".into(),
-            json!(
-                teams
-                    .iter()
-                    .map(|t| json!({"id": t, "type": "team_reference"}))
-                    .collect::<Vec<_>>()
-            ),
-        );
+        policy.insert("teams".into(), super::references_to("team", &teams));
     }
     let session = Session::from_context(&context)?;
     let answer = session

@@ -234,6 +234,17 @@ pub(crate) fn reference(value: &Value) -> Option<Ref> {
     Some(Ref { id, name })
 }
 
+/// PagerDuty's references to `ids`, each `{"id", "type": "{kind}_reference"}`, as a
+/// write sends them (`team` gives team references).
+pub(crate) fn references_to(kind: &str, ids: &[String]) -> Value {
+    let kind = format!("{kind}_reference");
+    Value::Array(
+        ids.iter()
+            .map(|id| serde_json::json!({"id": id, "type": kind}))
+            .collect(),
+    )
+}
+
 /// The reference under `key`.
 pub(crate) fn ref_at(value: &Value, key: &str) -> Option<Ref> {
     value.get(key).and_then(reference)

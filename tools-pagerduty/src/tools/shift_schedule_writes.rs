@@ -158,26 +158,35 @@ pub async fn update_custom_shift(
             json!([{"type": "shift_assignment", "member": self::member("member", m)?}]),
         );
     }
+    let question = format!(
+        "Change custom shift {id} of schedule {}? Who is on call for it changes.",
+        schedule_id.trim()
+    );
+    let path = format!("{path}/custom_shifts/{id}");
+    let answer = put_change(&context, question, &path, "custom_shift", body).await?;
+    Ok(CustomShift::from_api(&answer))
+}
+
+/// A change to one part of a v3 schedule: refused when `body` changes nothing, asked
+/// for with `question` (see `confirm`), then `PUT path` with `{key: body}`; the part
+/// as PagerDuty answered it.
+async fn put_change(
+    context: &ToolContext,
+    question: String,
+    path: &str,
+    key: &str,
+    body: Map<String, Value>,
+) -> Result<Value, ToolError> {
     if body.is_empty() {
         return Err(ToolError::bad_input("Give at least one field to change."));
     }
-    super::confirm::confirm(
-        &context,
-        format!(
-            "Change custom shift {id} of schedule {}? Who is on call for it changes.",
-            schedule_id.trim()
-        ),
-    )
-    .await?;
-    let session = Session::from_context(&context)?;
-    let answer = session
-        .write_optional_from(
-            Method::PUT,
-            &format!("{path}/custom_shifts/{id}"),
-            &json!({ "custom_shift": body }),
-        )
+    super::confirm::confirm(context, question).await?;
+    let session = Session::from_context(context)?;
+    let mut answer = session
+        .write_optional_from(Method::PUT, path, &json!({ key: body }))
         .await?;
-    answered_field(&answer, "custom_shift").map(CustomShift::from_api)
+    answered_field(&answer, key)?;
+    Ok(answer[key].take())
 }
 
 /// An override to create: `overriding` covers `overridden` on a rotation's or a custom
@@ -308,26 +317,13 @@ pub async fn update_shift_override(
     if let Some(m) = &overriding {
         body.insert("overriding_member".into(), member("overriding", m)?);
     }
-    if body.is_empty() {
-        return Err(ToolError::bad_input("Give at least one field to change."));
-    }
-    super::confirm::confirm(
-        &context,
-        format!(
-            "Change override {id} of schedule {}? Who is paged changes.",
-            schedule_id.trim()
-        ),
-    )
-    .await?;
-    let session = Session::from_context(&context)?;
-    let answer = session
-        .write_optional_from(
-            Method::PUT,
-            &format!("{path}/overrides/{id}"),
-            &json!({ "override": body }),
-        )
-        .await?;
-    answered_field(&answer, "override").map(ShiftOverride::from_api)
+    let question = format!(
+        "Change override {id} of schedule {}? Who is paged changes.",
+        schedule_id.trim()
+    );
+    let path = format!("{path}/overrides/{id}");
+    let answer = put_change(&context, question, &path, "override", body).await?;
+    Ok(ShiftOverride::from_api(&answer))
 }
 
 /// A part of a v3 schedule.
@@ -463,12 +459,7 @@ pub async fn create_shift_schedule(
     let mut schedule = json!({"name": name, "time_zone": time_zone});
     if let Some(teams) = team_ids.filter(|t| !t.is_empty()) {
         let teams = super::path_ids("team", &teams, 20)?;
-        schedule["teams"] = json!(
-            teams
-                .iter()
-                .map(|t| json!({"id": t, "type": "team_reference"}))
-                .collect::<Vec<_>>()
-        );
+        schedule["teams"] = super::references_to("team", &teams);
     }
     let session = Session::from_context(&context)?;
     let answer = session
