@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 
 use arcade_tdk::ToolError;
 use futures_util::{StreamExt, stream};
-use reqwest::Method;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
 };
@@ -105,20 +104,11 @@ impl Session {
             .set("offset", offset)
             .opt("total", total.then_some("true"));
         let body: PageBody<T> = self
-            .client
-            .request_with(
-                Some(&self.credential),
-                Method::GET,
-                path,
-                query.pairs(),
-                None,
-                None,
-                |body| {
-                    let mut de = serde_json::Deserializer::from_slice(body);
-                    let body = PageSeed::<T>::new(key).deserialize(&mut de)?;
-                    de.end().map(|()| body)
-                },
-            )
+            .get_with(path, &query, |body| {
+                let mut de = serde_json::Deserializer::from_slice(body);
+                let body = PageSeed::<T>::new(key).deserialize(&mut de)?;
+                de.end().map(|()| body)
+            })
             .await?;
         let items = body.items.ok_or_else(|| missing_key(path, key))?;
         Ok(Page {

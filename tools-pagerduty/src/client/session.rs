@@ -80,14 +80,27 @@ impl Session {
 
     /// `GET path` with a query; the JSON body.
     pub async fn get(&self, path: &str, query: &Query) -> Result<Value, ToolError> {
+        self.get_with(path, query, |body| serde_json::from_slice(body))
+            .await
+    }
+
+    /// `GET path` with a query, the body read by `decode` (see
+    /// [`PagerDutyClient::request_with`]).
+    pub(crate) async fn get_with<T>(
+        &self,
+        path: &str,
+        query: &Query,
+        decode: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, ToolError> {
         self.client
-            .request(
+            .request_with(
                 Some(&self.credential),
                 Method::GET,
                 path,
                 query.pairs(),
                 None,
                 None,
+                decode,
             )
             .await
     }

@@ -3,19 +3,24 @@
 //! `#[serde(default, deserialize_with = "de::...")]`, and [`object`] reads one.
 //!
 //! The readers are as lenient as the hand-written mappers (`s`, `reference`,
-//! `refs_at`, `Value::as_u64`): a field that is missing, `null`, an empty string or of
+//! `refs_at`, `Value::as_u64`, which use them): a field that is missing, `null`, an empty string or of
 //! another type reads as absent, and never fails the whole object. `deserialize_with`
 //! changes only how a field is read: schemars builds the schema from the field's type,
 //! and `default` on an `Option` field that skips `None` adds no `default` keyword, so
 //! the definitions stay as they are.
 //!
 //! A struct that computes a field (a name that falls back to the `summary`, a type
-//! with `_reference` trimmed, a value nested deeper than its field) keeps its
-//! hand-written `from_api`: serde cannot say "the first non-empty of these keys"
-//! (an `alias` fails on an object that has both keys, and PagerDuty sends both). So
-//! does a struct with a required `id`: a missing `id` reads as `""`, which serde does
-//! only with `default`, and `default` would make `id` optional in the schema (the
-//! definitions use schemars' deserialize contract).
+//! with `_reference` trimmed, a value nested deeper than its field) cannot say so in
+//! serde: "the first non-empty of these keys" is not an attribute (an `alias` fails on
+//! an object that has both keys, and PagerDuty sends both). Such a struct either keeps
+//! a hand-written `from_api`, or is read into a private struct of PagerDuty's shape
+//! and computed from it with `From` (`incidents::ApiIncident`, which a typed page reads
+//! without a `Value` in between). So does a struct with a required `id`: a missing `id`
+//! reads as `""`, which serde does only with `default`, and `default` would make `id`
+//! optional in the schema (the definitions use schemars' deserialize contract).
+//!
+//! These readers are the one place that says what a text or a reference is: the
+//! `Value` helpers `tools::text` and `tools::reference` read through them.
 
 use std::fmt;
 use std::marker::PhantomData;

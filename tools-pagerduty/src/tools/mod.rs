@@ -208,11 +208,7 @@ pub(crate) fn s(value: &Value, key: &str) -> Option<String> {
 
 /// A string value: `None` when empty, a number as its decimal text.
 pub(crate) fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    de::text(value).unwrap_or_default()
 }
 
 /// An object's `type` with PagerDuty's suffixes trimmed, in order
@@ -227,11 +223,7 @@ pub(crate) fn kind_of(value: &Value, suffixes: &[&str]) -> String {
 
 /// A reference field (`{id, summary}` or a full object with `name`).
 pub(crate) fn reference(value: &Value) -> Option<Ref> {
-    let id = s(value, "id")?;
-    let name = s(value, "summary")
-        .or_else(|| s(value, "name"))
-        .or_else(|| s(value, "title"));
-    Some(Ref { id, name })
+    de::reference(value).unwrap_or_default()
 }
 
 /// PagerDuty's references to `ids`, each `{"id", "type": "{kind}_reference"}`, as a
