@@ -87,7 +87,7 @@ pub struct HttpSession {
     pub url: String,
     /// The server's `mcp-session-id`.
     pub id: String,
-    /// The protocol revision negotiated (sent as `mcp-protocol-version`).
+    /// The protocol revision asked for in `initialize` (sent as `mcp-protocol-version`).
     pub protocol: String,
     /// The body of the `initialize` answer (JSON or an SSE stream of it).
     pub initialize: String,
