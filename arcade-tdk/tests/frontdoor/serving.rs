@@ -465,3 +465,60 @@ async fn a_session_belongs_to_the_user_who_opened_it() {
     assert_eq!(own.status(), 200);
     assert!(own.text().await.unwrap().contains("Door_Whoami"));
 }
+
+/// `FrontDoor::protect` puts the same admission in front of routes of one's own: no
+/// token is 401 with the challenge, a valid one reaches the route without its
+/// `Authorization` header, and the metadata routes come with it.
+#[tokio::test]
+async fn protect_guards_routes_of_ones_own() {
+    use arcade_tdk::serve::auth::FrontDoor;
+    let a = Issuer::start("protect", ISSUER_A_DER).await;
+    let door = FrontDoor::new(config(&[&a])).unwrap();
+    let route = axum::routing::get(|headers: axum::http::HeaderMap| async move {
+        format!(
+            "authorization seen: {}",
+            headers.contains_key("authorization")
+        )
+    });
+    let router = door.protect(axum::Router::new().route("/report", route));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::new();
+    let url = format!("http://{addr}/report");
+
+    let refused = client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let challenge = refused.headers()["www-authenticate"].to_str().unwrap();
+    assert!(challenge.contains("resource_metadata="), "{challenge}");
+    let wrong = client
+        .get(&url)
+        .bearer_auth("garbage")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(
+        wrong.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("error=\"invalid_token\"")
+    );
+
+    let admitted = client
+        .get(&url)
+        .bearer_auth(a.token("alice"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admitted.status(), 200);
+    assert_eq!(admitted.text().await.unwrap(), "authorization seen: false");
+    let metadata = client
+        .get(format!(
+            "http://{addr}/.well-known/oauth-protected-resource"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metadata.status(), 200);
+}

@@ -243,7 +243,9 @@ impl FrontDoor {
         router.with_state(self.clone())
     }
 
-    /// `router` (the MCP routes) behind the front door, plus the public metadata routes.
+    /// `router` behind the front door (as a middleware: every request needs a valid
+    /// token), plus the public metadata routes. [`http_router`](crate::serve::mcp::http_router)
+    /// does not need it: its `/mcp` handler admits requests itself.
     pub fn protect(&self, router: axum::Router) -> axum::Router {
         router
             .layer(axum::middleware::from_fn_with_state(

@@ -1,12 +1,13 @@
 //! The front door's HTTP side: the protected resource metadata (RFC 9728), and the
-//! middleware that admits a request to `/mcp` only with a valid bearer token (RFC 6750
-//! challenges otherwise) and hands the validated [`ResourceOwner`] on in the request's
-//! extensions.
+//! admission of a request to `/mcp` only with a valid bearer token (RFC 6750 challenges
+//! otherwise): [`FrontDoor::admit`] and [`FrontDoor::settle`], which the `/mcp` handler
+//! calls itself, and the same as a middleware ([`FrontDoor::protect`]) that hands the
+//! validated [`ResourceOwner`] on in the request's extensions.
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -28,83 +29,128 @@ pub(super) async fn metadata(State(door): State<FrontDoor>) -> Response {
         .into_response()
 }
 
-/// Admits requests with a valid token; answers the others 401 (or 403).
+/// A request the front door let in: who sent it, and the session it names, so that
+/// [`FrontDoor::settle`] can bind a session it opens to that user.
+pub(crate) struct Admitted {
+    /// The validated caller; `None` for a CORS preflight (which carries no credentials).
+    pub(crate) owner: Option<Arc<ResourceOwner>>,
+    session: Option<String>,
+    ends_session: bool,
+}
+
+impl FrontDoor {
+    /// Admits a request with a valid token, or gives the 401 (or 403, or 404 for another
+    /// user's session) to answer instead. The `Authorization` header is taken out of
+    /// `headers`: nothing after the front door needs the token, and anything that logged
+    /// the request's parts would leak it.
+    pub(crate) async fn admit(
+        &self,
+        method: &Method,
+        headers: &mut HeaderMap,
+    ) -> Result<Admitted, Response> {
+        // CORS preflights carry no credentials (as in Arcade's Python server).
+        if method == Method::OPTIONS {
+            return Ok(Admitted {
+                owner: None,
+                session: None,
+                ends_session: false,
+            });
+        }
+        let checked = match bearer(headers) {
+            Bearer::Missing => return Err(self.challenge(None)),
+            Bearer::Malformed(why) => {
+                tracing::debug!("front door: refused a request: {why}");
+                return Err(self.challenge(Some(("invalid_request", why))));
+            }
+            Bearer::Token(token) => self.validate_shared(token).await,
+        };
+        let owner = match checked {
+            Ok(owner) => owner,
+            Err(rejection) => {
+                tracing::debug!("front door: refused an access token: {rejection}");
+                return Err(self.challenge(Some(("invalid_token", rejection.description()))));
+            }
+        };
+        if let Some(missing) = self
+            .inner
+            .config
+            .required_scopes
+            .iter()
+            .find(|s| !owner.has_scope(s))
+        {
+            tracing::debug!(scope = %missing, "front door: refused a token without a required scope");
+            return Err(self.insufficient_scope(missing));
+        }
+        let session = headers
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if let Some(id) = &session
+            && !self
+                .inner
+                .sessions
+                .allows(id, &owner.issuer, &owner.user_id)
+        {
+            tracing::warn!("front door: refused a session opened by another user");
+            return Err((
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({
+                    "error": "session_not_found",
+                    "error_description": "No session with this id was opened by this user.",
+                })),
+            )
+                .into_response());
+        }
+        headers.remove(header::AUTHORIZATION);
+        Ok(Admitted {
+            owner: Some(owner),
+            session,
+            ends_session: method == Method::DELETE,
+        })
+    }
+
+    /// After the answer to an [admitted](FrontDoor::admit) request: a session it opened
+    /// is bound to its user, one it ended is forgotten.
+    pub(crate) fn settle(&self, admitted: &Admitted, response: &Response) {
+        let Some(owner) = &admitted.owner else {
+            return;
+        };
+        match (&admitted.session, response.headers().get(SESSION_HEADER)) {
+            (None, Some(opened)) => {
+                if let Ok(id) = opened.to_str() {
+                    self.inner
+                        .sessions
+                        .bind(id, (owner.issuer.clone(), owner.user_id.clone()));
+                }
+            }
+            (Some(id), _) if admitted.ends_session && response.status().is_success() => {
+                self.inner.sessions.unbind(id);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Admits requests with a valid token; answers the others 401 (or 403). The
+/// middleware form of [`FrontDoor::admit`], for routes other than the `/mcp` handler
+/// (which admits requests itself, without a layer).
 pub(super) async fn require_token(
     State(door): State<FrontDoor>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    // CORS preflights carry no credentials (as in Arcade's Python server).
-    if request.method() == Method::OPTIONS {
-        return next.run(request).await;
-    }
-    let checked = match bearer(request.headers()) {
-        Bearer::Missing => return door.challenge(None),
-        Bearer::Malformed(why) => {
-            tracing::debug!("front door: refused a request: {why}");
-            return door.challenge(Some(("invalid_request", why)));
-        }
-        Bearer::Token(token) => door.validate_shared(token).await,
+    let (method, headers) = (request.method().clone(), request.headers_mut());
+    let admitted = match door.admit(&method, headers).await {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
     };
-    let owner = match checked {
-        Ok(owner) => owner,
-        Err(rejection) => {
-            tracing::debug!("front door: refused an access token: {rejection}");
-            return door.challenge(Some(("invalid_token", rejection.description())));
-        }
-    };
-    if let Some(missing) = door
-        .inner
-        .config
-        .required_scopes
-        .iter()
-        .find(|s| !owner.has_scope(s))
-    {
-        tracing::debug!(scope = %missing, "front door: refused a token without a required scope");
-        return door.insufficient_scope(missing);
+    if let Some(owner) = &admitted.owner {
+        request
+            .extensions_mut()
+            .insert(Authenticated(owner.clone()));
     }
-    let session = request
-        .headers()
-        .get(SESSION_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let Some(id) = &session
-        && !door
-            .inner
-            .sessions
-            .allows(id, &owner.issuer, &owner.user_id)
-    {
-        tracing::warn!("front door: refused a session opened by another user");
-        return (
-            StatusCode::NOT_FOUND,
-            axum::Json(json!({
-                "error": "session_not_found",
-                "error_description": "No session with this id was opened by this user.",
-            })),
-        )
-            .into_response();
-    }
-    let ends_session = request.method() == Method::DELETE;
-    // The token stops here: rmcp hands the request's parts on to the handler, where
-    // nothing needs it and anything that logged them would leak it.
-    request.headers_mut().remove(header::AUTHORIZATION);
-    request
-        .extensions_mut()
-        .insert(Authenticated(owner.clone()));
     let response = next.run(request).await;
-    match (&session, response.headers().get(SESSION_HEADER)) {
-        (None, Some(opened)) => {
-            if let Ok(id) = opened.to_str() {
-                door.inner
-                    .sessions
-                    .bind(id, (owner.issuer.clone(), owner.user_id.clone()));
-            }
-        }
-        (Some(id), _) if ends_session && response.status().is_success() => {
-            door.inner.sessions.unbind(id);
-        }
-        _ => {}
-    }
+    door.settle(&admitted, &response);
     response
 }
 
@@ -117,7 +163,7 @@ enum Bearer<'a> {
     Token(&'a str),
 }
 
-fn bearer(headers: &axum::http::HeaderMap) -> Bearer<'_> {
+fn bearer(headers: &HeaderMap) -> Bearer<'_> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Bearer::Missing;

@@ -2,6 +2,7 @@
 //! the `front-door` feature every step is a no-op.
 
 use super::HttpOptions;
+use super::lean::Lean;
 use crate::serve::pipeline::Pipeline;
 
 /// The HTTP options' front door, if any.
@@ -37,11 +38,19 @@ impl Hook {
         pipeline
     }
 
-    /// The MCP routes behind the front door, plus its metadata routes.
-    pub(super) fn protect(&self, router: axum::Router) -> axum::Router {
+    /// The `/mcp` handler, admitting requests through the front door.
+    pub(super) fn admit_in(&self, lean: Lean) -> Lean {
+        #[cfg(feature = "front-door")]
+        return lean.with_front_door(self.door.clone());
+        #[cfg(not(feature = "front-door"))]
+        lean
+    }
+
+    /// The MCP routes plus the front door's metadata routes.
+    pub(super) fn with_metadata(&self, router: axum::Router) -> axum::Router {
         #[cfg(feature = "front-door")]
         if let Some(door) = &self.door {
-            return door.protect(router);
+            return router.merge(door.metadata_router());
         }
         router
     }

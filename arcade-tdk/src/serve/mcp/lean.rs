@@ -13,8 +13,10 @@
 //! and a method [`McpServer::answers_stateless`] handles (`tools/call`, `tools/list`,
 //! the prompt and resource lists). Everything else — including every request that
 //! would be refused — goes to rmcp exactly as before, with the body already read.
-//! The Host/Origin guard, the body limit and the front door run before this, as they
-//! do before rmcp.
+//! The Host/Origin guard and the body limit run before this, as they do before rmcp;
+//! the front door is the first thing [`Lean::serve`] does, for both paths (in the
+//! handler rather than as a layer in front of it: a boxed middleware and the owner
+//! carried in the request's extensions cost a tenth of a lean call).
 //!
 //! The answer is the same JSON-RPC message rmcp's service produces (the same pipeline,
 //! the 2026 caching hints, its error-to-status mapping), written as `application/json`.
@@ -43,6 +45,8 @@ pub(super) struct Lean {
     server: McpServer,
     rmcp: StreamableHttpService<McpServer, PollingSessions>,
     max_body: usize,
+    #[cfg(feature = "front-door")]
+    door: Option<crate::serve::auth::FrontDoor>,
 }
 
 impl Lean {
@@ -55,13 +59,43 @@ impl Lean {
             server,
             rmcp,
             max_body,
+            #[cfg(feature = "front-door")]
+            door: None,
         }
     }
 
+    /// Admits every request through `door` first.
+    #[cfg(feature = "front-door")]
+    pub(super) fn with_front_door(mut self, door: Option<crate::serve::auth::FrontDoor>) -> Self {
+        self.door = door;
+        self
+    }
+
     /// Answers one request on `/mcp`.
-    pub(super) async fn serve(self, request: Request) -> Response {
+    pub(super) async fn serve(self, mut request: Request) -> Response {
+        #[cfg(feature = "front-door")]
+        if let Some(door) = &self.door {
+            let method = request.method().clone();
+            let admitted = match door.admit(&method, request.headers_mut()).await {
+                Ok(admitted) => admitted,
+                Err(refusal) => return refusal,
+            };
+            let caller = match &admitted.owner {
+                Some(owner) => Caller::Authenticated(owner.clone()),
+                None => Caller::Local,
+            };
+            let response = self.route(request, caller).await;
+            door.settle(&admitted, &response);
+            return response;
+        }
+        let _ = &mut request;
+        self.route(request, Caller::Local).await
+    }
+
+    /// The lean path or rmcp's service, for a request from `caller`.
+    async fn route(&self, request: Request, caller: Caller) -> Response {
         if !candidate(request.method(), request.headers()) {
-            return self.forward(request).await;
+            return self.forward(request, &caller).await;
         }
         let (parts, body) = request.into_parts();
         let bytes = match axum::body::to_bytes(body, self.max_body).await {
@@ -78,21 +112,30 @@ impl Lean {
                     .into_response();
             }
         };
-        match self.answer(&parts, &bytes).await {
+        match self.answer(&parts, &bytes, &caller).await {
             Some(response) => response,
             None => {
-                self.forward(Request::from_parts(parts, Body::from(bytes)))
+                self.forward(Request::from_parts(parts, Body::from(bytes)), &caller)
                     .await
             }
         }
     }
 
-    async fn forward(&self, request: Request) -> Response {
+    /// Hands `request` to rmcp's service, the caller in its extensions (where the rmcp
+    /// handler reads it from).
+    async fn forward(&self, mut request: Request, caller: &Caller) -> Response {
+        #[cfg(feature = "front-door")]
+        if let Caller::Authenticated(owner) = caller {
+            request
+                .extensions_mut()
+                .insert(crate::serve::auth::Authenticated(owner.clone()));
+        }
+        let _ = (&mut request, caller);
         self.rmcp.handle(request).await.map(Body::new)
     }
 
     /// The answer, or `None` when rmcp is to answer.
-    async fn answer(&self, parts: &Parts, body: &Bytes) -> Option<Response> {
+    async fn answer(&self, parts: &Parts, body: &Bytes, caller: &Caller) -> Option<Response> {
         let Ok(ClientJsonRpcMessage::Request(mut request)) =
             serde_json::from_slice::<ClientJsonRpcMessage>(body)
         else {
@@ -108,10 +151,9 @@ impl Lean {
             *request.request.get_meta_mut() = meta;
             return None;
         }
-        let caller = caller(parts);
         let message = match self
             .server
-            .answer_stateless(request.request, &meta, &caller)
+            .answer_stateless(request.request, &meta, caller)
             .await
         {
             Ok(result) => ServerJsonRpcMessage::response(result, request.id),
@@ -204,17 +246,6 @@ fn meta_is_plain_modern(meta: &RequestMetaObject) -> bool {
             .is_empty()
         && !meta.contains_key("progressToken")
         && !meta.contains_key("io.modelcontextprotocol/logLevel")
-}
-
-/// Who the request is from: the caller the front door authenticated, else the local
-/// user (as the rmcp handler reads it from the request's parts).
-fn caller(parts: &Parts) -> Caller {
-    #[cfg(feature = "front-door")]
-    if let Some(found) = parts.extensions.get::<crate::serve::auth::Authenticated>() {
-        return Caller::Authenticated(found.0.clone());
-    }
-    let _ = parts;
-    Caller::Local
 }
 
 /// `message` as `application/json`, with the HTTP status rmcp gives it on the 2026
