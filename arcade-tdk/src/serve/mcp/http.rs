@@ -183,8 +183,12 @@ pub fn http_router(catalog: Arc<Catalog>, options: McpOptions, http: HttpOptions
     let sessions = PollingSessions::new(move |answer| lists.with_execution(answer));
     let service = StreamableHttpService::new(move || Ok(forks.fork()), Arc::new(sessions), config);
     let max_body = http.max_body_bytes;
-    let lean = front_door.admit_in(Lean::new(server, service, max_body));
-    let mcp = axum::routing::any(move |request: Request| lean.clone().serve(request));
+    // Shared, not cloned per request (a clone of rmcp's service and its config is not free).
+    let lean = Arc::new(front_door.admit_in(Lean::new(server, service, max_body)));
+    let mcp = axum::routing::any(move |request: Request| {
+        let lean = lean.clone();
+        async move { lean.serve(request).await }
+    });
     front_door
         .with_metadata(axum::Router::new().route("/mcp", mcp))
         .layer(middleware::from_fn_with_state(Arc::new(http), guard))

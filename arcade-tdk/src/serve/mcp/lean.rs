@@ -23,11 +23,10 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use rmcp::model::{
-    ClientJsonRpcMessage, ClientRequest, ErrorCode, GetMeta, ProtocolVersion, RequestMetaObject,
-    ServerJsonRpcMessage,
+    ClientRequest, ErrorCode, GetMeta, ProtocolVersion, RequestMetaObject, ServerJsonRpcMessage,
 };
 use rmcp::transport::StreamableHttpService;
 
@@ -35,9 +34,16 @@ use super::handler::McpServer;
 use super::polling::PollingSessions;
 use crate::serve::pipeline::Caller;
 
+mod request;
+
 const JSON: &str = "application/json";
 const EVENT_STREAM: &str = "text/event-stream";
 const MODERN: &str = "2026-07-28";
+// The names as `HeaderName`s: a `&str` name is parsed and checked on every lookup.
+static MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+static MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+static MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+static MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 
 /// `/mcp`: the lean path for what it can answer, rmcp's service for the rest.
 #[derive(Clone)]
@@ -72,7 +78,7 @@ impl Lean {
     }
 
     /// Answers one request on `/mcp`.
-    pub(super) async fn serve(self, mut request: Request) -> Response {
+    pub(super) async fn serve(&self, mut request: Request) -> Response {
         #[cfg(feature = "front-door")]
         if let Some(door) = &self.door {
             let method = request.method().clone();
@@ -136,11 +142,7 @@ impl Lean {
 
     /// The answer, or `None` when rmcp is to answer.
     async fn answer(&self, parts: &Parts, body: &Bytes, caller: &Caller) -> Option<Response> {
-        let Ok(ClientJsonRpcMessage::Request(mut request)) =
-            serde_json::from_slice::<ClientJsonRpcMessage>(body)
-        else {
-            return None;
-        };
+        let mut request = request::read(single(&parts.headers, &MCP_METHOD), body)?;
         if !self.server.answers_stateless(&request.request)
             || !headers_match(&parts.headers, &request.request)
         {
@@ -172,8 +174,8 @@ impl Lean {
 /// Whether the headers alone allow the lean path (the body decides the rest).
 fn candidate(method: &Method, headers: &HeaderMap) -> bool {
     method == Method::POST
-        && single(headers, "mcp-protocol-version") == Some(MODERN)
-        && !headers.contains_key("mcp-session-id")
+        && single(headers, &MCP_PROTOCOL_VERSION) == Some(MODERN)
+        && !headers.contains_key(&MCP_SESSION_ID)
         && headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -209,7 +211,7 @@ fn accepts_both(headers: &HeaderMap) -> bool {
 }
 
 /// The one value of `name`, when there is exactly one and it is text.
-fn single<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
     if values.next().is_some() {
@@ -222,7 +224,7 @@ fn single<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// them; any doubt (absent, duplicated, Base64-wrapped, different) leaves the request
 /// to rmcp, which answers the mismatch.
 fn headers_match(headers: &HeaderMap, request: &ClientRequest) -> bool {
-    if single(headers, "mcp-method") != Some(request.method()) {
+    if single(headers, &MCP_METHOD) != Some(request.method()) {
         return false;
     }
     let name = match request {
@@ -231,7 +233,7 @@ fn headers_match(headers: &HeaderMap, request: &ClientRequest) -> bool {
     };
     match name {
         None => true,
-        Some(name) => single(headers, "mcp-name")
+        Some(name) => single(headers, &MCP_NAME)
             .is_some_and(|value| !value.starts_with("=?base64?") && value == name),
     }
 }
