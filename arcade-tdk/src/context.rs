@@ -293,7 +293,7 @@ impl ToolContext {
     /// The context of a tool this one calls, under the Engine's context (the worker):
     /// the same user, metadata and owner, only the secrets `requirements` declare, and
     /// the token only when `token` (the called tool requires the same provider).
-    #[cfg(any(feature = "mcp", feature = "worker", feature = "cli"))]
+    #[cfg(feature = "worker")]
     pub(crate) fn for_nested(
         &self,
         requirements: &crate::auth::ToolRequirements,

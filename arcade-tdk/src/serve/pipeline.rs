@@ -45,6 +45,7 @@
 //! # });
 //! ```
 
+#[cfg(feature = "worker")]
 mod engine;
 mod nested;
 mod resource;
@@ -53,8 +54,12 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+// What the worker protocol (a context the Arcade Engine sent) calls through.
+#[cfg(feature = "worker")]
 pub(crate) use self::engine::engine_context_for;
+#[cfg(feature = "worker")]
 pub(crate) use self::nested::EngineScope;
+#[cfg(feature = "worker")]
 pub(crate) use self::resource::read_redacted as read_resource_redacted;
 
 use crate::auth::ToolRequirements;

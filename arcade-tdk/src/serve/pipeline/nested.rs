@@ -8,12 +8,15 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
-use super::{CallOutcome, Caller, Pipeline, engine_context_for, run};
+#[cfg(feature = "worker")]
+use super::run;
+use super::{CallOutcome, Caller, Pipeline};
 use crate::calls::{CallScope, MAX_CALL_DEPTH, too_deep};
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::context::{ContextSink, LogLevel, ToolContext};
 use crate::error::ToolError;
 use crate::redact::Redactor;
+#[cfg(feature = "worker")]
 use crate::serve::local::Subject;
 use crate::tool::ToolValue;
 
@@ -50,12 +53,14 @@ impl CallScope for LocalScope {
 /// The calls of a context the Arcade Engine sent (the worker protocol): the called tool
 /// gets the Engine's context, its token only when it requires the same provider as the
 /// tool the Engine called, and only the secrets it declares.
+#[cfg(feature = "worker")]
 pub(crate) struct EngineScope {
     catalog: Arc<Catalog>,
     provider: Option<String>,
     chain: Vec<String>,
 }
 
+#[cfg(feature = "worker")]
 impl EngineScope {
     /// The scope of a call of `entry` that the Engine asked for.
     pub(crate) fn new(catalog: Arc<Catalog>, entry: &crate::catalog::CatalogEntry) -> Self {
@@ -71,6 +76,7 @@ impl EngineScope {
     }
 }
 
+#[cfg(feature = "worker")]
 impl CallScope for EngineScope {
     fn call<'a>(
         &'a self,
@@ -87,7 +93,7 @@ impl CallScope for EngineScope {
                 .is_some_and(|a| self.provider.as_deref() == Some(a.provider_name()));
             let context = parent.for_nested(requirements, same_provider);
             let subject = Subject::Tool(entry.mcp_name());
-            let mut context = engine_context_for(subject, requirements, context)?;
+            let mut context = super::engine_context_for(subject, requirements, context)?;
             let mut chain = self.chain.clone();
             chain.push(entry.fully_qualified_name().to_owned());
             context.set_scope(Arc::new(EngineScope {
