@@ -15,7 +15,9 @@ pub(super) fn success_result(value: ToolValue) -> CallToolResult {
             };
             let text = match &value {
                 Value::String(s) => s.clone(),
-                v => v.to_string(),
+                // Compact JSON, as `Display` prints it, but written straight into the
+                // buffer instead of through `fmt::Formatter` (a dynamic call per token).
+                v => serde_json::to_string(v).unwrap_or_else(|_| v.to_string()),
             };
             let structured = match value {
                 Value::Object(_) => value,
