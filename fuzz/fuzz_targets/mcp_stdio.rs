@@ -13,9 +13,8 @@ use arcade_tdk::serve::mcp::{McpOptions, serve_io};
 use libfuzzer_sys::fuzz_target;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-static CATALOG: LazyLock<Arc<Catalog>> = LazyLock::new(|| {
-    Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap())
-});
+static CATALOG: LazyLock<Arc<Catalog>> =
+    LazyLock::new(|| Arc::new(Catalog::new(arcade_examples::sample_kit::toolkit()).unwrap()));
 
 const INIT: &[u8] = b"{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fuzz\",\"version\":\"0\"}}}\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";
 const PROBE: &[u8] = b"\n{\"jsonrpc\":\"2.0\",\"id\":\"probe-4242\",\"method\":\"tools/call\",\"params\":{\"name\":\"SampleKit_Echo\",\"arguments\":{\"text\":\"still here\"}}}\n";
