@@ -15,8 +15,9 @@
 //! would be refused — goes to rmcp exactly as before, with the body already read.
 //! The Host/Origin guard and the body limit run before this, as they do before rmcp;
 //! the front door is the first thing [`Lean::serve`] does, for both paths (in the
-//! handler rather than as a layer in front of it: a boxed middleware and the owner
-//! carried in the request's extensions cost a tenth of a lean call).
+//! handler rather than as a layer in front of it: the boxed middleware and the owner
+//! carried in the request's extensions were about 5k instructions of a 128k-instruction
+//! lean call; BENCHMARKS.md).
 //!
 //! The answer is the same JSON-RPC message rmcp's service produces (the same pipeline,
 //! the 2026 caching hints, its error-to-status mapping), written as `application/json`.
@@ -46,7 +47,6 @@ static MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
 static MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 
 /// `/mcp`: the lean path for what it can answer, rmcp's service for the rest.
-#[derive(Clone)]
 pub(super) struct Lean {
     server: McpServer,
     rmcp: StreamableHttpService<McpServer, PollingSessions>,

@@ -3,7 +3,8 @@
 //! names, instead of rmcp's `ClientJsonRpcMessage`, an untagged enum of messages whose
 //! request is itself an untagged enum of ~20 request types tried in turn (`tools/call`
 //! is the 14th; each miss buffers the message and builds an error). That was a third
-//! of a lean call's instructions (BENCHMARKS.md, "the lean path's request").
+//! of a lean call's instructions (BENCHMARKS.md, "The front door in the handler, and the
+//! lean path's request read by type").
 //!
 //! The typed read accepts only what rmcp's would accept as the same request: the same
 //! types for `jsonrpc`, `id` and the request, and rmcp's shape rule (a request has
